@@ -1,0 +1,1 @@
+//! The clap definition of the command line.

@@ -1,0 +1,16 @@
+//! libsql-shell: a SQL shell for libSQL and Turso databases, local or remote.
+//!
+//! The binary's `main.rs` parses arguments and dispatches to [`commands`]; everything else
+//! lives here so the integration tests (and the in-repo Hrana test server) can use it.
+
+pub mod cli;
+pub mod commands;
+pub mod connect;
+pub mod error;
+pub mod hrana;
+pub mod render;
+pub mod sql;
+pub mod target;
+pub mod token;
+pub mod transport;
+pub mod value;
