@@ -1,1 +1,539 @@
-//! x
+//! Hrana wire types (JSON), shared by the HTTP and WebSocket transports (and the in-repo
+//! test server), and their conversions to and from the crate's own types.
+//!
+//! Never deny unknown fields: servers add fields and entry types. Every tagged enum has a
+//! catch-all variant so a newer server's additions are ignored, not fatal.
+
+use base64::Engine;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::transport::{self, Cond, SqlError, StepOutcome};
+use crate::value::{Column, StmtSummary, Value};
+
+const B64: base64::engine::GeneralPurpose = base64::engine::GeneralPurpose::new(
+    &base64::alphabet::STANDARD,
+    base64::engine::GeneralPurposeConfig::new()
+        .with_encode_padding(false)
+        .with_decode_padding_mode(base64::engine::DecodePaddingMode::Indifferent),
+);
+
+/// A value on the wire: integers as decimal strings, blobs as base64.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "lowercase")]
+pub enum WireValue {
+    Null,
+    Integer {
+        #[serde(serialize_with = "ser_i64_str", deserialize_with = "de_i64_lenient")]
+        value: i64,
+    },
+    Float {
+        /// JSON has no infinities; sqld writes them as `null`.
+        value: Option<f64>,
+    },
+    Text {
+        value: String,
+    },
+    Blob {
+        base64: String,
+    },
+}
+
+impl From<&Value> for WireValue {
+    fn from(v: &Value) -> Self {
+        match v {
+            Value::Null => WireValue::Null,
+            Value::Integer(i) => WireValue::Integer { value: *i },
+            Value::Real(f) => WireValue::Float { value: f.is_finite().then_some(*f) },
+            Value::Text(s) => WireValue::Text { value: s.clone() },
+            Value::Blob(b) => WireValue::Blob { base64: B64.encode(b) },
+        }
+    }
+}
+
+impl WireValue {
+    pub fn into_value(self) -> Result<Value, String> {
+        Ok(match self {
+            WireValue::Null => Value::Null,
+            WireValue::Integer { value } => Value::Integer(value),
+            // The sign of an infinity is lost by the server's JSON encoder.
+            WireValue::Float { value } => Value::Real(value.unwrap_or(f64::INFINITY)),
+            WireValue::Text { value } => Value::Text(value),
+            WireValue::Blob { base64 } => {
+                Value::Blob(B64.decode(base64.as_bytes()).map_err(|e| format!("invalid base64 blob: {e}"))?)
+            }
+        })
+    }
+}
+
+fn ser_i64_str<S: Serializer>(v: &i64, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&v.to_string())
+}
+
+/// Integers are strings in Hrana JSON, but accept numbers too (sqld's cursor `step_end`
+/// writes `last_insert_rowid` as a number).
+fn de_i64_lenient<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum IntOrStr {
+        Int(i64),
+        Str(String),
+    }
+    match IntOrStr::deserialize(d)? {
+        IntOrStr::Int(i) => Ok(i),
+        IntOrStr::Str(s) => s.parse().map_err(serde::de::Error::custom),
+    }
+}
+
+fn de_opt_i64_lenient<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum IntOrStr {
+        Int(i64),
+        Str(String),
+    }
+    match Option::<IntOrStr>::deserialize(d)? {
+        None => Ok(None),
+        Some(IntOrStr::Int(i)) => Ok(Some(i)),
+        Some(IntOrStr::Str(s)) => s.parse().map(Some).map_err(serde::de::Error::custom),
+    }
+}
+
+fn ser_opt_i64_str<S: Serializer>(v: &Option<i64>, s: S) -> Result<S::Ok, S::Error> {
+    match v {
+        Some(i) => s.serialize_str(&i.to_string()),
+        None => s.serialize_none(),
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NamedArg {
+    pub name: String,
+    pub value: WireValue,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct WireStmt {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sql: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sql_id: Option<i32>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub args: Vec<WireValue>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub named_args: Vec<NamedArg>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub want_rows: Option<bool>,
+}
+
+impl From<&transport::Stmt> for WireStmt {
+    fn from(s: &transport::Stmt) -> Self {
+        WireStmt {
+            sql: Some(s.sql.clone()),
+            sql_id: None,
+            args: s.args.iter().map(WireValue::from).collect(),
+            named_args: s.named_args.iter().map(|(n, v)| NamedArg { name: n.clone(), value: v.into() }).collect(),
+            want_rows: Some(s.want_rows),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum WireCond {
+    Ok { step: u32 },
+    Error { step: u32 },
+    Not { cond: Box<WireCond> },
+    And { conds: Vec<WireCond> },
+    Or { conds: Vec<WireCond> },
+    IsAutocommit {},
+    #[serde(other)]
+    Unknown,
+}
+
+impl From<&Cond> for WireCond {
+    fn from(c: &Cond) -> Self {
+        match c {
+            Cond::Ok(i) => WireCond::Ok { step: *i as u32 },
+            Cond::Error(i) => WireCond::Error { step: *i as u32 },
+            Cond::Not(c) => WireCond::Not { cond: Box::new(c.as_ref().into()) },
+            Cond::And(cs) => WireCond::And { conds: cs.iter().map(Into::into).collect() },
+            Cond::Or(cs) => WireCond::Or { conds: cs.iter().map(Into::into).collect() },
+            Cond::IsAutocommit => WireCond::IsAutocommit {},
+        }
+    }
+}
+
+impl WireCond {
+    pub fn to_cond(&self) -> Result<Cond, String> {
+        Ok(match self {
+            WireCond::Ok { step } => Cond::Ok(*step as usize),
+            WireCond::Error { step } => Cond::Error(*step as usize),
+            WireCond::Not { cond } => Cond::not(cond.to_cond()?),
+            WireCond::And { conds } => Cond::And(conds.iter().map(|c| c.to_cond()).collect::<Result<_, _>>()?),
+            WireCond::Or { conds } => Cond::Or(conds.iter().map(|c| c.to_cond()).collect::<Result<_, _>>()?),
+            WireCond::IsAutocommit {} => Cond::IsAutocommit,
+            WireCond::Unknown => return Err("unknown batch condition type".into()),
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WireBatchStep {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub condition: Option<WireCond>,
+    pub stmt: WireStmt,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct WireBatch {
+    pub steps: Vec<WireBatchStep>,
+}
+
+impl From<&transport::Batch> for WireBatch {
+    fn from(b: &transport::Batch) -> Self {
+        WireBatch {
+            steps: b
+                .steps
+                .iter()
+                .map(|s| WireBatchStep { condition: s.condition.as_ref().map(Into::into), stmt: (&s.stmt).into() })
+                .collect(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct WireCol {
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub decltype: Option<String>,
+}
+
+impl From<&Column> for WireCol {
+    fn from(c: &Column) -> Self {
+        WireCol { name: Some(c.name.clone()), decltype: c.decltype.clone() }
+    }
+}
+
+impl From<WireCol> for Column {
+    fn from(c: WireCol) -> Self {
+        Column { name: c.name.unwrap_or_default(), decltype: c.decltype }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct WireStmtResult {
+    #[serde(default)]
+    pub cols: Vec<WireCol>,
+    #[serde(default)]
+    pub rows: Vec<Vec<WireValue>>,
+    #[serde(default)]
+    pub affected_row_count: u64,
+    #[serde(default, serialize_with = "ser_opt_i64_str", deserialize_with = "de_opt_i64_lenient")]
+    pub last_insert_rowid: Option<i64>,
+}
+
+impl WireStmtResult {
+    /// The summary part of a result (rows are converted separately, as they stream).
+    pub fn summary(&self) -> StmtSummary {
+        StmtSummary {
+            cols: self.cols.iter().cloned().map(Column::from).collect(),
+            rows_returned: self.rows.len() as u64,
+            affected_row_count: self.affected_row_count,
+            last_insert_rowid: self.last_insert_rowid,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WireError {
+    pub message: String,
+    #[serde(default)]
+    pub code: Option<String>,
+}
+
+impl From<WireError> for SqlError {
+    fn from(e: WireError) -> Self {
+        SqlError { message: e.message, code: e.code }
+    }
+}
+
+impl From<&SqlError> for WireError {
+    fn from(e: &SqlError) -> Self {
+        WireError { message: e.message.clone(), code: e.code.clone() }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct WireBatchResult {
+    #[serde(default)]
+    pub step_results: Vec<Option<WireStmtResult>>,
+    #[serde(default)]
+    pub step_errors: Vec<Option<WireError>>,
+}
+
+/// Requests on an HTTP stream (`/v2/pipeline`, `/v3/pipeline`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum StreamRequest {
+    Close {},
+    Execute { stmt: WireStmt },
+    Batch { batch: WireBatch },
+    Sequence {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        sql: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        sql_id: Option<i32>,
+    },
+    Describe {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        sql: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        sql_id: Option<i32>,
+    },
+    StoreSql { sql_id: i32, sql: String },
+    CloseSql { sql_id: i32 },
+    GetAutocommit {},
+    #[serde(other)]
+    Unknown,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum StreamResponse {
+    Close {},
+    Execute { result: WireStmtResult },
+    Batch { result: WireBatchResult },
+    Sequence {},
+    Describe { result: serde_json::Value },
+    StoreSql {},
+    CloseSql {},
+    GetAutocommit { is_autocommit: bool },
+    #[serde(other)]
+    Unknown,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum StreamResult {
+    Ok { response: StreamResponse },
+    Error { error: WireError },
+    #[serde(other)]
+    Unknown,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PipelineRequest {
+    pub baton: Option<String>,
+    pub requests: Vec<StreamRequest>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PipelineResponse {
+    #[serde(default)]
+    pub baton: Option<String>,
+    #[serde(default)]
+    pub base_url: Option<String>,
+    #[serde(default)]
+    pub results: Vec<StreamResult>,
+}
+
+/// `/v3/cursor` request body; the response is a JSON line with `baton`/`base_url`, then
+/// one [`CursorEntry`] per line.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CursorRequest {
+    pub baton: Option<String>,
+    pub batch: WireBatch,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CursorResponseHead {
+    #[serde(default)]
+    pub baton: Option<String>,
+    #[serde(default)]
+    pub base_url: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum CursorEntry {
+    StepBegin {
+        step: u32,
+        #[serde(default)]
+        cols: Vec<WireCol>,
+    },
+    StepEnd {
+        #[serde(default)]
+        affected_row_count: u64,
+        #[serde(default, serialize_with = "ser_opt_i64_str", deserialize_with = "de_opt_i64_lenient")]
+        last_insert_rowid: Option<i64>,
+    },
+    StepError {
+        step: u32,
+        error: WireError,
+    },
+    Row {
+        row: Vec<WireValue>,
+    },
+    Error {
+        error: WireError,
+    },
+    #[serde(other)]
+    Unknown,
+}
+
+/// Convert a batch result into per-step outcomes.
+pub fn batch_outcomes(r: &WireBatchResult, steps: usize) -> Vec<StepOutcome> {
+    (0..steps)
+        .map(|i| {
+            if let Some(Some(e)) = r.step_errors.get(i) {
+                StepOutcome::Err(e.clone().into())
+            } else if let Some(Some(res)) = r.step_results.get(i) {
+                StepOutcome::Ok(res.summary())
+            } else {
+                StepOutcome::Skipped
+            }
+        })
+        .collect()
+}
+
+/// Convert a row of wire values.
+pub fn row_values(row: Vec<WireValue>) -> Result<Vec<Value>, String> {
+    row.into_iter().map(WireValue::into_value).collect()
+}
+
+/// WebSocket messages from client to server.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ClientMsg {
+    Hello { jwt: Option<String> },
+    Request { request_id: i32, request: WsRequest },
+    #[serde(other)]
+    Unknown,
+}
+
+/// WebSocket messages from server to client.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ServerMsg {
+    HelloOk {},
+    HelloError { error: WireError },
+    ResponseOk { request_id: i32, response: WsResponse },
+    ResponseError { request_id: i32, error: WireError },
+    #[serde(other)]
+    Unknown,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum WsRequest {
+    OpenStream { stream_id: i32 },
+    CloseStream { stream_id: i32 },
+    Execute { stream_id: i32, stmt: WireStmt },
+    Batch { stream_id: i32, batch: WireBatch },
+    Sequence {
+        stream_id: i32,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        sql: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        sql_id: Option<i32>,
+    },
+    Describe {
+        stream_id: i32,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        sql: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        sql_id: Option<i32>,
+    },
+    StoreSql { sql_id: i32, sql: String },
+    CloseSql { sql_id: i32 },
+    GetAutocommit { stream_id: i32 },
+    OpenCursor { stream_id: i32, cursor_id: i32, batch: WireBatch },
+    CloseCursor { cursor_id: i32 },
+    FetchCursor { cursor_id: i32, max_count: u32 },
+    #[serde(other)]
+    Unknown,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum WsResponse {
+    OpenStream {},
+    CloseStream {},
+    Execute { result: WireStmtResult },
+    Batch { result: WireBatchResult },
+    Sequence {},
+    Describe { result: serde_json::Value },
+    StoreSql {},
+    CloseSql {},
+    GetAutocommit { is_autocommit: bool },
+    OpenCursor {},
+    CloseCursor {},
+    FetchCursor { entries: Vec<CursorEntry>, done: bool },
+    #[serde(other)]
+    Unknown,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_round_trip_exactly() {
+        let vals = vec![
+            Value::Null,
+            Value::Integer(i64::MIN),
+            Value::Integer(i64::MAX),
+            Value::Real(0.1),
+            Value::Real(1e300),
+            Value::Real(-0.0),
+            Value::Text("a\"b\nc é".into()),
+            Value::Blob(vec![0, 1, 2, 255]),
+        ];
+        for v in vals {
+            let json = serde_json::to_string(&WireValue::from(&v)).unwrap();
+            let back: WireValue = serde_json::from_str(&json).unwrap();
+            let back = back.into_value().unwrap();
+            match (&v, &back) {
+                (Value::Real(a), Value::Real(b)) => assert_eq!(a.to_bits(), b.to_bits(), "{json}"),
+                _ => assert_eq!(v, back, "{json}"),
+            }
+        }
+        let j = serde_json::to_string(&WireValue::from(&Value::Integer(9007199254740993))).unwrap();
+        assert_eq!(j, r#"{"type":"integer","value":"9007199254740993"}"#);
+    }
+
+    #[test]
+    fn lenient_decoding() {
+        let padded: WireValue = serde_json::from_str(r#"{"type":"blob","base64":"AAEC/w=="}"#).unwrap();
+        let unpadded: WireValue = serde_json::from_str(r#"{"type":"blob","base64":"AAEC/w"}"#).unwrap();
+        assert_eq!(padded.into_value().unwrap(), Value::Blob(vec![0, 1, 2, 255]));
+        assert_eq!(unpadded.into_value().unwrap(), Value::Blob(vec![0, 1, 2, 255]));
+        let inf: WireValue = serde_json::from_str(r#"{"type":"float","value":null}"#).unwrap();
+        assert_eq!(inf.into_value().unwrap(), Value::Real(f64::INFINITY));
+        let e: CursorEntry =
+            serde_json::from_str(r#"{"type":"step_end","affected_row_count":1,"last_insert_rowid":5}"#).unwrap();
+        assert_eq!(e, CursorEntry::StepEnd { affected_row_count: 1, last_insert_rowid: Some(5) });
+        let e: CursorEntry = serde_json::from_str(r#"{"type":"replication_index","replication_index":"9"}"#).unwrap();
+        assert_eq!(e, CursorEntry::Unknown);
+        let r: PipelineResponse = serde_json::from_str(
+            r#"{"baton":"b","base_url":null,"extra":1,"results":[{"type":"ok","response":{"type":"execute","result":{"cols":[{"name":"a","decltype":null}],"rows":[],"affected_row_count":0,"last_insert_rowid":null,"rows_read":1,"replication_index":"3"}}},{"type":"ok","response":{"type":"new_thing"}},{"type":"error","error":{"message":"m"}}]}"#,
+        )
+        .unwrap();
+        assert_eq!(r.results.len(), 3);
+        assert!(matches!(&r.results[1], StreamResult::Ok { response: StreamResponse::Unknown }));
+        assert!(matches!(&r.results[2], StreamResult::Error { error } if error.code.is_none()));
+    }
+
+    #[test]
+    fn conditions_serialize_as_hrana() {
+        let c = Cond::And(vec![Cond::Ok(1), Cond::not(Cond::IsAutocommit)]);
+        let j = serde_json::to_string(&WireCond::from(&c)).unwrap();
+        assert_eq!(
+            j,
+            r#"{"type":"and","conds":[{"type":"ok","step":1},{"type":"not","cond":{"type":"is_autocommit"}}]}"#
+        );
+        let back: WireCond = serde_json::from_str(&j).unwrap();
+        assert_eq!(back.to_cond().unwrap(), c);
+    }
+}

@@ -1,1 +1,5 @@
-fn main(){}
+//! The one integration-test binary: runs the real `libsql-shell` binary against local
+//! databases and the in-repo Hrana test server.
+
+mod official_client;
+mod server;

@@ -1,0 +1,1 @@
+//! Checks the test server against the official libSQL client (to be written).

@@ -1,0 +1,1 @@
+//! Hrana test server (to be written).
