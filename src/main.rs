@@ -1,1 +1,23 @@
-fn main() {}
+//! `libsql-shell`: argument parsing, dispatch, and the single place errors are printed.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use libsql_shell::cli::{Cli, Command};
+use libsql_shell::{commands, error};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Some(Command::Exec(args)) => commands::exec::run(args, &cli.conn),
+        None => commands::exec::run_top_level(cli.db, cli.sql, cli.output, &cli.conn),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) if error::is_broken_pipe(&e) => ExitCode::SUCCESS,
+        Err(e) => {
+            error::print_error(&e);
+            ExitCode::from(error::exit_code(&e))
+        }
+    }
+}

@@ -39,7 +39,11 @@ pub struct Splitter {
 
 impl Splitter {
     pub fn new() -> Self {
-        Splitter { buf: String::new(), buf_line: 1, scanned: 0 }
+        Splitter {
+            buf: String::new(),
+            buf_line: 1,
+            scanned: 0,
+        }
     }
 
     /// Add text and return every statement it completes.
@@ -96,7 +100,10 @@ impl Splitter {
         }
         let lead = leading_trivia_len(stmt);
         let line = self.buf_line + stmt[..lead].matches('\n').count();
-        Some(Piece { sql: stmt[lead..].trim_end().to_string(), line })
+        Some(Piece {
+            sql: stmt[lead..].trim_end().to_string(),
+            line,
+        })
     }
 }
 
@@ -218,9 +225,19 @@ pub fn classify(sql: &str) -> StmtKind {
         "COMMIT" | "END" => StmtKind::Commit,
         "ROLLBACK" => {
             // ROLLBACK [TRANSACTION] [TO [SAVEPOINT] name]
-            let rest: Vec<&str> = w.iter().skip(1).map(String::as_str).filter(|s| *s != "TRANSACTION").collect();
+            let rest: Vec<&str> = w
+                .iter()
+                .skip(1)
+                .map(String::as_str)
+                .filter(|s| *s != "TRANSACTION")
+                .collect();
             if rest.first() == Some(&"TO") {
-                let name = rest.iter().skip(1).find(|s| **s != "SAVEPOINT").copied().unwrap_or("");
+                let name = rest
+                    .iter()
+                    .skip(1)
+                    .find(|s| **s != "SAVEPOINT")
+                    .copied()
+                    .unwrap_or("");
                 StmtKind::RollbackTo(name.to_string())
             } else {
                 StmtKind::Rollback
@@ -228,7 +245,12 @@ pub fn classify(sql: &str) -> StmtKind {
         }
         "SAVEPOINT" => StmtKind::Savepoint(second.unwrap_or("").to_string()),
         "RELEASE" => {
-            let name = w.iter().skip(1).find(|s| *s != "SAVEPOINT").cloned().unwrap_or_default();
+            let name = w
+                .iter()
+                .skip(1)
+                .find(|s| *s != "SAVEPOINT")
+                .cloned()
+                .unwrap_or_default();
             StmtKind::Release(name)
         }
         "SELECT" | "VALUES" | "PRAGMA" | "EXPLAIN" => StmtKind::Read,
@@ -276,8 +298,14 @@ mod tests {
     #[test]
     fn blank_pieces_are_dropped() {
         assert_eq!(sqls(";;  -- only a comment\n;"), vec![]);
-        assert_eq!(sqls("select 1; -- trailing"), vec![("select 1;".to_string(), 1)]);
-        assert_eq!(sqls("select 1; select 2;"), vec![("select 1;".into(), 1), ("select 2;".into(), 1)]);
+        assert_eq!(
+            sqls("select 1; -- trailing"),
+            vec![("select 1;".to_string(), 1)]
+        );
+        assert_eq!(
+            sqls("select 1; select 2;"),
+            vec![("select 1;".into(), 1), ("select 2;".into(), 1)]
+        );
     }
 
     #[test]
@@ -297,19 +325,109 @@ mod tests {
     #[test]
     fn classifies() {
         assert_eq!(classify("begin"), StmtKind::Begin(None));
-        assert_eq!(classify("BEGIN IMMEDIATE TRANSACTION;"), StmtKind::Begin(Some("IMMEDIATE".into())));
+        assert_eq!(
+            classify("BEGIN IMMEDIATE TRANSACTION;"),
+            StmtKind::Begin(Some("IMMEDIATE".into()))
+        );
         assert_eq!(classify("end transaction"), StmtKind::Commit);
         assert_eq!(classify("rollback"), StmtKind::Rollback);
-        assert_eq!(classify("ROLLBACK TRANSACTION TO SAVEPOINT sp1"), StmtKind::RollbackTo("SP1".into()));
+        assert_eq!(
+            classify("ROLLBACK TRANSACTION TO SAVEPOINT sp1"),
+            StmtKind::RollbackTo("SP1".into())
+        );
         assert_eq!(classify("savepoint a"), StmtKind::Savepoint("A".into()));
-        assert_eq!(classify("release savepoint a"), StmtKind::Release("A".into()));
+        assert_eq!(
+            classify("release savepoint a"),
+            StmtKind::Release("A".into())
+        );
         assert_eq!(classify("/* c */ select 1"), StmtKind::Read);
-        assert_eq!(classify("insert into t values(1) returning id"), StmtKind::Read);
-        assert_eq!(classify("insert into t values('returning')"), StmtKind::Write);
-        assert_eq!(classify("with x as (select 1) insert into t select * from x"), StmtKind::Write);
-        assert_eq!(classify("with x as (select 1) select * from x"), StmtKind::Read);
+        assert_eq!(
+            classify("insert into t values(1) returning id"),
+            StmtKind::Read
+        );
+        assert_eq!(
+            classify("insert into t values('returning')"),
+            StmtKind::Write
+        );
+        assert_eq!(
+            classify("with x as (select 1) insert into t select * from x"),
+            StmtKind::Write
+        );
+        assert_eq!(
+            classify("with x as (select 1) select * from x"),
+            StmtKind::Read
+        );
         assert_eq!(classify("create table t(x)"), StmtKind::Write);
         assert!(is_plain_begin("BEGIN TRANSACTION"));
         assert!(!is_plain_begin("BEGIN EXCLUSIVE"));
+    }
+}
+
+/// The parameters a statement mentions: how many positional (`?`, `?NNN`) and which names
+/// (`:name`, `@name`, `$name`, with their prefix). Strings, quoted identifiers and comments
+/// are skipped, so text that merely looks like a parameter is not counted.
+pub fn param_markers(sql: &str) -> (usize, Vec<String>) {
+    let b = sql.as_bytes();
+    let mut positional = 0usize;
+    let mut names: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        let n = leading_trivia_len(&sql[i..]);
+        if n > 0 {
+            i += n;
+            continue;
+        }
+        let c = b[i];
+        match c {
+            b'\'' | b'"' | b'`' | b'[' => {
+                let close = if c == b'[' { b']' } else { c };
+                i += 1;
+                while i < b.len() && b[i] != close {
+                    i += 1;
+                }
+                i += 1;
+            }
+            b'?' => {
+                i += 1;
+                let start = i;
+                while i < b.len() && b[i].is_ascii_digit() {
+                    i += 1;
+                }
+                let num = sql[start..i].parse::<usize>().unwrap_or(positional + 1);
+                positional = positional.max(num);
+            }
+            b':' | b'@' | b'$' => {
+                let start = i;
+                i += 1;
+                while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_' || b[i] >= 0x80)
+                {
+                    i += 1;
+                }
+                if i > start + 1 {
+                    let name = sql[start..i].to_string();
+                    if !names.contains(&name) {
+                        names.push(name);
+                    }
+                }
+            }
+            _ => i += 1,
+        }
+    }
+    (positional, names)
+}
+
+#[cfg(test)]
+mod param_tests {
+    use super::param_markers;
+
+    #[test]
+    fn finds_markers_outside_strings() {
+        assert_eq!(param_markers("select ?, ?"), (2, vec![]));
+        assert_eq!(param_markers("select ?3"), (3, vec![]));
+        assert_eq!(
+            param_markers("select ':x', \"@y\", :z -- $w\n, @v"),
+            (0, vec![":z".to_string(), "@v".to_string()])
+        );
+        assert_eq!(param_markers("select '?' /* ? */"), (0, vec![]));
     }
 }

@@ -1,1 +1,3 @@
-//! One module per subcommand.
+//! One module per subcommand. Each has its clap `Args` struct and a `run` function.
+
+pub mod exec;

@@ -42,11 +42,18 @@ pub fn sql_error(e: rusqlite::Error) -> SqlError {
             message: msg.unwrap_or_else(|| err.to_string()),
             code: Some(primary_code_name(err.extended_code & 0xff).to_string()),
         },
+        rusqlite::Error::SqlInputError { error, msg, .. } => SqlError {
+            message: msg,
+            code: Some(primary_code_name(error.extended_code & 0xff).to_string()),
+        },
         rusqlite::Error::MultipleStatement => SqlError {
             message: "SQL text contains more than one statement".into(),
             code: Some("SQL_MANY_STATEMENTS".into()),
         },
-        other => SqlError { message: other.to_string(), code: None },
+        other => SqlError {
+            message: other.to_string(),
+            code: None,
+        },
     }
 }
 
@@ -108,17 +115,25 @@ impl LocalTransport {
         } else {
             flags |= OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE;
         }
-        let conn = Connection::open_with_flags(Path::new(path), flags)
-            .map_err(|e| TransportError::Local(format!("cannot open {path}: {}", sql_error(e).message)))?;
+        let conn = Connection::open_with_flags(Path::new(path), flags).map_err(|e| {
+            TransportError::Local(format!("cannot open {path}: {}", sql_error(e).message))
+        })?;
         // Touch the schema so that "not a database" and unreadable files fail here, at open.
         conn.query_row("SELECT count(*) FROM sqlite_schema", [], |_| Ok(()))
-            .map_err(|e| TransportError::Local(format!("cannot open {path}: {}", sql_error(e).message)))?;
+            .map_err(|e| {
+                TransportError::Local(format!("cannot open {path}: {}", sql_error(e).message))
+            })?;
         if let Some(init) = &options.init_command {
             conn.execute_batch(init).map_err(|e| {
                 TransportError::Local(format!("--init-command failed: {}", sql_error(e).message))
             })?;
         }
-        Ok(LocalTransport { conn, name: path.to_string(), options, stream_open: false })
+        Ok(LocalTransport {
+            conn,
+            name: path.to_string(),
+            options,
+            stream_open: false,
+        })
     }
 
     pub fn connection(&self) -> &Connection {
@@ -169,7 +184,10 @@ impl LocalTransport {
         let cols: Vec<Column> = prepared
             .columns()
             .iter()
-            .map(|c| Column { name: c.name().to_string(), decltype: c.decl_type().map(str::to_string) })
+            .map(|c| Column {
+                name: c.name().to_string(),
+                decltype: c.decl_type().map(str::to_string),
+            })
             .collect();
         let readonly = prepared.readonly();
         let changes_before = self.conn.total_changes();
@@ -199,10 +217,19 @@ impl LocalTransport {
         }
         drop(prepared);
         let changed = self.conn.total_changes() != changes_before;
-        let affected_row_count = if !readonly && changed { self.conn.changes() } else { 0 };
+        let affected_row_count = if !readonly && changed {
+            self.conn.changes()
+        } else {
+            0
+        };
         let rowid = self.conn.last_insert_rowid();
         let last_insert_rowid = (rowid != rowid_before).then_some(rowid);
-        let summary = StmtSummary { cols, rows_returned, affected_row_count, last_insert_rowid };
+        let summary = StmtSummary {
+            cols,
+            rows_returned,
+            affected_row_count,
+            last_insert_rowid,
+        };
         sink.end(at, &summary).map_err(PipelineError::Sink)?;
         Ok(Ok(summary))
     }
@@ -223,7 +250,10 @@ impl LocalTransport {
                 outcomes.push(StepOutcome::Skipped);
                 continue;
             }
-            let at = StepRef { request, step: Some(i) };
+            let at = StepRef {
+                request,
+                step: Some(i),
+            };
             match self.exec_stmt(&step.stmt, at, sink)? {
                 Ok(s) => outcomes.push(StepOutcome::Ok(s)),
                 Err(e) => {
@@ -237,7 +267,10 @@ impl LocalTransport {
 }
 
 fn bind(prepared: &mut rusqlite::Statement<'_>, stmt: &Stmt) -> Result<(), SqlError> {
-    let invalid = |message: String| SqlError { message, code: Some("ARGS_INVALID".into()) };
+    let invalid = |message: String| SqlError {
+        message,
+        code: Some("ARGS_INVALID".into()),
+    };
     if !stmt.args.is_empty() && !stmt.named_args.is_empty() {
         return Err(SqlError {
             message: "statement has both positional and named arguments".into(),
@@ -300,7 +333,10 @@ impl Transport for LocalTransport {
     ) -> Result<Vec<RequestResult>, PipelineError> {
         let mut results = Vec::with_capacity(reqs.len());
         for (i, req) in reqs.iter().enumerate() {
-            let at = StepRef { request: i, step: None };
+            let at = StepRef {
+                request: i,
+                step: None,
+            };
             let r = match req {
                 Request::Execute(stmt) => match self.exec_stmt(stmt, at, sink)? {
                     Ok(s) => Ok(Response::Execute(s)),
@@ -310,9 +346,11 @@ impl Transport for LocalTransport {
                     }
                 },
                 Request::Batch(b) => Ok(Response::Batch(self.run_batch(b, i, sink)?)),
-                Request::Sequence(sql) => {
-                    self.conn.execute_batch(sql).map(|_| Response::Sequence).map_err(sql_error)
-                }
+                Request::Sequence(sql) => self
+                    .conn
+                    .execute_batch(sql)
+                    .map(|_| Response::Sequence)
+                    .map_err(sql_error),
                 Request::GetAutocommit => Ok(Response::GetAutocommit(self.conn.is_autocommit())),
             };
             results.push(r);
@@ -336,7 +374,10 @@ impl Transport for LocalTransport {
     }
 
     fn capabilities(&self) -> Capabilities {
-        Capabilities { autocommit_queries: true, streams: true }
+        Capabilities {
+            autocommit_queries: true,
+            streams: true,
+        }
     }
 
     fn info(&self) -> TransportInfo {
@@ -358,11 +399,20 @@ mod tests {
     }
 
     fn step(sql: &str, condition: Option<Cond>) -> BatchStep {
-        BatchStep { condition, stmt: Stmt::new(sql) }
+        BatchStep {
+            condition,
+            stmt: Stmt::new(sql),
+        }
     }
 
     fn run(t: &mut LocalTransport, steps: Vec<BatchStep>) -> Vec<StepOutcome> {
-        let r = t.pipeline(&[Request::Batch(Batch { steps })], After::KeepOpen, &mut Discard).unwrap();
+        let r = t
+            .pipeline(
+                &[Request::Batch(Batch { steps })],
+                After::KeepOpen,
+                &mut Discard,
+            )
+            .unwrap();
         match r.into_iter().next().unwrap().unwrap() {
             Response::Batch(o) => o,
             other => panic!("{other:?}"),
@@ -404,10 +454,22 @@ mod tests {
                 step("SELECT 1", None),
                 step("bogus", None),
                 step("SELECT 'not'", Some(Cond::not(Cond::Ok(1)))),
-                step("SELECT 'and'", Some(Cond::And(vec![Cond::Ok(0), Cond::Error(1)]))),
-                step("SELECT 'and-false'", Some(Cond::And(vec![Cond::Ok(0), Cond::Ok(1)]))),
-                step("SELECT 'or'", Some(Cond::Or(vec![Cond::Ok(1), Cond::Ok(0)]))),
-                step("SELECT 'or-false'", Some(Cond::Or(vec![Cond::Ok(1), Cond::Error(0)]))),
+                step(
+                    "SELECT 'and'",
+                    Some(Cond::And(vec![Cond::Ok(0), Cond::Error(1)])),
+                ),
+                step(
+                    "SELECT 'and-false'",
+                    Some(Cond::And(vec![Cond::Ok(0), Cond::Ok(1)])),
+                ),
+                step(
+                    "SELECT 'or'",
+                    Some(Cond::Or(vec![Cond::Ok(1), Cond::Ok(0)])),
+                ),
+                step(
+                    "SELECT 'or-false'",
+                    Some(Cond::Or(vec![Cond::Ok(1), Cond::Error(0)])),
+                ),
                 step("SELECT 'empty-and'", Some(Cond::And(vec![]))),
                 step("SELECT 'empty-or'", Some(Cond::Or(vec![]))),
                 step("SELECT 'forward'", Some(Cond::Ok(20))),
@@ -448,7 +510,12 @@ mod tests {
         );
         assert_eq!(kinds(&o), "ooeso");
         let mut c = Collect::default();
-        t.pipeline(&[Request::Execute(Stmt::new("SELECT count(*) FROM t"))], After::Close, &mut c).unwrap();
+        t.pipeline(
+            &[Request::Execute(Stmt::new("SELECT count(*) FROM t"))],
+            After::Close,
+            &mut c,
+        )
+        .unwrap();
         assert_eq!(c.results[0].2, vec![vec![Value::Integer(0)]]);
     }
 
@@ -458,13 +525,26 @@ mod tests {
         let mut stmt = Stmt::new("CREATE TABLE t(a, b)");
         stmt.want_rows = false;
         let mut ins = Stmt::new("INSERT INTO t VALUES (?, ?), (?, ?)");
-        ins.args = vec![Value::Integer(i64::MAX), Value::Null, Value::Real(0.1), Value::Blob(vec![0])];
+        ins.args = vec![
+            Value::Integer(i64::MAX),
+            Value::Null,
+            Value::Real(0.1),
+            Value::Blob(vec![0]),
+        ];
         let mut named = Stmt::new("SELECT :x, @y");
-        named.named_args = vec![("x".into(), Value::Text("é".into())), ("@y".into(), Value::Integer(2))];
+        named.named_args = vec![
+            ("x".into(), Value::Text("é".into())),
+            ("@y".into(), Value::Integer(2)),
+        ];
         let mut c = Collect::default();
         let r = t
             .pipeline(
-                &[Request::Execute(stmt), Request::Execute(ins), Request::Execute(named), Request::GetAutocommit],
+                &[
+                    Request::Execute(stmt),
+                    Request::Execute(ins),
+                    Request::Execute(named),
+                    Request::GetAutocommit,
+                ],
                 After::Close,
                 &mut c,
             )
@@ -476,7 +556,10 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
-        assert_eq!(c.results[2].2, vec![vec![Value::Text("é".into()), Value::Integer(2)]]);
+        assert_eq!(
+            c.results[2].2,
+            vec![vec![Value::Text("é".into()), Value::Integer(2)]]
+        );
         assert_eq!(r[3], Ok(Response::GetAutocommit(true)));
     }
 
@@ -484,13 +567,20 @@ mod tests {
     fn close_rolls_back_open_transaction() {
         let mut t = mem();
         t.pipeline(
-            &[Request::Sequence("CREATE TABLE t(x); BEGIN; INSERT INTO t VALUES(1);".into())],
+            &[Request::Sequence(
+                "CREATE TABLE t(x); BEGIN; INSERT INTO t VALUES(1);".into(),
+            )],
             After::Close,
             &mut Discard,
         )
         .unwrap();
         let mut c = Collect::default();
-        t.pipeline(&[Request::Execute(Stmt::new("SELECT count(*) FROM t"))], After::Close, &mut c).unwrap();
+        t.pipeline(
+            &[Request::Execute(Stmt::new("SELECT count(*) FROM t"))],
+            After::Close,
+            &mut c,
+        )
+        .unwrap();
         assert_eq!(c.results[0].2, vec![vec![Value::Integer(0)]]);
     }
 }

@@ -5,6 +5,7 @@
 //! one HTTP pipeline POST, one burst of WebSocket messages, or a few rusqlite calls. Rows are
 //! delivered to a [`StepSink`] in order, so a local query streams straight to the renderer.
 
+pub mod http;
 pub mod local;
 
 use std::fmt;
@@ -23,12 +24,20 @@ pub struct Stmt {
 
 impl Stmt {
     pub fn new(sql: impl Into<String>) -> Self {
-        Stmt { sql: sql.into(), args: Vec::new(), named_args: Vec::new(), want_rows: true }
+        Stmt {
+            sql: sql.into(),
+            args: Vec::new(),
+            named_args: Vec::new(),
+            want_rows: true,
+        }
     }
 
     /// A statement whose rows nobody wants (BEGIN, COMMIT, DDL...).
     pub fn no_rows(sql: impl Into<String>) -> Self {
-        Stmt { want_rows: false, ..Stmt::new(sql) }
+        Stmt {
+            want_rows: false,
+            ..Stmt::new(sql)
+        }
     }
 }
 
@@ -200,7 +209,11 @@ pub enum TransportError {
     #[error("not permitted: {0} (the token may be read-only or lack access to this database)")]
     Forbidden(String),
     #[error("cannot connect to {host}:{port}: {reason}")]
-    Connect { host: String, port: u16, reason: String },
+    Connect {
+        host: String,
+        port: u16,
+        reason: String,
+    },
     #[error("request timed out after {0} s (--timeout)")]
     Timeout(u64),
     #[error("server answered HTTP {status}: {body}")]
@@ -208,7 +221,10 @@ pub enum TransportError {
     #[error("stream expired on the server: the stream and any open transaction are gone; nothing of that transaction was committed")]
     StreamExpired,
     #[error("connection lost: {reason}; {outcome}")]
-    ConnectionLost { reason: String, outcome: &'static str },
+    ConnectionLost {
+        reason: String,
+        outcome: &'static str,
+    },
     #[error("protocol error: {0}")]
     Protocol(String),
     #[error("{0}")]
@@ -243,10 +259,11 @@ pub trait Transport {
     /// Close the stream if one is open (an open transaction on it is rolled back).
     fn close(&mut self) -> Result<(), TransportError> {
         if self.stream_open() {
-            self.pipeline(&[], After::Close, &mut Discard).map_err(|e| match e {
-                PipelineError::Transport(t) => t,
-                PipelineError::Sink(s) => TransportError::Local(s.to_string()),
-            })?;
+            self.pipeline(&[], After::Close, &mut Discard)
+                .map_err(|e| match e {
+                    PipelineError::Transport(t) => t,
+                    PipelineError::Sink(s) => TransportError::Local(s.to_string()),
+                })?;
         }
         Ok(())
     }

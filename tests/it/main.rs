@@ -1,5 +1,7 @@
 //! The one integration-test binary: runs the real `libsql-shell` binary against local
 //! databases and the in-repo Hrana test server.
 
+mod exec;
+mod harness;
 mod official_client;
 mod server;

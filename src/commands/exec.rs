@@ -1,0 +1,523 @@
+//! `exec`: run SQL from arguments, files or stdin in autocommit mode and print the results.
+//!
+//! Statements are split with SQLite's own rules and sent in as few requests as possible:
+//! one batch per request, each step conditioned on the previous one so nothing runs after
+//! a failure (unless `--keep-going`).
+
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use clap::Args;
+
+use crate::cli::{ConnArgs, OutputArgs};
+use crate::connect;
+use crate::error::{self, usage, StatementsFailed};
+use crate::render::{self, Render, RenderOptions};
+use crate::sql::{self, Piece, Splitter};
+use crate::transport::{
+    After, Batch, BatchStep, Cond, Request, SqlError, StepRef, StepSink, Stmt, Transport,
+};
+use crate::value::{Column, StmtSummary, Value};
+
+#[derive(Debug, Args)]
+pub struct ExecArgs {
+    /// Database. May be omitted when LIBSQL_URL or TURSO_DATABASE_URL is set; then a first
+    /// argument containing whitespace is taken as SQL.
+    #[arg(value_name = "DB")]
+    pub db: Option<String>,
+
+    /// SQL text; each argument may hold several statements.
+    #[arg(value_name = "SQL")]
+    pub sql: Vec<String>,
+
+    /// Read SQL from FILE (repeatable; `-` is stdin).
+    #[arg(short = 'f', long = "file", value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+
+    /// Continue after a failed statement (the exit status is still 1).
+    #[arg(long)]
+    pub keep_going: bool,
+
+    #[command(flatten)]
+    pub params: ParamArgs,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// Statement parameters.
+#[derive(Debug, Clone, Args, Default)]
+pub struct ParamArgs {
+    /// Bind a named parameter, e.g. --param id=7 --param name="'O''Brien'" (see VALUE syntax).
+    #[arg(long = "param", value_name = "NAME=VALUE")]
+    pub named: Vec<String>,
+
+    /// Bind the next positional parameter (`?`), e.g. --arg 7 --arg NULL --arg "'007'".
+    /// VALUE: NULL, an integer, a real (1.5, 1e3), 'quoted text', X'hex' blob; anything else is text.
+    #[arg(long = "arg", value_name = "VALUE")]
+    pub positional: Vec<String>,
+}
+
+/// Parse a parameter value: `NULL`, integers, reals, `'text'` (quotes doubled inside),
+/// `X'00ff'` blobs; anything else is taken as text as it is.
+pub fn parse_value(s: &str) -> Value {
+    let t = s.trim();
+    if t.eq_ignore_ascii_case("null") {
+        return Value::Null;
+    }
+    if let Ok(i) = t.parse::<i64>() {
+        return Value::Integer(i);
+    }
+    let numeric = t
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_digit() || "+-.".contains(c))
+        && t.chars().all(|c| c.is_ascii_digit() || "+-.eE".contains(c));
+    if numeric {
+        if let Ok(f) = t.parse::<f64>() {
+            return Value::Real(f);
+        }
+    }
+    if t.len() >= 2 && t.starts_with('\'') && t.ends_with('\'') {
+        return Value::Text(t[1..t.len() - 1].replace("''", "'"));
+    }
+    if t.len() >= 3 && (t.starts_with("X'") || t.starts_with("x'")) && t.ends_with('\'') {
+        let hex = &t[2..t.len() - 1];
+        if hex.len() % 2 == 0 && hex.chars().all(|c| c.is_ascii_hexdigit()) {
+            let bytes = (0..hex.len())
+                .step_by(2)
+                .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap_or(0))
+                .collect();
+            return Value::Blob(bytes);
+        }
+    }
+    Value::Text(s.to_string())
+}
+
+/// Parameters resolved once, attached to each statement that mentions them.
+#[derive(Debug, Clone, Default)]
+pub struct Params {
+    named: Vec<(String, Value)>,
+    positional: Vec<Value>,
+}
+
+impl Params {
+    pub fn from_args(a: &ParamArgs) -> Result<Self> {
+        let mut named = Vec::new();
+        for p in &a.named {
+            let (name, value) = p
+                .split_once('=')
+                .ok_or_else(|| usage(format!("--param needs NAME=VALUE, got '{p}'")))?;
+            let name = name.trim();
+            if name.is_empty() {
+                return Err(usage(format!("--param needs a name before '=' in '{p}'")));
+            }
+            named.push((name.to_string(), parse_value(value)));
+        }
+        Ok(Params {
+            named,
+            positional: a.positional.iter().map(|s| parse_value(s)).collect(),
+        })
+    }
+
+    /// Build the statement for `sql`, binding the parameters it mentions.
+    pub fn stmt(&self, sql: &str) -> Stmt {
+        let mut stmt = Stmt::new(sql);
+        if self.named.is_empty() && self.positional.is_empty() {
+            return stmt;
+        }
+        let (count, names) = sql::param_markers(sql);
+        if count > 0 {
+            stmt.args = self.positional.iter().take(count).cloned().collect();
+        }
+        for mentioned in names {
+            let bare = &mentioned[1..];
+            if let Some((_, v)) = self
+                .named
+                .iter()
+                .find(|(n, _)| n == &mentioned || n == bare)
+            {
+                stmt.named_args.push((mentioned.clone(), v.clone()));
+            }
+        }
+        stmt
+    }
+}
+
+/// Where a statement came from, for error messages.
+#[derive(Debug, Clone)]
+pub struct Origin {
+    pub index: usize,
+    pub source: String,
+    pub line: usize,
+    pub multiline_source: bool,
+}
+
+impl Origin {
+    fn describe(&self) -> String {
+        if self.source.starts_with("argument") && !self.multiline_source {
+            format!("statement {} ({})", self.index, self.source)
+        } else if self.source.starts_with("argument") {
+            format!(
+                "statement {} ({}, line {})",
+                self.index, self.source, self.line
+            )
+        } else {
+            format!("statement {} ({}:{})", self.index, self.source, self.line)
+        }
+    }
+}
+
+/// A source of SQL text.
+pub enum Source {
+    Arg(usize, String),
+    File(PathBuf, Box<dyn BufRead>),
+    Stdin,
+}
+
+/// Upper bounds for one request; larger work is split into several requests.
+const MAX_CHUNK_BYTES: usize = 4 << 20;
+const MAX_CHUNK_STMTS: usize = 10_000;
+
+/// Runs statements in autocommit mode, batching them into requests, and renders results.
+pub struct Runner<'a> {
+    transport: &'a mut dyn Transport,
+    sink: ResultSink<'a>,
+    keep_going: bool,
+    params: Params,
+    chunk: Vec<(Stmt, Origin)>,
+    chunk_bytes: usize,
+    next_index: usize,
+}
+
+impl<'a> Runner<'a> {
+    pub fn new(
+        transport: &'a mut dyn Transport,
+        render: Box<dyn Render + 'a>,
+        keep_going: bool,
+        params: Params,
+    ) -> Self {
+        Runner {
+            transport,
+            sink: ResultSink {
+                render,
+                origins: Vec::new(),
+                active: false,
+                failures: 0,
+            },
+            keep_going,
+            params,
+            chunk: Vec::new(),
+            chunk_bytes: 0,
+            next_index: 1,
+        }
+    }
+
+    /// Whether to stop reading input (a statement failed and we are not keeping going).
+    pub fn stopped(&self) -> bool {
+        !self.keep_going && self.sink.failures > 0
+    }
+
+    pub fn failures(&self) -> usize {
+        self.sink.failures
+    }
+
+    /// Queue one statement; sends a request when the chunk is full.
+    pub fn add(&mut self, piece: Piece, source: &str, multiline_source: bool) -> Result<()> {
+        let origin = Origin {
+            index: self.next_index,
+            source: source.to_string(),
+            line: piece.line,
+            multiline_source,
+        };
+        self.next_index += 1;
+        self.chunk_bytes += piece.sql.len();
+        self.chunk.push((self.params.stmt(&piece.sql), origin));
+        if self.chunk_bytes >= MAX_CHUNK_BYTES || self.chunk.len() >= MAX_CHUNK_STMTS {
+            self.flush(After::KeepOpen)?;
+        }
+        Ok(())
+    }
+
+    /// Send what is queued. `After::Close` at the end of the work closes the stream.
+    pub fn flush(&mut self, after: After) -> Result<()> {
+        if self.chunk.is_empty() {
+            if after == After::Close {
+                self.transport.close()?;
+            }
+            return Ok(());
+        }
+        let chunk = std::mem::take(&mut self.chunk);
+        self.chunk_bytes = 0;
+        let mut steps = Vec::with_capacity(chunk.len());
+        let mut origins = Vec::with_capacity(chunk.len());
+        for (i, (stmt, origin)) in chunk.into_iter().enumerate() {
+            let condition = (!self.keep_going && i > 0).then(|| Cond::Ok(i - 1));
+            steps.push(BatchStep { condition, stmt });
+            origins.push(origin);
+        }
+        self.sink.origins = origins;
+        let reqs = [Request::Batch(Batch { steps })];
+        self.transport
+            .pipeline(&reqs, after, &mut self.sink)
+            .map_err(|e| e.into_anyhow())?;
+        Ok(())
+    }
+
+    pub fn finish(mut self) -> Result<usize> {
+        self.flush(After::Close)?;
+        Ok(self.sink.failures)
+    }
+}
+
+/// Renders results and reports failed statements as they arrive.
+struct ResultSink<'a> {
+    render: Box<dyn Render + 'a>,
+    origins: Vec<Origin>,
+    active: bool,
+    failures: usize,
+}
+
+impl StepSink for ResultSink<'_> {
+    fn begin(&mut self, _at: StepRef, cols: &[Column]) -> Result<()> {
+        if !cols.is_empty() {
+            self.render.begin(cols)?;
+            self.active = true;
+        }
+        Ok(())
+    }
+
+    fn row(&mut self, _at: StepRef, row: &[Value]) -> Result<()> {
+        if self.active {
+            self.render.row(row)?;
+        }
+        Ok(())
+    }
+
+    fn end(&mut self, _at: StepRef, _summary: &StmtSummary) -> Result<()> {
+        if self.active {
+            self.render.end()?;
+            self.active = false;
+        }
+        Ok(())
+    }
+
+    fn error(&mut self, at: StepRef, err: &SqlError) -> Result<()> {
+        if self.active {
+            self.render.end()?;
+            self.active = false;
+        }
+        self.failures += 1;
+        let origin = at.step.and_then(|s| self.origins.get(s));
+        let what = origin
+            .map(Origin::describe)
+            .unwrap_or_else(|| "statement".to_string());
+        error::print_message(&format!("{what}: {err}"));
+        Ok(())
+    }
+}
+
+/// Build render options from the output flags (table width from the terminal on a TTY).
+pub fn render_options(o: &OutputArgs) -> RenderOptions {
+    let max_width = if io::stdout().is_terminal() {
+        terminal_size::terminal_size().map(|(w, _)| w.0)
+    } else {
+        None
+    };
+    RenderOptions {
+        header: o.header(),
+        null_text: o.null_text.clone(),
+        separator: o.separator.clone(),
+        insert_table: o.insert_table.clone(),
+        max_width,
+    }
+}
+
+/// Feed every source through the splitter into the runner; returns the failure count.
+pub fn run_sources(runner: &mut Runner<'_>, sources: Vec<Source>) -> Result<()> {
+    for source in sources {
+        if runner.stopped() {
+            break;
+        }
+        match source {
+            Source::Arg(n, text) => {
+                let label = format!("argument {n}");
+                let multiline = text.trim_end().contains('\n');
+                for piece in sql::split(&text) {
+                    runner.add(piece, &label, multiline)?;
+                }
+            }
+            Source::File(path, reader) => feed_reader(runner, reader, &path.display().to_string())?,
+            Source::Stdin => feed_reader(runner, Box::new(io::stdin().lock()), "<stdin>")?,
+        }
+    }
+    Ok(())
+}
+
+fn feed_reader(
+    runner: &mut Runner<'_>,
+    mut reader: Box<dyn BufRead + '_>,
+    label: &str,
+) -> Result<()> {
+    let mut splitter = Splitter::new();
+    let mut line = String::new();
+    loop {
+        line.clear();
+        let n = reader
+            .read_line(&mut line)
+            .with_context(|| format!("cannot read {label}"))?;
+        if n == 0 {
+            break;
+        }
+        for piece in splitter.push(&line) {
+            runner.add(piece, label, true)?;
+        }
+        if runner.stopped() {
+            return Ok(());
+        }
+    }
+    if let Some(piece) = splitter.finish() {
+        runner.add(piece, label, true)?;
+    }
+    Ok(())
+}
+
+/// Open `-f` files up front so a missing file fails before anything runs.
+pub fn open_sources(sql: Vec<String>, files: &[PathBuf]) -> Result<Vec<Source>> {
+    let mut sources: Vec<Source> = sql
+        .into_iter()
+        .enumerate()
+        .map(|(i, s)| Source::Arg(i + 1, s))
+        .collect();
+    for f in files {
+        if f.as_os_str() == "-" {
+            sources.push(Source::Stdin);
+            continue;
+        }
+        let file = File::open(f).map_err(|e| usage(format!("cannot open {}: {e}", f.display())))?;
+        sources.push(Source::File(
+            f.clone(),
+            Box::new(BufReader::with_capacity(1 << 16, file)),
+        ));
+    }
+    if sources.is_empty() {
+        sources.push(Source::Stdin);
+    }
+    Ok(sources)
+}
+
+/// Run sources against a database with the given output settings.
+pub fn execute(
+    spec: &connect::ConnectSpec,
+    sources: Vec<Source>,
+    output: &OutputArgs,
+    keep_going: bool,
+    params: Params,
+) -> Result<ExitCode> {
+    let mut transport = connect::open(spec)?;
+    let stdout = io::stdout();
+    let out = io::BufWriter::with_capacity(1 << 16, stdout.lock());
+    let opts = render_options(output);
+    let render = render::renderer(output.format, &opts, Box::new(out));
+    let mut runner = Runner::new(transport.as_mut(), render, keep_going, params);
+    let fed = run_sources(&mut runner, sources);
+    let failures = match fed {
+        Ok(()) => runner.finish()?,
+        Err(e) => {
+            // Input or transport failure: still close the stream, then report the first error.
+            let _ = runner.finish();
+            return Err(e);
+        }
+    };
+    io::stdout().flush()?;
+    if failures > 0 {
+        return Err(anyhow::Error::new(StatementsFailed(failures)));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn run(mut args: ExecArgs, conn: &ConnArgs) -> Result<ExitCode> {
+    // With the database named by the environment, a first argument that looks like SQL is SQL.
+    if connect::env_database().is_some() {
+        if let Some(first) = &args.db {
+            if first.chars().any(char::is_whitespace) {
+                let sql = args
+                    .db
+                    .take()
+                    .into_iter()
+                    .chain(args.sql.drain(..))
+                    .collect();
+                args.sql = sql;
+            }
+        }
+    } else if args.db.is_none() {
+        return Err(usage(
+            "exec needs a database: libsql-shell exec DB \"SQL\" (or set LIBSQL_URL)",
+        ));
+    }
+    let spec = connect::resolve(args.db.as_deref(), conn)?;
+    let params = Params::from_args(&args.params)?;
+    let sources = open_sources(args.sql, &args.files)?;
+    execute(&spec, sources, &args.output, args.keep_going, params)
+}
+
+/// `libsql-shell [DB] [SQL...]`: run the arguments, or a piped script; the interactive
+/// shell comes with the REPL.
+pub fn run_top_level(
+    db: Option<String>,
+    sql: Vec<String>,
+    output: OutputArgs,
+    conn: &ConnArgs,
+) -> Result<ExitCode> {
+    let spec = connect::resolve(db.as_deref(), conn)?;
+    if sql.is_empty() && io::stdin().is_terminal() {
+        return Err(usage("the interactive shell is not available yet; use `libsql-shell DB \"SQL\"` or pipe a script"));
+    }
+    let sources = open_sources(sql, &[])?;
+    execute(&spec, sources, &output, true, Params::default())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_values() {
+        assert_eq!(parse_value("NULL"), Value::Null);
+        assert_eq!(
+            parse_value("-9223372036854775808"),
+            Value::Integer(i64::MIN)
+        );
+        assert_eq!(parse_value("1.5"), Value::Real(1.5));
+        assert_eq!(parse_value("1e3"), Value::Real(1000.0));
+        assert_eq!(parse_value("'007'"), Value::Text("007".into()));
+        assert_eq!(parse_value("'it''s'"), Value::Text("it's".into()));
+        assert_eq!(parse_value("X'00ff'"), Value::Blob(vec![0, 255]));
+        assert_eq!(parse_value("hello"), Value::Text("hello".into()));
+        assert_eq!(parse_value("inf"), Value::Text("inf".into()));
+    }
+
+    #[test]
+    fn binds_only_mentioned_params() {
+        let p = Params::from_args(&ParamArgs {
+            named: vec!["id=7".into(), ":name='x'".into()],
+            positional: vec!["1".into(), "2".into()],
+        })
+        .unwrap();
+        let s = p.stmt("select :id, $name, ?");
+        assert_eq!(
+            s.named_args,
+            vec![
+                (":id".into(), Value::Integer(7)),
+                ("$name".into(), Value::Text("x".into()))
+            ]
+        );
+        assert_eq!(s.args, vec![]); // mixing is refused by servers; named wins when both appear
+        let s = p.stmt("select ?, ?");
+        assert_eq!(s.args, vec![Value::Integer(1), Value::Integer(2)]);
+        assert!(p.stmt("select 1").named_args.is_empty());
+    }
+}
