@@ -43,9 +43,13 @@ impl From<&Value> for WireValue {
         match v {
             Value::Null => WireValue::Null,
             Value::Integer(i) => WireValue::Integer { value: *i },
-            Value::Real(f) => WireValue::Float { value: f.is_finite().then_some(*f) },
+            Value::Real(f) => WireValue::Float {
+                value: f.is_finite().then_some(*f),
+            },
             Value::Text(s) => WireValue::Text { value: s.clone() },
-            Value::Blob(b) => WireValue::Blob { base64: B64.encode(b) },
+            Value::Blob(b) => WireValue::Blob {
+                base64: B64.encode(b),
+            },
         }
     }
 }
@@ -58,9 +62,10 @@ impl WireValue {
             // The sign of an infinity is lost by the server's JSON encoder.
             WireValue::Float { value } => Value::Real(value.unwrap_or(f64::INFINITY)),
             WireValue::Text { value } => Value::Text(value),
-            WireValue::Blob { base64 } => {
-                Value::Blob(B64.decode(base64.as_bytes()).map_err(|e| format!("invalid base64 blob: {e}"))?)
-            }
+            WireValue::Blob { base64 } => Value::Blob(
+                B64.decode(base64.as_bytes())
+                    .map_err(|e| format!("invalid base64 blob: {e}"))?,
+            ),
         })
     }
 }
@@ -131,7 +136,14 @@ impl From<&transport::Stmt> for WireStmt {
             sql: Some(s.sql.clone()),
             sql_id: None,
             args: s.args.iter().map(WireValue::from).collect(),
-            named_args: s.named_args.iter().map(|(n, v)| NamedArg { name: n.clone(), value: v.into() }).collect(),
+            named_args: s
+                .named_args
+                .iter()
+                .map(|(n, v)| NamedArg {
+                    name: n.clone(),
+                    value: v.into(),
+                })
+                .collect(),
             want_rows: Some(s.want_rows),
         }
     }
@@ -140,11 +152,21 @@ impl From<&transport::Stmt> for WireStmt {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum WireCond {
-    Ok { step: u32 },
-    Error { step: u32 },
-    Not { cond: Box<WireCond> },
-    And { conds: Vec<WireCond> },
-    Or { conds: Vec<WireCond> },
+    Ok {
+        step: u32,
+    },
+    Error {
+        step: u32,
+    },
+    Not {
+        cond: Box<WireCond>,
+    },
+    And {
+        conds: Vec<WireCond>,
+    },
+    Or {
+        conds: Vec<WireCond>,
+    },
     IsAutocommit {},
     #[serde(other)]
     Unknown,
@@ -155,9 +177,15 @@ impl From<&Cond> for WireCond {
         match c {
             Cond::Ok(i) => WireCond::Ok { step: *i as u32 },
             Cond::Error(i) => WireCond::Error { step: *i as u32 },
-            Cond::Not(c) => WireCond::Not { cond: Box::new(c.as_ref().into()) },
-            Cond::And(cs) => WireCond::And { conds: cs.iter().map(Into::into).collect() },
-            Cond::Or(cs) => WireCond::Or { conds: cs.iter().map(Into::into).collect() },
+            Cond::Not(c) => WireCond::Not {
+                cond: Box::new(c.as_ref().into()),
+            },
+            Cond::And(cs) => WireCond::And {
+                conds: cs.iter().map(Into::into).collect(),
+            },
+            Cond::Or(cs) => WireCond::Or {
+                conds: cs.iter().map(Into::into).collect(),
+            },
             Cond::IsAutocommit => WireCond::IsAutocommit {},
         }
     }
@@ -168,9 +196,19 @@ impl WireCond {
         Ok(match self {
             WireCond::Ok { step } => Cond::Ok(*step as usize),
             WireCond::Error { step } => Cond::Error(*step as usize),
-            WireCond::Not { cond } => Cond::not(cond.to_cond()?),
-            WireCond::And { conds } => Cond::And(conds.iter().map(|c| c.to_cond()).collect::<Result<_, _>>()?),
-            WireCond::Or { conds } => Cond::Or(conds.iter().map(|c| c.to_cond()).collect::<Result<_, _>>()?),
+            WireCond::Not { cond } => !(cond.to_cond()?),
+            WireCond::And { conds } => Cond::And(
+                conds
+                    .iter()
+                    .map(|c| c.to_cond())
+                    .collect::<Result<_, _>>()?,
+            ),
+            WireCond::Or { conds } => Cond::Or(
+                conds
+                    .iter()
+                    .map(|c| c.to_cond())
+                    .collect::<Result<_, _>>()?,
+            ),
             WireCond::IsAutocommit {} => Cond::IsAutocommit,
             WireCond::Unknown => return Err("unknown batch condition type".into()),
         })
@@ -195,7 +233,10 @@ impl From<&transport::Batch> for WireBatch {
             steps: b
                 .steps
                 .iter()
-                .map(|s| WireBatchStep { condition: s.condition.as_ref().map(Into::into), stmt: (&s.stmt).into() })
+                .map(|s| WireBatchStep {
+                    condition: s.condition.as_ref().map(Into::into),
+                    stmt: (&s.stmt).into(),
+                })
                 .collect(),
         }
     }
@@ -211,13 +252,19 @@ pub struct WireCol {
 
 impl From<&Column> for WireCol {
     fn from(c: &Column) -> Self {
-        WireCol { name: Some(c.name.clone()), decltype: c.decltype.clone() }
+        WireCol {
+            name: Some(c.name.clone()),
+            decltype: c.decltype.clone(),
+        }
     }
 }
 
 impl From<WireCol> for Column {
     fn from(c: WireCol) -> Self {
-        Column { name: c.name.unwrap_or_default(), decltype: c.decltype }
+        Column {
+            name: c.name.unwrap_or_default(),
+            decltype: c.decltype,
+        }
     }
 }
 
@@ -229,7 +276,11 @@ pub struct WireStmtResult {
     pub rows: Vec<Vec<WireValue>>,
     #[serde(default)]
     pub affected_row_count: u64,
-    #[serde(default, serialize_with = "ser_opt_i64_str", deserialize_with = "de_opt_i64_lenient")]
+    #[serde(
+        default,
+        serialize_with = "ser_opt_i64_str",
+        deserialize_with = "de_opt_i64_lenient"
+    )]
     pub last_insert_rowid: Option<i64>,
 }
 
@@ -254,13 +305,19 @@ pub struct WireError {
 
 impl From<WireError> for SqlError {
     fn from(e: WireError) -> Self {
-        SqlError { message: e.message, code: e.code }
+        SqlError {
+            message: e.message,
+            code: e.code,
+        }
     }
 }
 
 impl From<&SqlError> for WireError {
     fn from(e: &SqlError) -> Self {
-        WireError { message: e.message.clone(), code: e.code.clone() }
+        WireError {
+            message: e.message.clone(),
+            code: e.code.clone(),
+        }
     }
 }
 
@@ -277,8 +334,12 @@ pub struct WireBatchResult {
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum StreamRequest {
     Close {},
-    Execute { stmt: WireStmt },
-    Batch { batch: WireBatch },
+    Execute {
+        stmt: WireStmt,
+    },
+    Batch {
+        batch: WireBatch,
+    },
     Sequence {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         sql: Option<String>,
@@ -291,8 +352,13 @@ pub enum StreamRequest {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         sql_id: Option<i32>,
     },
-    StoreSql { sql_id: i32, sql: String },
-    CloseSql { sql_id: i32 },
+    StoreSql {
+        sql_id: i32,
+        sql: String,
+    },
+    CloseSql {
+        sql_id: i32,
+    },
     GetAutocommit {},
     #[serde(other)]
     Unknown,
@@ -302,13 +368,21 @@ pub enum StreamRequest {
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum StreamResponse {
     Close {},
-    Execute { result: WireStmtResult },
-    Batch { result: WireBatchResult },
+    Execute {
+        result: WireStmtResult,
+    },
+    Batch {
+        result: WireBatchResult,
+    },
     Sequence {},
-    Describe { result: serde_json::Value },
+    Describe {
+        result: serde_json::Value,
+    },
     StoreSql {},
     CloseSql {},
-    GetAutocommit { is_autocommit: bool },
+    GetAutocommit {
+        is_autocommit: bool,
+    },
     #[serde(other)]
     Unknown,
 }
@@ -316,8 +390,12 @@ pub enum StreamResponse {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum StreamResult {
-    Ok { response: StreamResponse },
-    Error { error: WireError },
+    Ok {
+        response: StreamResponse,
+    },
+    Error {
+        error: WireError,
+    },
     #[serde(other)]
     Unknown,
 }
@@ -365,7 +443,11 @@ pub enum CursorEntry {
     StepEnd {
         #[serde(default)]
         affected_row_count: u64,
-        #[serde(default, serialize_with = "ser_opt_i64_str", deserialize_with = "de_opt_i64_lenient")]
+        #[serde(
+            default,
+            serialize_with = "ser_opt_i64_str",
+            deserialize_with = "de_opt_i64_lenient"
+        )]
         last_insert_rowid: Option<i64>,
     },
     StepError {
@@ -406,8 +488,13 @@ pub fn row_values(row: Vec<WireValue>) -> Result<Vec<Value>, String> {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ClientMsg {
-    Hello { jwt: Option<String> },
-    Request { request_id: i32, request: WsRequest },
+    Hello {
+        jwt: Option<String>,
+    },
+    Request {
+        request_id: i32,
+        request: WsRequest,
+    },
     #[serde(other)]
     Unknown,
 }
@@ -417,9 +504,17 @@ pub enum ClientMsg {
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ServerMsg {
     HelloOk {},
-    HelloError { error: WireError },
-    ResponseOk { request_id: i32, response: WsResponse },
-    ResponseError { request_id: i32, error: WireError },
+    HelloError {
+        error: WireError,
+    },
+    ResponseOk {
+        request_id: i32,
+        response: WsResponse,
+    },
+    ResponseError {
+        request_id: i32,
+        error: WireError,
+    },
     #[serde(other)]
     Unknown,
 }
@@ -427,10 +522,20 @@ pub enum ServerMsg {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum WsRequest {
-    OpenStream { stream_id: i32 },
-    CloseStream { stream_id: i32 },
-    Execute { stream_id: i32, stmt: WireStmt },
-    Batch { stream_id: i32, batch: WireBatch },
+    OpenStream {
+        stream_id: i32,
+    },
+    CloseStream {
+        stream_id: i32,
+    },
+    Execute {
+        stream_id: i32,
+        stmt: WireStmt,
+    },
+    Batch {
+        stream_id: i32,
+        batch: WireBatch,
+    },
     Sequence {
         stream_id: i32,
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -445,12 +550,28 @@ pub enum WsRequest {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         sql_id: Option<i32>,
     },
-    StoreSql { sql_id: i32, sql: String },
-    CloseSql { sql_id: i32 },
-    GetAutocommit { stream_id: i32 },
-    OpenCursor { stream_id: i32, cursor_id: i32, batch: WireBatch },
-    CloseCursor { cursor_id: i32 },
-    FetchCursor { cursor_id: i32, max_count: u32 },
+    StoreSql {
+        sql_id: i32,
+        sql: String,
+    },
+    CloseSql {
+        sql_id: i32,
+    },
+    GetAutocommit {
+        stream_id: i32,
+    },
+    OpenCursor {
+        stream_id: i32,
+        cursor_id: i32,
+        batch: WireBatch,
+    },
+    CloseCursor {
+        cursor_id: i32,
+    },
+    FetchCursor {
+        cursor_id: i32,
+        max_count: u32,
+    },
     #[serde(other)]
     Unknown,
 }
@@ -460,16 +581,27 @@ pub enum WsRequest {
 pub enum WsResponse {
     OpenStream {},
     CloseStream {},
-    Execute { result: WireStmtResult },
-    Batch { result: WireBatchResult },
+    Execute {
+        result: WireStmtResult,
+    },
+    Batch {
+        result: WireBatchResult,
+    },
     Sequence {},
-    Describe { result: serde_json::Value },
+    Describe {
+        result: serde_json::Value,
+    },
     StoreSql {},
     CloseSql {},
-    GetAutocommit { is_autocommit: bool },
+    GetAutocommit {
+        is_autocommit: bool,
+    },
     OpenCursor {},
     CloseCursor {},
-    FetchCursor { entries: Vec<CursorEntry>, done: bool },
+    FetchCursor {
+        entries: Vec<CursorEntry>,
+        done: bool,
+    },
     #[serde(other)]
     Unknown,
 }
@@ -505,29 +637,52 @@ mod tests {
 
     #[test]
     fn lenient_decoding() {
-        let padded: WireValue = serde_json::from_str(r#"{"type":"blob","base64":"AAEC/w=="}"#).unwrap();
-        let unpadded: WireValue = serde_json::from_str(r#"{"type":"blob","base64":"AAEC/w"}"#).unwrap();
-        assert_eq!(padded.into_value().unwrap(), Value::Blob(vec![0, 1, 2, 255]));
-        assert_eq!(unpadded.into_value().unwrap(), Value::Blob(vec![0, 1, 2, 255]));
+        let padded: WireValue =
+            serde_json::from_str(r#"{"type":"blob","base64":"AAEC/w=="}"#).unwrap();
+        let unpadded: WireValue =
+            serde_json::from_str(r#"{"type":"blob","base64":"AAEC/w"}"#).unwrap();
+        assert_eq!(
+            padded.into_value().unwrap(),
+            Value::Blob(vec![0, 1, 2, 255])
+        );
+        assert_eq!(
+            unpadded.into_value().unwrap(),
+            Value::Blob(vec![0, 1, 2, 255])
+        );
         let inf: WireValue = serde_json::from_str(r#"{"type":"float","value":null}"#).unwrap();
         assert_eq!(inf.into_value().unwrap(), Value::Real(f64::INFINITY));
+        let e: CursorEntry = serde_json::from_str(
+            r#"{"type":"step_end","affected_row_count":1,"last_insert_rowid":5}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            e,
+            CursorEntry::StepEnd {
+                affected_row_count: 1,
+                last_insert_rowid: Some(5)
+            }
+        );
         let e: CursorEntry =
-            serde_json::from_str(r#"{"type":"step_end","affected_row_count":1,"last_insert_rowid":5}"#).unwrap();
-        assert_eq!(e, CursorEntry::StepEnd { affected_row_count: 1, last_insert_rowid: Some(5) });
-        let e: CursorEntry = serde_json::from_str(r#"{"type":"replication_index","replication_index":"9"}"#).unwrap();
+            serde_json::from_str(r#"{"type":"replication_index","replication_index":"9"}"#)
+                .unwrap();
         assert_eq!(e, CursorEntry::Unknown);
         let r: PipelineResponse = serde_json::from_str(
             r#"{"baton":"b","base_url":null,"extra":1,"results":[{"type":"ok","response":{"type":"execute","result":{"cols":[{"name":"a","decltype":null}],"rows":[],"affected_row_count":0,"last_insert_rowid":null,"rows_read":1,"replication_index":"3"}}},{"type":"ok","response":{"type":"new_thing"}},{"type":"error","error":{"message":"m"}}]}"#,
         )
         .unwrap();
         assert_eq!(r.results.len(), 3);
-        assert!(matches!(&r.results[1], StreamResult::Ok { response: StreamResponse::Unknown }));
+        assert!(matches!(
+            &r.results[1],
+            StreamResult::Ok {
+                response: StreamResponse::Unknown
+            }
+        ));
         assert!(matches!(&r.results[2], StreamResult::Error { error } if error.code.is_none()));
     }
 
     #[test]
     fn conditions_serialize_as_hrana() {
-        let c = Cond::And(vec![Cond::Ok(1), Cond::not(Cond::IsAutocommit)]);
+        let c = Cond::And(vec![Cond::Ok(1), !(Cond::IsAutocommit)]);
         let j = serde_json::to_string(&WireCond::from(&c)).unwrap();
         assert_eq!(
             j,

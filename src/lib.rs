@@ -9,6 +9,7 @@ pub mod connect;
 pub mod error;
 pub mod hrana;
 pub mod render;
+pub mod session;
 pub mod sql;
 pub mod target;
 pub mod token;

@@ -19,9 +19,17 @@ pub enum Target {
     /// A local database: a path, a `file:` URI or `:memory:`.
     Local { path: String },
     /// Hrana over HTTP; `url` is the base URL without a trailing slash.
-    Http { url: String, host: String, port: u16 },
+    Http {
+        url: String,
+        host: String,
+        port: u16,
+    },
     /// Hrana over WebSocket.
-    Ws { url: String, host: String, port: u16 },
+    Ws {
+        url: String,
+        host: String,
+        port: u16,
+    },
 }
 
 impl Target {
@@ -70,12 +78,22 @@ pub fn auth_token(flag: Option<&str>, env: &dyn Fn(&str) -> Option<String>) -> O
 }
 
 /// Resolve a database name into a target. `exists` says whether a local path exists.
-pub fn resolve(name: &str, force: Force, exists: &dyn Fn(&str) -> bool) -> Result<Target, TargetError> {
+pub fn resolve(
+    name: &str,
+    force: Force,
+    exists: &dyn Fn(&str) -> bool,
+) -> Result<Target, TargetError> {
     if force == Force::Local || name == ":memory:" || name.starts_with("file:") {
-        return Ok(Target::Local { path: name.to_string() });
+        return Ok(Target::Local {
+            path: name.to_string(),
+        });
     }
     if let Some((scheme, _)) = name.split_once("://") {
-        if !scheme.is_empty() && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)) {
+        if !scheme.is_empty()
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+        {
             return resolve_url(name);
         }
     }
@@ -83,7 +101,9 @@ pub fn resolve(name: &str, force: Force, exists: &dyn Fn(&str) -> bool) -> Resul
         return resolve_url(&format!("https://{name}"));
     }
     if exists(name) || !looks_like_host(name) {
-        return Ok(Target::Local { path: name.to_string() });
+        return Ok(Target::Local {
+            path: name.to_string(),
+        });
     }
     resolve_url(&format!("https://{name}"))
 }
@@ -162,14 +182,36 @@ fn resolve_url(s: &str) -> Result<Target, TargetError> {
         }
     };
     if !url.username().is_empty() || url.password().is_some() {
-        return Err(TargetError("credentials in the URL are not supported; use --auth-token".into()));
+        return Err(TargetError(
+            "credentials in the URL are not supported; use --auth-token".into(),
+        ));
     }
-    let default_port = if matches!(http_scheme, "https" | "wss") { 443 } else { 80 };
+    let default_port = if matches!(http_scheme, "https" | "wss") {
+        443
+    } else {
+        80
+    };
     let port = url.port().unwrap_or(default_port);
     let path = url.path().trim_end_matches('/');
-    let host_part = if url.port().is_some() { format!("{host}:{port}") } else { host.clone() };
+    let host_part = if url.port().is_some() {
+        format!("{host}:{port}")
+    } else {
+        host.clone()
+    };
     let base = format!("{http_scheme}://{host_part}{path}");
-    Ok(if ws { Target::Ws { url: base, host, port } } else { Target::Http { url: base, host, port } })
+    Ok(if ws {
+        Target::Ws {
+            url: base,
+            host,
+            port,
+        }
+    } else {
+        Target::Http {
+            url: base,
+            host,
+            port,
+        }
+    })
 }
 
 #[cfg(test)]
@@ -181,7 +223,11 @@ mod tests {
     }
 
     fn http(url: &str, host: &str, port: u16) -> Target {
-        Target::Http { url: url.into(), host: host.into(), port }
+        Target::Http {
+            url: url.into(),
+            host: host.into(),
+            port,
+        }
     }
 
     fn local(p: &str) -> Target {
@@ -190,21 +236,50 @@ mod tests {
 
     #[test]
     fn urls() {
-        assert_eq!(r("libsql://db-org.turso.io").unwrap(), http("https://db-org.turso.io", "db-org.turso.io", 443));
-        assert_eq!(r("libsql://127.0.0.1:8080?tls=0").unwrap(), http("http://127.0.0.1:8080", "127.0.0.1", 8080));
-        assert!(r("libsql://127.0.0.1?tls=0").unwrap_err().0.contains("explicit port"));
-        assert_eq!(r("https://h.example.com:8443/").unwrap(), http("https://h.example.com:8443", "h.example.com", 8443));
-        assert_eq!(r("http://localhost:8080").unwrap(), http("http://localhost:8080", "localhost", 8080));
+        assert_eq!(
+            r("libsql://db-org.turso.io").unwrap(),
+            http("https://db-org.turso.io", "db-org.turso.io", 443)
+        );
+        assert_eq!(
+            r("libsql://127.0.0.1:8080?tls=0").unwrap(),
+            http("http://127.0.0.1:8080", "127.0.0.1", 8080)
+        );
+        assert!(r("libsql://127.0.0.1?tls=0")
+            .unwrap_err()
+            .0
+            .contains("explicit port"));
+        assert_eq!(
+            r("https://h.example.com:8443/").unwrap(),
+            http("https://h.example.com:8443", "h.example.com", 8443)
+        );
+        assert_eq!(
+            r("http://localhost:8080").unwrap(),
+            http("http://localhost:8080", "localhost", 8080)
+        );
         assert_eq!(
             r("wss://db.turso.io").unwrap(),
-            Target::Ws { url: "wss://db.turso.io".into(), host: "db.turso.io".into(), port: 443 }
+            Target::Ws {
+                url: "wss://db.turso.io".into(),
+                host: "db.turso.io".into(),
+                port: 443
+            }
         );
         assert_eq!(
             r("ws://127.0.0.1:9000").unwrap(),
-            Target::Ws { url: "ws://127.0.0.1:9000".into(), host: "127.0.0.1".into(), port: 9000 }
+            Target::Ws {
+                url: "ws://127.0.0.1:9000".into(),
+                host: "127.0.0.1".into(),
+                port: 9000
+            }
         );
-        assert!(r("ftp://x").unwrap_err().0.contains("unsupported URL scheme"));
-        assert!(r("libsql://h?authToken=abc").unwrap_err().0.contains("authToken"));
+        assert!(r("ftp://x")
+            .unwrap_err()
+            .0
+            .contains("unsupported URL scheme"));
+        assert!(r("libsql://h?authToken=abc")
+            .unwrap_err()
+            .0
+            .contains("authToken"));
         assert!(!r("libsql://h?authToken=abc").unwrap_err().0.contains("abc"));
         assert!(r("https://h?tls=0").is_err());
         assert!(r("https://u:p@h").is_err());
@@ -213,7 +288,10 @@ mod tests {
     #[test]
     fn local_forms() {
         assert_eq!(r(":memory:").unwrap(), local(":memory:"));
-        assert_eq!(r("file:data.db?mode=ro").unwrap(), local("file:data.db?mode=ro"));
+        assert_eq!(
+            r("file:data.db?mode=ro").unwrap(),
+            local("file:data.db?mode=ro")
+        );
         assert_eq!(r("/tmp/x.db").unwrap(), local("/tmp/x.db"));
         assert_eq!(r("dev.db").unwrap(), local("dev.db"));
         assert_eq!(r("data.sqlite3").unwrap(), local("data.sqlite3"));
@@ -226,17 +304,35 @@ mod tests {
 
     #[test]
     fn bare_hosts() {
-        assert_eq!(r("my-db-org.turso.io").unwrap(), http("https://my-db-org.turso.io", "my-db-org.turso.io", 443));
-        assert_eq!(r("localhost").unwrap(), http("https://localhost", "localhost", 443));
-        assert_eq!(r("db.example:8080").unwrap(), http("https://db.example:8080", "db.example", 8080));
+        assert_eq!(
+            r("my-db-org.turso.io").unwrap(),
+            http("https://my-db-org.turso.io", "my-db-org.turso.io", 443)
+        );
+        assert_eq!(
+            r("localhost").unwrap(),
+            http("https://localhost", "localhost", 443)
+        );
+        assert_eq!(
+            r("db.example:8080").unwrap(),
+            http("https://db.example:8080", "db.example", 8080)
+        );
     }
 
     #[test]
     fn overrides() {
         let no = |_: &str| false;
-        assert_eq!(resolve("my-db-org.turso.io", Force::Local, &no).unwrap(), local("my-db-org.turso.io"));
-        assert_eq!(resolve("example.com", Force::Remote, &no).unwrap(), http("https://example.com", "example.com", 443));
-        assert_eq!(resolve("dev.db", Force::Remote, &no).unwrap(), http("https://dev.db", "dev.db", 443));
+        assert_eq!(
+            resolve("my-db-org.turso.io", Force::Local, &no).unwrap(),
+            local("my-db-org.turso.io")
+        );
+        assert_eq!(
+            resolve("example.com", Force::Remote, &no).unwrap(),
+            http("https://example.com", "example.com", 443)
+        );
+        assert_eq!(
+            resolve("dev.db", Force::Remote, &no).unwrap(),
+            http("https://dev.db", "dev.db", 443)
+        );
     }
 
     #[test]
@@ -247,9 +343,20 @@ mod tests {
             "TURSO_AUTH_TOKEN" => Some("turso".to_string()),
             _ => None,
         };
-        assert_eq!(database_arg(Some("dev.db"), &env).as_deref(), Some("dev.db"));
+        assert_eq!(
+            database_arg(Some("dev.db"), &env).as_deref(),
+            Some("dev.db")
+        );
         assert_eq!(database_arg(None, &env).as_deref(), Some("libsql://a.b.c"));
-        assert_eq!(database_arg(None, &|k| if k == "TURSO_DATABASE_URL" { Some("t".into()) } else { None }).as_deref(), Some("t"));
+        assert_eq!(
+            database_arg(None, &|k| if k == "TURSO_DATABASE_URL" {
+                Some("t".into())
+            } else {
+                None
+            })
+            .as_deref(),
+            Some("t")
+        );
         assert_eq!(auth_token(Some("flag"), &env).unwrap().expose(), "flag");
         assert_eq!(auth_token(None, &env).unwrap().expose(), "turso");
         assert!(auth_token(None, &|_| None).is_none());

@@ -254,6 +254,9 @@ mod tests {
         assert_eq!(Value::Blob(vec![0, 255]).to_sql_literal(), "X'00ff'");
         assert_eq!(Value::Real(f64::INFINITY).to_sql_literal(), "1e999");
         assert_eq!(Value::Real(f64::NEG_INFINITY).to_sql_literal(), "-1e999");
-        assert_eq!(Value::Integer(i64::MIN).to_sql_literal(), "-9223372036854775808");
+        assert_eq!(
+            Value::Integer(i64::MIN).to_sql_literal(),
+            "-9223372036854775808"
+        );
     }
 }

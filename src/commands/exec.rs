@@ -16,10 +16,9 @@ use crate::cli::{ConnArgs, OutputArgs};
 use crate::connect;
 use crate::error::{self, usage, StatementsFailed};
 use crate::render::{self, Render, RenderOptions};
+use crate::session::{ErrorMode, Origin, Output, Session};
 use crate::sql::{self, Piece, Splitter};
-use crate::transport::{
-    After, Batch, BatchStep, Cond, Request, SqlError, StepRef, StepSink, Stmt, Transport,
-};
+use crate::transport::{SqlError, Stmt};
 use crate::value::{Column, StmtSummary, Value};
 
 #[derive(Debug, Args)]
@@ -86,7 +85,7 @@ pub fn parse_value(s: &str) -> Value {
     }
     if t.len() >= 3 && (t.starts_with("X'") || t.starts_with("x'")) && t.ends_with('\'') {
         let hex = &t[2..t.len() - 1];
-        if hex.len() % 2 == 0 && hex.chars().all(|c| c.is_ascii_hexdigit()) {
+        if hex.len().is_multiple_of(2) && hex.chars().all(|c| c.is_ascii_hexdigit()) {
             let bytes = (0..hex.len())
                 .step_by(2)
                 .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap_or(0))
@@ -147,30 +146,6 @@ impl Params {
     }
 }
 
-/// Where a statement came from, for error messages.
-#[derive(Debug, Clone)]
-pub struct Origin {
-    pub index: usize,
-    pub source: String,
-    pub line: usize,
-    pub multiline_source: bool,
-}
-
-impl Origin {
-    fn describe(&self) -> String {
-        if self.source.starts_with("argument") && !self.multiline_source {
-            format!("statement {} ({})", self.index, self.source)
-        } else if self.source.starts_with("argument") {
-            format!(
-                "statement {} ({}, line {})",
-                self.index, self.source, self.line
-            )
-        } else {
-            format!("statement {} ({}:{})", self.index, self.source, self.line)
-        }
-    }
-}
-
 /// A source of SQL text.
 pub enum Source {
     Arg(usize, String),
@@ -178,111 +153,23 @@ pub enum Source {
     Stdin,
 }
 
-/// Upper bounds for one request; larger work is split into several requests.
-const MAX_CHUNK_BYTES: usize = 4 << 20;
-const MAX_CHUNK_STMTS: usize = 10_000;
-
-/// Runs statements in autocommit mode, batching them into requests, and renders results.
-pub struct Runner<'a> {
-    transport: &'a mut dyn Transport,
-    sink: ResultSink<'a>,
-    keep_going: bool,
-    params: Params,
-    chunk: Vec<(Stmt, Origin)>,
-    chunk_bytes: usize,
-    next_index: usize,
-}
-
-impl<'a> Runner<'a> {
-    pub fn new(
-        transport: &'a mut dyn Transport,
-        render: Box<dyn Render + 'a>,
-        keep_going: bool,
-        params: Params,
-    ) -> Self {
-        Runner {
-            transport,
-            sink: ResultSink {
-                render,
-                origins: Vec::new(),
-                active: false,
-                failures: 0,
-            },
-            keep_going,
-            params,
-            chunk: Vec::new(),
-            chunk_bytes: 0,
-            next_index: 1,
-        }
-    }
-
-    /// Whether to stop reading input (a statement failed and we are not keeping going).
-    pub fn stopped(&self) -> bool {
-        !self.keep_going && self.sink.failures > 0
-    }
-
-    pub fn failures(&self) -> usize {
-        self.sink.failures
-    }
-
-    /// Queue one statement; sends a request when the chunk is full.
-    pub fn add(&mut self, piece: Piece, source: &str, multiline_source: bool) -> Result<()> {
-        let origin = Origin {
-            index: self.next_index,
-            source: source.to_string(),
-            line: piece.line,
-            multiline_source,
-        };
-        self.next_index += 1;
-        self.chunk_bytes += piece.sql.len();
-        self.chunk.push((self.params.stmt(&piece.sql), origin));
-        if self.chunk_bytes >= MAX_CHUNK_BYTES || self.chunk.len() >= MAX_CHUNK_STMTS {
-            self.flush(After::KeepOpen)?;
-        }
-        Ok(())
-    }
-
-    /// Send what is queued. `After::Close` at the end of the work closes the stream.
-    pub fn flush(&mut self, after: After) -> Result<()> {
-        if self.chunk.is_empty() {
-            if after == After::Close {
-                self.transport.close()?;
-            }
-            return Ok(());
-        }
-        let chunk = std::mem::take(&mut self.chunk);
-        self.chunk_bytes = 0;
-        let mut steps = Vec::with_capacity(chunk.len());
-        let mut origins = Vec::with_capacity(chunk.len());
-        for (i, (stmt, origin)) in chunk.into_iter().enumerate() {
-            let condition = (!self.keep_going && i > 0).then(|| Cond::Ok(i - 1));
-            steps.push(BatchStep { condition, stmt });
-            origins.push(origin);
-        }
-        self.sink.origins = origins;
-        let reqs = [Request::Batch(Batch { steps })];
-        self.transport
-            .pipeline(&reqs, after, &mut self.sink)
-            .map_err(|e| e.into_anyhow())?;
-        Ok(())
-    }
-
-    pub fn finish(mut self) -> Result<usize> {
-        self.flush(After::Close)?;
-        Ok(self.sink.failures)
-    }
-}
-
 /// Renders results and reports failed statements as they arrive.
-struct ResultSink<'a> {
+pub struct ResultOutput<'a> {
     render: Box<dyn Render + 'a>,
-    origins: Vec<Origin>,
     active: bool,
-    failures: usize,
 }
 
-impl StepSink for ResultSink<'_> {
-    fn begin(&mut self, _at: StepRef, cols: &[Column]) -> Result<()> {
+impl<'a> ResultOutput<'a> {
+    pub fn new(render: Box<dyn Render + 'a>) -> Self {
+        ResultOutput {
+            render,
+            active: false,
+        }
+    }
+}
+
+impl Output for ResultOutput<'_> {
+    fn begin(&mut self, cols: &[Column]) -> Result<()> {
         if !cols.is_empty() {
             self.render.begin(cols)?;
             self.active = true;
@@ -290,14 +177,14 @@ impl StepSink for ResultSink<'_> {
         Ok(())
     }
 
-    fn row(&mut self, _at: StepRef, row: &[Value]) -> Result<()> {
+    fn row(&mut self, row: &[Value]) -> Result<()> {
         if self.active {
             self.render.row(row)?;
         }
         Ok(())
     }
 
-    fn end(&mut self, _at: StepRef, _summary: &StmtSummary) -> Result<()> {
+    fn end(&mut self, _summary: &StmtSummary) -> Result<()> {
         if self.active {
             self.render.end()?;
             self.active = false;
@@ -305,17 +192,95 @@ impl StepSink for ResultSink<'_> {
         Ok(())
     }
 
-    fn error(&mut self, at: StepRef, err: &SqlError) -> Result<()> {
+    fn error(&mut self, origin: &Origin, _sql: &str, err: &SqlError) -> Result<()> {
         if self.active {
             self.render.end()?;
             self.active = false;
         }
-        self.failures += 1;
-        let origin = at.step.and_then(|s| self.origins.get(s));
-        let what = origin
-            .map(Origin::describe)
-            .unwrap_or_else(|| "statement".to_string());
-        error::print_message(&format!("{what}: {err}"));
+        error::print_message(&format!("{}: {err}", origin.describe()));
+        Ok(())
+    }
+
+    fn notice(&mut self, msg: &str) -> Result<()> {
+        eprintln!("libsql-shell: note: {msg}");
+        Ok(())
+    }
+}
+
+/// Feeds statements from sources into a session, numbering them and binding parameters.
+pub struct Feeder<'s, 't, 'o> {
+    pub session: &'s mut Session<'t>,
+    pub out: &'o mut dyn Output,
+    pub params: Params,
+    next_index: usize,
+}
+
+impl<'s, 't, 'o> Feeder<'s, 't, 'o> {
+    pub fn new(session: &'s mut Session<'t>, out: &'o mut dyn Output, params: Params) -> Self {
+        Feeder {
+            session,
+            out,
+            params,
+            next_index: 1,
+        }
+    }
+
+    pub fn add(&mut self, piece: Piece, source: &str, multiline: bool) -> Result<()> {
+        let origin = Origin {
+            index: self.next_index,
+            source: source.to_string(),
+            line: piece.line,
+            multiline,
+        };
+        self.next_index += 1;
+        let stmt = self.params.stmt(&piece.sql);
+        self.session.submit(stmt, origin, self.out)
+    }
+
+    /// Feed every source through the splitter.
+    pub fn run_sources(&mut self, sources: Vec<Source>) -> Result<()> {
+        for source in sources {
+            if self.session.stopped() {
+                break;
+            }
+            match source {
+                Source::Arg(n, text) => {
+                    let label = format!("argument {n}");
+                    let multiline = text.trim_end().contains('\n');
+                    for piece in sql::split(&text) {
+                        self.add(piece, &label, multiline)?;
+                    }
+                }
+                Source::File(path, reader) => {
+                    self.feed_reader(reader, &path.display().to_string())?
+                }
+                Source::Stdin => self.feed_reader(Box::new(io::stdin().lock()), "<stdin>")?,
+            }
+        }
+        Ok(())
+    }
+
+    fn feed_reader(&mut self, mut reader: Box<dyn BufRead + '_>, label: &str) -> Result<()> {
+        let mut splitter = Splitter::new();
+        let mut line = String::new();
+        loop {
+            line.clear();
+            let n = reader
+                .read_line(&mut line)
+                .with_context(|| format!("cannot read {label}"))?;
+            if n == 0 {
+                break;
+            }
+            for piece in splitter.push(&line) {
+                self.add(piece, label, true)?;
+            }
+            if self.session.stopped() {
+                return Ok(());
+            }
+        }
+        if let Some(piece) = splitter.finish() {
+            self.add(piece, label, true)?;
+        }
         Ok(())
     }
 }
@@ -334,55 +299,6 @@ pub fn render_options(o: &OutputArgs) -> RenderOptions {
         insert_table: o.insert_table.clone(),
         max_width,
     }
-}
-
-/// Feed every source through the splitter into the runner; returns the failure count.
-pub fn run_sources(runner: &mut Runner<'_>, sources: Vec<Source>) -> Result<()> {
-    for source in sources {
-        if runner.stopped() {
-            break;
-        }
-        match source {
-            Source::Arg(n, text) => {
-                let label = format!("argument {n}");
-                let multiline = text.trim_end().contains('\n');
-                for piece in sql::split(&text) {
-                    runner.add(piece, &label, multiline)?;
-                }
-            }
-            Source::File(path, reader) => feed_reader(runner, reader, &path.display().to_string())?,
-            Source::Stdin => feed_reader(runner, Box::new(io::stdin().lock()), "<stdin>")?,
-        }
-    }
-    Ok(())
-}
-
-fn feed_reader(
-    runner: &mut Runner<'_>,
-    mut reader: Box<dyn BufRead + '_>,
-    label: &str,
-) -> Result<()> {
-    let mut splitter = Splitter::new();
-    let mut line = String::new();
-    loop {
-        line.clear();
-        let n = reader
-            .read_line(&mut line)
-            .with_context(|| format!("cannot read {label}"))?;
-        if n == 0 {
-            break;
-        }
-        for piece in splitter.push(&line) {
-            runner.add(piece, label, true)?;
-        }
-        if runner.stopped() {
-            return Ok(());
-        }
-    }
-    if let Some(piece) = splitter.finish() {
-        runner.add(piece, label, true)?;
-    }
-    Ok(())
 }
 
 /// Open `-f` files up front so a missing file fails before anything runs.
@@ -414,27 +330,23 @@ pub fn execute(
     spec: &connect::ConnectSpec,
     sources: Vec<Source>,
     output: &OutputArgs,
-    keep_going: bool,
+    mode: ErrorMode,
     params: Params,
 ) -> Result<ExitCode> {
     let mut transport = connect::open(spec)?;
     let stdout = io::stdout();
     let out = io::BufWriter::with_capacity(1 << 16, stdout.lock());
     let opts = render_options(output);
-    let render = render::renderer(output.format, &opts, Box::new(out));
-    let mut runner = Runner::new(transport.as_mut(), render, keep_going, params);
-    let fed = run_sources(&mut runner, sources);
-    let failures = match fed {
-        Ok(()) => runner.finish()?,
-        Err(e) => {
-            // Input or transport failure: still close the stream, then report the first error.
-            let _ = runner.finish();
-            return Err(e);
-        }
-    };
+    let mut output = ResultOutput::new(render::renderer(output.format, &opts, Box::new(out)));
+    let mut session = Session::new(transport.as_mut(), mode);
+    let fed = Feeder::new(&mut session, &mut output, params).run_sources(sources);
+    let finished = session.finish(&mut output);
+    fed?;
+    finished?;
+    drop(output);
     io::stdout().flush()?;
-    if failures > 0 {
-        return Err(anyhow::Error::new(StatementsFailed(failures)));
+    if session.failures() > 0 {
+        return Err(anyhow::Error::new(StatementsFailed(session.failures())));
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -461,7 +373,12 @@ pub fn run(mut args: ExecArgs, conn: &ConnArgs) -> Result<ExitCode> {
     let spec = connect::resolve(args.db.as_deref(), conn)?;
     let params = Params::from_args(&args.params)?;
     let sources = open_sources(args.sql, &args.files)?;
-    execute(&spec, sources, &args.output, args.keep_going, params)
+    let mode = if args.keep_going {
+        ErrorMode::KeepGoing
+    } else {
+        ErrorMode::Stop
+    };
+    execute(&spec, sources, &args.output, mode, params)
 }
 
 /// `libsql-shell [DB] [SQL...]`: run the arguments, or a piped script; the interactive
@@ -477,7 +394,13 @@ pub fn run_top_level(
         return Err(usage("the interactive shell is not available yet; use `libsql-shell DB \"SQL\"` or pipe a script"));
     }
     let sources = open_sources(sql, &[])?;
-    execute(&spec, sources, &output, true, Params::default())
+    execute(
+        &spec,
+        sources,
+        &output,
+        ErrorMode::KeepGoing,
+        Params::default(),
+    )
 }
 
 #[cfg(test)]

@@ -384,7 +384,7 @@ fn error_message(body: &[u8]) -> Option<String> {
 fn v2_cond(c: &Cond) -> Cond {
     match c {
         Cond::IsAutocommit => Cond::Or(vec![]),
-        Cond::Not(c) => Cond::not(v2_cond(c)),
+        Cond::Not(c) => !(v2_cond(c)),
         Cond::And(cs) => Cond::And(cs.iter().map(v2_cond).collect()),
         Cond::Or(cs) => Cond::Or(cs.iter().map(v2_cond).collect()),
         other => other.clone(),

@@ -453,7 +453,7 @@ mod tests {
             vec![
                 step("SELECT 1", None),
                 step("bogus", None),
-                step("SELECT 'not'", Some(Cond::not(Cond::Ok(1)))),
+                step("SELECT 'not'", Some(!(Cond::Ok(1)))),
                 step(
                     "SELECT 'and'",
                     Some(Cond::And(vec![Cond::Ok(0), Cond::Error(1)])),
@@ -487,7 +487,7 @@ mod tests {
                 step("SELECT 'outside'", Some(Cond::IsAutocommit)),
                 step("BEGIN", None),
                 step("SELECT 'inside'", Some(Cond::IsAutocommit)),
-                step("SELECT 'inside-not'", Some(Cond::not(Cond::IsAutocommit))),
+                step("SELECT 'inside-not'", Some(!(Cond::IsAutocommit))),
                 step("ROLLBACK", None),
             ],
         );
@@ -505,7 +505,7 @@ mod tests {
                 step("INSERT INTO t VALUES (1)", Some(Cond::Ok(0))),
                 step("INSERT INTO t VALUES (1)", Some(Cond::Ok(1))),
                 step("COMMIT", Some(Cond::Ok(2))),
-                step("ROLLBACK", Some(Cond::not(Cond::Ok(3)))),
+                step("ROLLBACK", Some(!(Cond::Ok(3)))),
             ],
         );
         assert_eq!(kinds(&o), "ooeso");

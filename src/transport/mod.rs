@@ -54,9 +54,10 @@ pub enum Cond {
     IsAutocommit,
 }
 
-impl Cond {
-    pub fn not(c: Cond) -> Cond {
-        Cond::Not(Box::new(c))
+impl std::ops::Not for Cond {
+    type Output = Cond;
+    fn not(self) -> Cond {
+        Cond::Not(Box::new(self))
     }
 }
 

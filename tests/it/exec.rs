@@ -35,7 +35,10 @@ fn named_and_positional_parameters(db: &Db) {
             "SELECT :name AS name, :n AS n, typeof(:n) AS t; SELECT ? AS a, ? AS b",
         ])
         .run();
-    assert_eq!(out.ok(), "[{\"name\":\"O'Brien\",\"n\":42,\"t\":\"integer\"}]\n[{\"a\":1.5,\"b\":null}]\n");
+    assert_eq!(
+        out.ok(),
+        "[{\"name\":\"O'Brien\",\"n\":42,\"t\":\"integer\"}]\n[{\"a\":1.5,\"b\":null}]\n"
+    );
 }
 
 fn stops_at_first_error_and_names_the_statement(db: &Db) {
@@ -49,7 +52,12 @@ fn stops_at_first_error_and_names_the_statement(db: &Db) {
 
 fn keep_going_runs_the_rest(db: &Db) {
     let out = db
-        .exec(["--keep-going", "-m", "list", "CREATE TABLE t(x); SELEC 1; INSERT INTO t VALUES (3); SELECT x FROM t"])
+        .exec([
+            "--keep-going",
+            "-m",
+            "list",
+            "CREATE TABLE t(x); SELEC 1; INSERT INTO t VALUES (3); SELECT x FROM t",
+        ])
         .run();
     out.fails(1, "statement 2 (argument 1): near \"SELEC\": syntax error");
     assert_eq!(out.stdout, "3\n");
@@ -58,7 +66,11 @@ fn keep_going_runs_the_rest(db: &Db) {
 fn malformed_sql_exits_1(db: &Db) {
     let out = db.exec(["SELECT FROM WHERE"]).run();
     out.fails(1, "statement 1 (argument 1):");
-    assert!(out.stderr.starts_with("libsql-shell: error: "), "{}", out.stderr);
+    assert!(
+        out.stderr.starts_with("libsql-shell: error: "),
+        "{}",
+        out.stderr
+    );
     assert_eq!(out.stderr.lines().count(), 1, "{}", out.stderr);
 }
 
@@ -67,12 +79,18 @@ fn file_errors_carry_file_and_line(db: &Db) {
     let f = dir.path().join("script.sql");
     std::fs::write(&f, "CREATE TABLE t(x);\n\n-- comment\nINSERT INTO t\n  VALUES (1);\nINSERT INTO missing VALUES (1);\n").unwrap();
     let out = db.exec(["-f"]).arg(&f).run();
-    out.fails(1, &format!("statement 3 ({}:6): no such table: missing", f.display()));
+    out.fails(
+        1,
+        &format!("statement 3 ({}:6): no such table: missing", f.display()),
+    );
     assert_eq!(db.query_strings("SELECT x FROM t"), vec!["Integer(1)"]);
 }
 
 fn sql_from_stdin(db: &Db) {
-    let out = db.exec(["-m", "list"]).stdin("SELECT 1;\nSELECT 'two'\n").run();
+    let out = db
+        .exec(["-m", "list"])
+        .stdin("SELECT 1;\nSELECT 'two'\n")
+        .run();
     assert_eq!(out.ok(), "1\ntwo\n");
 }
 
@@ -84,11 +102,16 @@ fn values_round_trip_exactly(db: &Db) {
             "SELECT 9223372036854775807, -9223372036854775808, 0.1, 1e300, 0.30000000000000004, x'00ff', NULL, 'é'",
         ])
         .run();
-    assert_eq!(out.ok(), "9223372036854775807|-9223372036854775808|0.1|1.0e+300|0.30000000000000004|00ff||é\n");
+    assert_eq!(
+        out.ok(),
+        "9223372036854775807|-9223372036854775808|0.1|1.0e+300|0.30000000000000004|00ff||é\n"
+    );
 }
 
 fn statements_without_rows_print_nothing(db: &Db) {
-    let out = db.exec(["CREATE TABLE t(x); INSERT INTO t VALUES (1); UPDATE t SET x = 2"]).run();
+    let out = db
+        .exec(["CREATE TABLE t(x); INSERT INTO t VALUES (1); UPDATE t SET x = 2"])
+        .run();
     assert_eq!(out.ok(), "");
     assert_eq!(db.query_strings("SELECT x FROM t"), vec!["Integer(2)"]);
 }
@@ -124,13 +147,17 @@ on_every_transport!(
 
 #[test]
 fn missing_file_for_f_exits_2() {
-    let out = shell().args(["exec", ":memory:", "-f", "/nonexistent/x.sql"]).run();
+    let out = shell()
+        .args(["exec", ":memory:", "-f", "/nonexistent/x.sql"])
+        .run();
     out.fails(2, "cannot open /nonexistent/x.sql");
 }
 
 #[test]
 fn unreadable_path_exits_2() {
-    let out = shell().args(["exec", "/nonexistent-dir/sub/x.db", "SELECT 1"]).run();
+    let out = shell()
+        .args(["exec", "/nonexistent-dir/sub/x.db", "SELECT 1"])
+        .run();
     out.fails(2, "cannot open /nonexistent-dir/sub/x.db");
 }
 
@@ -138,16 +165,26 @@ fn unreadable_path_exits_2() {
 fn not_a_database_exits_2() {
     let dir = tempfile::tempdir().unwrap();
     let f = dir.path().join("notes.db");
-    std::fs::write(&f, "this is not a database, just some text that is long enough to fill a header....").unwrap();
+    std::fs::write(
+        &f,
+        "this is not a database, just some text that is long enough to fill a header....",
+    )
+    .unwrap();
     let out = shell().arg("exec").arg(&f).arg("SELECT 1").run();
     out.fails(2, "file is not a database");
 }
 
 #[test]
 fn unknown_format_exits_2() {
-    let out = shell().args(["exec", ":memory:", "-m", "yaml", "SELECT 1"]).run();
+    let out = shell()
+        .args(["exec", ":memory:", "-m", "yaml", "SELECT 1"])
+        .run();
     assert_eq!(out.code, 2, "{out:?}");
-    assert!(out.stderr.contains("invalid value 'yaml'"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("invalid value 'yaml'"),
+        "{}",
+        out.stderr
+    );
 }
 
 #[test]
@@ -158,7 +195,9 @@ fn read_only_database_write_exits_1() {
     c.execute_batch("CREATE TABLE t(x)").unwrap();
     drop(c);
     let uri = format!("file:{}?mode=ro", f.display());
-    let out = shell().args(["exec", &uri, "INSERT INTO t VALUES (1)"]).run();
+    let out = shell()
+        .args(["exec", &uri, "INSERT INTO t VALUES (1)"])
+        .run();
     out.fails(1, "attempt to write a readonly database");
 }
 
@@ -179,7 +218,12 @@ fn database_from_environment() {
     let dir = tempfile::tempdir().unwrap();
     let f = dir.path().join("env.db");
     let out = shell()
-        .args(["exec", "-m", "list", "CREATE TABLE t(x); INSERT INTO t VALUES (5); SELECT x FROM t"])
+        .args([
+            "exec",
+            "-m",
+            "list",
+            "CREATE TABLE t(x); INSERT INTO t VALUES (5); SELECT x FROM t",
+        ])
         .env("LIBSQL_URL", f.to_str().unwrap())
         .run();
     assert_eq!(out.ok(), "5\n");
@@ -196,7 +240,12 @@ fn broken_pipe_is_quiet() {
         .spawn()
         .unwrap();
     let mut first = [0u8; 16];
-    child.stdout.as_mut().unwrap().read_exact(&mut first).unwrap();
+    child
+        .stdout
+        .as_mut()
+        .unwrap()
+        .read_exact(&mut first)
+        .unwrap();
     drop(child.stdout.take());
     let out = child.wait_with_output().unwrap();
     assert_eq!(String::from_utf8_lossy(&out.stderr), "");
@@ -206,7 +255,12 @@ fn broken_pipe_is_quiet() {
 #[test]
 fn help_and_version() {
     let out = shell().arg("--help").run();
-    assert!(out.ok().contains("Exit status: 0 success, 1 SQL or runtime failure, 2 usage"));
+    assert!(out
+        .ok()
+        .contains("Exit status: 0 success, 1 SQL or runtime failure, 2 usage"));
     let out = shell().arg("--version").run();
-    assert_eq!(out.ok(), format!("libsql-shell {}\n", env!("CARGO_PKG_VERSION")));
+    assert_eq!(
+        out.ok(),
+        format!("libsql-shell {}\n", env!("CARGO_PKG_VERSION"))
+    );
 }

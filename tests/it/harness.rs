@@ -7,7 +7,13 @@ use std::process::{Command, Stdio};
 use crate::server::TestServer;
 
 /// Environment variables that would change which database or token the binary uses.
-const SCRUBBED_ENV: &[&str] = &["LIBSQL_URL", "TURSO_DATABASE_URL", "LIBSQL_AUTH_TOKEN", "TURSO_AUTH_TOKEN", "NO_COLOR"];
+const SCRUBBED_ENV: &[&str] = &[
+    "LIBSQL_URL",
+    "TURSO_DATABASE_URL",
+    "LIBSQL_AUTH_TOKEN",
+    "TURSO_AUTH_TOKEN",
+    "NO_COLOR",
+];
 
 /// A command line for the binary under test, with a clean environment.
 pub struct Shell {
@@ -61,7 +67,10 @@ impl Shell {
     }
 
     pub fn run(mut self) -> Output {
-        self.cmd.stdout(Stdio::piped()).stderr(Stdio::piped()).stdin(Stdio::piped());
+        self.cmd
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .stdin(Stdio::piped());
         let mut child = self.cmd.spawn().expect("spawn libsql-shell");
         let input = self.stdin.take().unwrap_or_default();
         let mut stdin = child.stdin.take().unwrap();
@@ -82,15 +91,28 @@ impl Output {
     /// Exit 0 with nothing on stderr; returns stdout.
     #[track_caller]
     pub fn ok(&self) -> &str {
-        assert_eq!((self.code, self.stderr.as_str()), (0, ""), "stdout:\n{}", self.stdout);
+        assert_eq!(
+            (self.code, self.stderr.as_str()),
+            (0, ""),
+            "stdout:\n{}",
+            self.stdout
+        );
         &self.stdout
     }
 
     /// Exit `code`; stderr must contain `needle`; returns stderr.
     #[track_caller]
     pub fn fails(&self, code: i32, needle: &str) -> &str {
-        assert_eq!(self.code, code, "stdout:\n{}\nstderr:\n{}", self.stdout, self.stderr);
-        assert!(self.stderr.contains(needle), "stderr should contain {needle:?}:\n{}", self.stderr);
+        assert_eq!(
+            self.code, code,
+            "stdout:\n{}\nstderr:\n{}",
+            self.stdout, self.stderr
+        );
+        assert!(
+            self.stderr.contains(needle),
+            "stderr should contain {needle:?}:\n{}",
+            self.stderr
+        );
         assert!(!self.stderr.contains("panicked"), "{}", self.stderr);
         assert!(!self.stderr.contains("RUST_BACKTRACE"), "{}", self.stderr);
         &self.stderr
@@ -118,12 +140,22 @@ impl Db {
         match backend {
             Backend::Local => {
                 let path = dir.path().join("test.db");
-                Db { backend, server: None, _dir: dir, path }
+                Db {
+                    backend,
+                    server: None,
+                    _dir: dir,
+                    path,
+                }
             }
             Backend::Http => {
                 let server = TestServer::start();
                 let path = server.db_path();
-                Db { backend, server: Some(server), _dir: dir, path }
+                Db {
+                    backend,
+                    server: Some(server),
+                    _dir: dir,
+                    path,
+                }
             }
         }
     }

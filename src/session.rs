@@ -1,0 +1,538 @@
+//! The session: the transaction state machine between the commands and the transport,
+//! written once for every transport (DESIGN.md, "The session").
+//!
+//! Statements are *submitted*; the session decides when they go out. In autocommit they are
+//! grouped into one batch per request. After `BEGIN` writes are buffered, not sent: a COMMIT
+//! with nothing flushed costs one round trip (BEGIN, the writes, COMMIT and a ROLLBACK-on-
+//! failure step, each conditioned on the previous one), a ROLLBACK with nothing flushed costs
+//! none. A statement whose result is needed flushes the buffer on a kept stream, and from
+//! then on the transaction lives on that stream, so ROLLBACK really rolls back.
+
+use anyhow::Result;
+
+use crate::sql::{classify, StmtKind};
+use crate::transport::{
+    After, Batch, BatchStep, Cond, PipelineError, Request, Response, SqlError, StepRef, StepSink,
+    Stmt, Transport, TransportError,
+};
+use crate::value::{Column, StmtSummary, Value};
+
+/// Where a statement came from, for error messages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Origin {
+    /// 1-based position in the whole input.
+    pub index: usize,
+    /// `argument 1`, a file name, `<stdin>`.
+    pub source: String,
+    pub line: usize,
+    /// Whether `source` has several lines (then the line is worth printing for arguments).
+    pub multiline: bool,
+}
+
+impl Origin {
+    pub fn describe(&self) -> String {
+        if self.source.starts_with("argument") && !self.multiline {
+            format!("statement {} ({})", self.index, self.source)
+        } else if self.source.starts_with("argument") {
+            format!(
+                "statement {} ({}, line {})",
+                self.index, self.source, self.line
+            )
+        } else {
+            format!("statement {} ({}:{})", self.index, self.source, self.line)
+        }
+    }
+}
+
+/// Where results, statement errors and notices go.
+pub trait Output {
+    fn begin(&mut self, cols: &[Column]) -> Result<()>;
+    fn row(&mut self, row: &[Value]) -> Result<()>;
+    fn end(&mut self, summary: &StmtSummary) -> Result<()>;
+    fn error(&mut self, origin: &Origin, sql: &str, err: &SqlError) -> Result<()>;
+    fn notice(&mut self, msg: &str) -> Result<()>;
+}
+
+/// What happens after a failed statement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorMode {
+    /// Nothing runs after a failure (exec, batch, migrate, `-bail`).
+    Stop,
+    /// Later statements still run, as in an interactive sqlite3 session.
+    KeepGoing,
+}
+
+/// Upper bounds for one request; larger work is split into several requests.
+pub const MAX_REQUEST_BYTES: usize = 4 << 20;
+pub const MAX_REQUEST_STMTS: usize = 10_000;
+
+#[derive(Debug)]
+struct Item {
+    stmt: Stmt,
+    origin: Origin,
+    kind: StmtKind,
+    /// Inside a transaction when it runs.
+    in_tx: bool,
+    /// Inside a transaction after it ran.
+    in_tx_after: bool,
+}
+
+#[derive(Debug)]
+struct Savepoint {
+    name: String,
+    /// Position in `pending` while unsent.
+    pending_at: Option<usize>,
+    started_tx: bool,
+}
+
+pub struct Session<'t> {
+    t: &'t mut dyn Transport,
+    mode: ErrorMode,
+    pending: Vec<Item>,
+    pending_bytes: usize,
+    /// Inside a transaction as of the end of `pending`.
+    in_tx: bool,
+    /// Position in `pending` of the unsent statement that began the transaction.
+    tx_start: Option<usize>,
+    savepoints: Vec<Savepoint>,
+    /// The server stream holds an open transaction.
+    live: bool,
+    failures: usize,
+    stopped: bool,
+}
+
+impl<'t> Session<'t> {
+    pub fn new(t: &'t mut dyn Transport, mode: ErrorMode) -> Self {
+        Session {
+            t,
+            mode,
+            pending: Vec::new(),
+            pending_bytes: 0,
+            in_tx: false,
+            tx_start: None,
+            savepoints: Vec::new(),
+            live: false,
+            failures: 0,
+            stopped: false,
+        }
+    }
+
+    pub fn transport(&self) -> &dyn Transport {
+        self.t
+    }
+
+    /// Statements failed so far.
+    pub fn failures(&self) -> usize {
+        self.failures
+    }
+
+    /// In stop mode, a statement failed: accept no more input.
+    pub fn stopped(&self) -> bool {
+        self.stopped
+    }
+
+    pub fn in_transaction(&self) -> bool {
+        self.in_tx
+    }
+
+    /// Statements accepted but not yet sent.
+    pub fn pending(&self) -> impl Iterator<Item = (&Origin, &str)> {
+        self.pending
+            .iter()
+            .map(|i| (&i.origin, i.stmt.sql.as_str()))
+    }
+
+    pub fn pending_count(&self) -> usize {
+        self.pending.len()
+    }
+
+    /// Accept one statement. It may be sent now (a full request), later, or never (a
+    /// ROLLBACK of a transaction nothing of which was sent).
+    pub fn submit(&mut self, stmt: Stmt, origin: Origin, out: &mut dyn Output) -> Result<()> {
+        if self.stopped {
+            return Ok(());
+        }
+        let kind = classify(&stmt.sql);
+        let was_in_tx = self.in_tx;
+        match &kind {
+            StmtKind::Begin(_) if self.in_tx && self.tx_start.is_some() => {
+                // Exactly what SQLite says; decided here because the first BEGIN is unsent.
+                let err = SqlError {
+                    message: "cannot start a transaction within a transaction".into(),
+                    code: Some("SQLITE_ERROR".into()),
+                };
+                return self.local_failure(&origin, &stmt.sql, &err, out);
+            }
+            StmtKind::Begin(_) => {
+                if !self.in_tx {
+                    self.tx_start = Some(self.pending.len());
+                }
+                self.in_tx = true;
+            }
+            StmtKind::Commit => {
+                self.in_tx = false;
+                self.tx_start = None;
+                self.savepoints.clear();
+            }
+            StmtKind::Rollback => {
+                if let Some(start) = self.tx_start.filter(|s| self.in_tx && !self.reads_from(*s)) {
+                    // Nothing of this transaction reached the server: drop it, 0 requests.
+                    self.truncate(start);
+                    self.in_tx = false;
+                    self.tx_start = None;
+                    self.savepoints.clear();
+                    return Ok(());
+                }
+                self.in_tx = false;
+                self.tx_start = None;
+                self.savepoints.clear();
+            }
+            StmtKind::Savepoint(name) => {
+                let started_tx = !self.in_tx;
+                if started_tx {
+                    self.tx_start = Some(self.pending.len());
+                }
+                self.savepoints.push(Savepoint {
+                    name: name.clone(),
+                    pending_at: Some(self.pending.len()),
+                    started_tx,
+                });
+                self.in_tx = true;
+            }
+            StmtKind::Release(name) => {
+                if let Some(pos) = self.savepoints.iter().rposition(|s| &s.name == name) {
+                    let sp = self.savepoints.split_off(pos);
+                    if sp[0].started_tx {
+                        self.in_tx = false;
+                        self.tx_start = None;
+                    }
+                }
+            }
+            StmtKind::RollbackTo(name) => {
+                if let Some(pos) = self.savepoints.iter().rposition(|s| &s.name == name) {
+                    self.savepoints.truncate(pos + 1);
+                    if let Some(at) = self.savepoints[pos]
+                        .pending_at
+                        .filter(|a| !self.reads_from(*a))
+                    {
+                        // The savepoint is unsent: forget what came after it, 0 requests.
+                        self.truncate(at + 1);
+                        return Ok(());
+                    }
+                }
+            }
+            StmtKind::Read | StmtKind::Write => {}
+        }
+        self.pending_bytes += stmt.sql.len();
+        self.pending.push(Item {
+            stmt,
+            origin,
+            kind,
+            in_tx: was_in_tx,
+            in_tx_after: self.in_tx,
+        });
+        if self.pending_bytes >= MAX_REQUEST_BYTES || self.pending.len() >= MAX_REQUEST_STMTS {
+            let n = self.pending.len();
+            self.send(n, out)?;
+        }
+        Ok(())
+    }
+
+    /// Send what must be sent now: everything in autocommit; inside a transaction, everything
+    /// up to the last statement whose result is needed (writes after it stay buffered).
+    pub fn sync(&mut self, out: &mut dyn Output) -> Result<()> {
+        if self.pending.is_empty() {
+            return Ok(());
+        }
+        let n = if self.in_tx {
+            match self.pending.iter().rposition(|i| i.kind == StmtKind::Read) {
+                Some(r) => r + 1,
+                None => return Ok(()),
+            }
+        } else {
+            self.pending.len()
+        };
+        self.send(n, out)
+    }
+
+    /// End of input: send what is due; a transaction still open is rolled back, and said so.
+    pub fn finish(&mut self, out: &mut dyn Output) -> Result<()> {
+        if !self.stopped {
+            self.sync(out)?;
+        }
+        if self.in_tx && !self.stopped {
+            let n = self.pending.len();
+            out.notice(&format!(
+                "the transaction left open at the end of input was rolled back{}",
+                if n > 0 {
+                    format!(" ({n} buffered statement(s) not sent)")
+                } else {
+                    String::new()
+                }
+            ))?;
+        }
+        self.pending.clear();
+        self.pending_bytes = 0;
+        self.in_tx = false;
+        self.tx_start = None;
+        self.savepoints.clear();
+        self.live = false;
+        if self.t.stream_open() {
+            self.t.close()?;
+        }
+        Ok(())
+    }
+
+    /// Whether a statement whose result is wanted waits in `pending[from..]`.
+    fn reads_from(&self, from: usize) -> bool {
+        self.pending[from..]
+            .iter()
+            .any(|i| i.kind == StmtKind::Read)
+    }
+
+    fn truncate(&mut self, len: usize) {
+        for item in self.pending.drain(len..) {
+            self.pending_bytes -= item.stmt.sql.len();
+        }
+        for sp in &mut self.savepoints {
+            if sp.pending_at.is_some_and(|p| p >= len) {
+                sp.pending_at = None;
+            }
+        }
+    }
+
+    fn local_failure(
+        &mut self,
+        origin: &Origin,
+        sql: &str,
+        err: &SqlError,
+        out: &mut dyn Output,
+    ) -> Result<()> {
+        self.failures += 1;
+        out.error(origin, sql, err)?;
+        if self.mode == ErrorMode::Stop {
+            self.stopped = true;
+        }
+        Ok(())
+    }
+
+    /// Send the first `n` pending statements as one batch request.
+    fn send(&mut self, n: usize, out: &mut dyn Output) -> Result<()> {
+        let items: Vec<Item> = self.pending.drain(..n).collect();
+        self.pending_bytes = self.pending.iter().map(|i| i.stmt.sql.len()).sum();
+        self.tx_start = self
+            .tx_start
+            .and_then(|s| s.checked_sub(n))
+            .filter(|_| self.in_tx);
+        for sp in &mut self.savepoints {
+            sp.pending_at = sp.pending_at.and_then(|p| p.checked_sub(n));
+        }
+        let caps = self.t.capabilities();
+        let in_tx_after = items.last().map(|i| i.in_tx_after).unwrap_or(self.live);
+        let after = if in_tx_after {
+            After::KeepOpen
+        } else {
+            After::Close
+        };
+        let was_live = self.live;
+
+        // Build the batch: user steps, plus a ROLLBACK after each COMMIT that runs when the
+        // COMMIT did not succeed (skipped or failed), so a failure never leaves half a
+        // transaction behind.
+        let guard = caps.autocommit_queries && self.mode == ErrorMode::Stop;
+        let mut steps: Vec<BatchStep> = Vec::with_capacity(items.len() + 2);
+        let mut step_item: Vec<Option<usize>> = Vec::with_capacity(items.len() + 2);
+        let mut prev_user: Option<usize> = None;
+        for (k, item) in items.iter().enumerate() {
+            let mut conds = Vec::new();
+            if self.mode == ErrorMode::Stop {
+                if let Some(p) = prev_user {
+                    conds.push(Cond::Ok(p));
+                }
+            }
+            let starts_tx = matches!(item.kind, StmtKind::Begin(_))
+                || (matches!(item.kind, StmtKind::Savepoint(_)) && !item.in_tx);
+            if guard && item.in_tx && !starts_tx {
+                conds.push(!Cond::IsAutocommit);
+            }
+            let condition = match conds.len() {
+                0 => None,
+                1 => conds.pop(),
+                _ => Some(Cond::And(conds)),
+            };
+            let idx = steps.len();
+            steps.push(BatchStep {
+                condition,
+                stmt: item.stmt.clone(),
+            });
+            step_item.push(Some(k));
+            prev_user = Some(idx);
+            let ends_tx = item.in_tx && !item.in_tx_after;
+            if ends_tx && matches!(item.kind, StmtKind::Commit | StmtKind::Release(_)) {
+                steps.push(BatchStep {
+                    condition: Some(!Cond::Ok(idx)),
+                    stmt: Stmt::no_rows("ROLLBACK"),
+                });
+                step_item.push(None);
+            }
+        }
+        let mut reqs = vec![Request::Batch(Batch { steps })];
+        if caps.autocommit_queries {
+            reqs.push(Request::GetAutocommit);
+        }
+        let mut sink = Route {
+            out,
+            items: &items,
+            step_item: &step_item,
+            failures: 0,
+        };
+        let result = self.t.pipeline(&reqs, after, &mut sink);
+        let failures = sink.failures;
+        let results = match result {
+            Ok(r) => r,
+            Err(PipelineError::Sink(e)) => return Err(e),
+            Err(PipelineError::Transport(te)) => {
+                let had_commit = items.iter().any(|i| i.in_tx && !i.in_tx_after);
+                let tx_work = was_live || items.iter().any(|i| i.in_tx || i.in_tx_after);
+                self.reset_after_loss();
+                return Err(explain_loss(te, had_commit, tx_work, was_live));
+            }
+        };
+        self.failures += failures;
+        if failures > 0 && self.mode == ErrorMode::Stop {
+            self.stopped = true;
+        }
+        let server_in_tx = match results.get(1) {
+            Some(Ok(Response::GetAutocommit(auto))) => Some(!auto),
+            _ => None,
+        };
+        match (after, server_in_tx) {
+            (After::KeepOpen, Some(false)) if in_tx_after => {
+                // The server ended the transaction (a failed statement rolled it back).
+                self.live = false;
+                self.in_tx = false;
+                self.tx_start = None;
+                self.savepoints.clear();
+                out.notice(
+                    "the transaction was rolled back by the database; continuing in autocommit",
+                )?;
+            }
+            (After::Close, Some(true)) => {
+                self.live = false;
+                out.notice("the transaction was still open and has been rolled back")?;
+            }
+            _ => self.live = after == After::KeepOpen,
+        }
+        Ok(())
+    }
+
+    fn reset_after_loss(&mut self) {
+        self.pending.clear();
+        self.pending_bytes = 0;
+        self.in_tx = false;
+        self.tx_start = None;
+        self.savepoints.clear();
+        self.live = false;
+        self.stopped = true;
+    }
+}
+
+/// Say what a lost connection means for the user's data.
+fn explain_loss(
+    te: TransportError,
+    had_commit: bool,
+    tx_work: bool,
+    was_live: bool,
+) -> anyhow::Error {
+    let outcome: Option<&'static str> = match &te {
+        TransportError::StreamExpired if was_live || tx_work => {
+            Some("transaction lost: nothing was committed")
+        }
+        TransportError::Connect { .. } | TransportError::Auth(_) | TransportError::Forbidden(_)
+            if tx_work =>
+        {
+            Some("nothing was committed")
+        }
+        TransportError::ConnectionLost { .. } | TransportError::Timeout(_) if had_commit => Some(
+            "the outcome of COMMIT is unknown: the transaction may or may not have been committed",
+        ),
+        TransportError::ConnectionLost { .. } | TransportError::Timeout(_) if tx_work => {
+            Some("the transaction is gone: nothing was committed")
+        }
+        _ => None,
+    };
+    match (te, outcome) {
+        (TransportError::ConnectionLost { reason, .. }, Some(outcome)) => {
+            anyhow::Error::new(TransportError::ConnectionLost { reason, outcome })
+        }
+        (te, Some(outcome)) => anyhow::Error::new(te).context(outcome),
+        (te, None) => anyhow::Error::new(te),
+    }
+}
+
+/// Routes a batch's step results to the output, with each failure's origin; hides the
+/// session's own ROLLBACK steps.
+struct Route<'a> {
+    out: &'a mut dyn Output,
+    items: &'a [Item],
+    step_item: &'a [Option<usize>],
+    failures: usize,
+}
+
+impl Route<'_> {
+    fn item(&self, at: StepRef) -> Option<&Item> {
+        let step = at.step?;
+        self.step_item
+            .get(step)
+            .copied()
+            .flatten()
+            .map(|k| &self.items[k])
+    }
+}
+
+impl StepSink for Route<'_> {
+    fn begin(&mut self, at: StepRef, cols: &[Column]) -> Result<()> {
+        if self.item(at).is_some() {
+            self.out.begin(cols)?;
+        }
+        Ok(())
+    }
+
+    fn row(&mut self, at: StepRef, row: &[Value]) -> Result<()> {
+        if self.item(at).is_some() {
+            self.out.row(row)?;
+        }
+        Ok(())
+    }
+
+    fn end(&mut self, at: StepRef, summary: &StmtSummary) -> Result<()> {
+        if self.item(at).is_some() {
+            self.out.end(summary)?;
+        }
+        Ok(())
+    }
+
+    fn error(&mut self, at: StepRef, err: &SqlError) -> Result<()> {
+        if at.step.is_none() {
+            // The whole batch request failed (e.g. a server-side batch error).
+            self.failures += 1;
+            let origin = self
+                .items
+                .first()
+                .map(|i| i.origin.clone())
+                .unwrap_or_else(|| Origin {
+                    index: 0,
+                    source: "batch".into(),
+                    line: 0,
+                    multiline: false,
+                });
+            return self.out.error(&origin, "", err);
+        }
+        if let Some(item) = self.item(at) {
+            let (origin, sql) = (item.origin.clone(), item.stmt.sql.clone());
+            self.failures += 1;
+            self.out.error(&origin, &sql, err)?;
+        }
+        Ok(())
+    }
+}
