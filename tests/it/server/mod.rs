@@ -1,1 +1,463 @@
-//! Hrana test server (to be written).
+//! A hermetic Hrana test server: HTTP (`/v1`, `/v2/pipeline`, `/v3/pipeline`, `/v3/cursor`)
+//! and WebSocket (`hrana1`..`hrana3`, JSON) on one port of 127.0.0.1, backed by a SQLite file
+//! in a temporary directory. It behaves like sqld where clients can tell (error shapes and
+//! codes, single-use batons, stream expiry, `base_url`, auth answers; see
+//! `shared/PROTOCOL.md`) and has knobs to inject latency and faults.
+//!
+//! ```ignore
+//! let server = TestServer::builder().token("secret").start();
+//! // point the shell at server.http_url() or server.ws_url() ...
+//! server.fail_next(Fault::DropAfterExecute);
+//! assert_eq!(server.requests(), 3);
+//! ```
+//!
+//! **Request counting** ([`TestServer::requests`]): every POST that reaches a Hrana endpoint
+//! the server serves (`/v2/pipeline`, `/v3/pipeline`, `/v3/cursor`, `/v1/execute`,
+//! `/v1/batch`, with or without the `base_url` prefix) counts 1, whatever its fate (auth
+//! failure, fault, bad baton); on WebSocket every message of type `request` counts 1 (`hello`
+//! does not). Probes, `/health`, `/version`, 404s and WebSocket handshakes do not count.
+//!
+//! Each TCP connection gets its own thread (HTTP/1.1 keep-alive, or a WebSocket after an
+//! upgrade). Dropping the server stops accepting, shuts every open socket down and closes
+//! the port before `drop` returns.
+
+#![allow(dead_code)] // a support library: not every test uses every knob
+
+mod exec;
+mod http;
+mod tests_http;
+mod tests_ws;
+mod ws;
+
+use std::collections::{HashMap, VecDeque};
+use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, Weak};
+use std::thread::{self, JoinHandle};
+use std::time::{Duration, Instant};
+
+use libsql_shell::transport::local::LocalTransport;
+
+use exec::SqlStore;
+
+/// Which protocol versions the server serves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Versions {
+    /// `/v1`, `/v2`, `/v3` over HTTP; `hrana1`..`hrana3` over WebSocket.
+    V3,
+    /// `/v1` and `/v2` (no `/v3/*`: 404); `hrana1`, `hrana2`.
+    V2Only,
+    /// `/v1/*` only; `hrana1` only.
+    V1Only,
+}
+
+impl Versions {
+    fn max(self) -> u8 {
+        match self {
+            Versions::V3 => 3,
+            Versions::V2Only => 2,
+            Versions::V1Only => 1,
+        }
+    }
+}
+
+/// A fault for the next Hrana HTTP request (see [`TestServer::fail_next`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Fault {
+    /// Close the connection without executing anything or answering.
+    DropBeforeExecute,
+    /// Execute the request (the stream moves on to a baton the client never sees), then close
+    /// the connection without answering.
+    DropAfterExecute,
+    /// Answer 500 `{"error":"Internal error: injected fault"}` without executing; the stream
+    /// the request named is gone.
+    Status500,
+    /// Execute, then answer 200 with a body that is not JSON.
+    Garbage,
+    /// Execute, then answer 200 whose `Content-Length` promises more than is sent, and close.
+    Truncated,
+    /// Answer this status and body without executing (`application/json` when the body starts
+    /// with `{`, else `text/plain`); the stream the request named is gone.
+    Status(u16, String),
+}
+
+/// A fault for the next WebSocket `request` message (see [`TestServer::ws_fault_next`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WsFault {
+    /// Drop the TCP connection (no close frame) on receiving the request, without executing it.
+    CloseMidRequest,
+    /// Execute the request, then drop the TCP connection without answering.
+    CloseAfterExecute,
+}
+
+#[derive(Debug, Clone)]
+struct Config {
+    token: Option<String>,
+    stream_expiry: Duration,
+    versions: Versions,
+    base_url_prefix: Option<String>,
+    ws_refuse_subprotocol: bool,
+    ws_omit_subprotocol: bool,
+    max_response_size: usize,
+}
+
+/// Configures a [`TestServer`]; see each method.
+#[derive(Debug, Clone)]
+pub struct Builder {
+    cfg: Config,
+}
+
+impl Builder {
+    /// Require this token: `Authorization: Bearer <token>` over HTTP, `hello.jwt` over
+    /// WebSocket. Without it any token (or none) is accepted, like an sqld without auth.
+    pub fn token(mut self, token: &str) -> Self {
+        self.cfg.token = Some(token.to_string());
+        self
+    }
+
+    /// How long an HTTP stream may stay idle before it expires (default 10 s, as on sqld).
+    pub fn stream_expiry(mut self, d: Duration) -> Self {
+        self.cfg.stream_expiry = d;
+        self
+    }
+
+    /// Which protocol versions to serve (default [`Versions::V3`]).
+    pub fn versions(mut self, v: Versions) -> Self {
+        self.cfg.versions = v;
+        self
+    }
+
+    /// Send `base_url = http://127.0.0.1:PORT<prefix>` in every pipeline and cursor response,
+    /// and serve the Hrana endpoints under the prefix too (counted by `sticky_requests`).
+    pub fn base_url_prefix(mut self, prefix: Option<&str>) -> Self {
+        self.cfg.base_url_prefix = prefix.map(|p| format!("/{}", p.trim_matches('/')));
+        self
+    }
+
+    /// Reject every WebSocket handshake with 400, as when none of the offered subprotocols
+    /// is supported.
+    pub fn ws_refuse_subprotocol(mut self, refuse: bool) -> Self {
+        self.cfg.ws_refuse_subprotocol = refuse;
+        self
+    }
+
+    /// Accept WebSocket handshakes without echoing a subprotocol (an old server), then speak
+    /// `hrana1`. A tungstenite client that offered subprotocols fails such a handshake.
+    pub fn ws_omit_subprotocol(mut self, omit: bool) -> Self {
+        self.cfg.ws_omit_subprotocol = omit;
+        self
+    }
+
+    /// Largest pipeline response, estimated as JSON bytes (default 10 MB, as on sqld); an
+    /// `execute`/`batch` whose result would exceed it fails with `RESPONSE_TOO_LARGE`.
+    pub fn max_response_size(mut self, bytes: usize) -> Self {
+        self.cfg.max_response_size = bytes;
+        self
+    }
+
+    pub fn start(self) -> TestServer {
+        TestServer::start_with(self.cfg)
+    }
+}
+
+/// One HTTP stream slot, keyed by its current baton.
+enum Slot {
+    Open { stream: HttpStream, last_used: Instant },
+    Expired,
+}
+
+/// An HTTP stream: one connection and its stored SQL texts.
+pub(crate) struct HttpStream {
+    t: LocalTransport,
+    sqls: SqlStore,
+}
+
+/// State shared by the listener, the connection threads and the [`TestServer`] handle.
+pub(crate) struct Shared {
+    cfg: Config,
+    port: u16,
+    db_path: PathBuf,
+    requests: AtomicUsize,
+    sticky_requests: AtomicUsize,
+    pipeline_log: Mutex<Vec<Vec<String>>>,
+    latency: Mutex<Duration>,
+    faults: Mutex<VecDeque<Fault>>,
+    ws_faults: Mutex<VecDeque<WsFault>>,
+    read_only: AtomicBool,
+    ws_hello_error: AtomicBool,
+    streams: Mutex<HashMap<String, Slot>>,
+    ws_open_streams: AtomicUsize,
+    replication_index: AtomicU64,
+    baton_counter: AtomicU64,
+    conns: Mutex<HashMap<u64, TcpStream>>,
+    shutdown: AtomicBool,
+}
+
+/// Lock a mutex, ignoring poisoning (a panicking test thread must not wedge the server).
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+impl Shared {
+    fn base_url(&self) -> Option<String> {
+        self.cfg.base_url_prefix.as_ref().map(|p| format!("http://127.0.0.1:{}{p}", self.port))
+    }
+
+    fn count_request(&self, sticky: bool) {
+        self.requests.fetch_add(1, Ordering::SeqCst);
+        if sticky {
+            self.sticky_requests.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+
+    fn sleep_latency(&self) {
+        let d = *lock(&self.latency);
+        if !d.is_zero() {
+            thread::sleep(d);
+        }
+    }
+
+    /// A fresh unguessable baton: a counter and 128 bits from std's randomly keyed hasher.
+    fn new_baton(&self) -> String {
+        use std::hash::{BuildHasher, Hasher};
+        let n = self.baton_counter.fetch_add(1, Ordering::SeqCst);
+        let mut out = String::new();
+        for salt in 0..2u64 {
+            let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+            h.write_u64(n);
+            h.write_u64(salt);
+            h.write_u128(Instant::now().elapsed().as_nanos());
+            out.push_str(&format!("{:016x}", h.finish()));
+        }
+        format!("{out}{n:x}")
+    }
+
+    /// Bump the (fake) replication index after writes; returns its value.
+    fn note_writes(&self, written: u64) -> u64 {
+        if written > 0 {
+            self.replication_index.fetch_add(1, Ordering::SeqCst) + 1
+        } else {
+            self.replication_index.load(Ordering::SeqCst)
+        }
+    }
+
+    /// Expire every idle stream that has outlived the expiry (dropping its connection, so a
+    /// transaction it held is rolled back and its locks released).
+    fn sweep(&self) {
+        let expiry = self.cfg.stream_expiry;
+        for slot in lock(&self.streams).values_mut() {
+            if matches!(slot, Slot::Open { last_used, .. } if last_used.elapsed() >= expiry) {
+                *slot = Slot::Expired;
+            }
+        }
+    }
+}
+
+/// The running server; dropping it shuts it down. See the module docs.
+pub struct TestServer {
+    shared: Arc<Shared>,
+    addr: SocketAddr,
+    listener: Option<JoinHandle<()>>,
+    _dir: tempfile::TempDir,
+}
+
+impl TestServer {
+    /// A server with the defaults: no token, 10 s expiry, all versions, no base_url.
+    pub fn start() -> TestServer {
+        Self::builder().start()
+    }
+
+    pub fn builder() -> Builder {
+        Builder {
+            cfg: Config {
+                token: None,
+                stream_expiry: Duration::from_secs(10),
+                versions: Versions::V3,
+                base_url_prefix: None,
+                ws_refuse_subprotocol: false,
+                ws_omit_subprotocol: false,
+                max_response_size: 10_000_000,
+            },
+        }
+    }
+
+    fn start_with(cfg: Config) -> TestServer {
+        let dir = tempfile::TempDir::new().expect("temp dir");
+        let db_path = dir.path().join("server.db");
+        let conn = rusqlite::Connection::open(&db_path).expect("create server database");
+        conn.query_row("PRAGMA journal_mode=WAL", [], |_| Ok(())).expect("WAL mode");
+        drop(conn);
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
+        let addr = listener.local_addr().expect("local addr");
+        let shared = Arc::new(Shared {
+            cfg,
+            port: addr.port(),
+            db_path,
+            requests: AtomicUsize::new(0),
+            sticky_requests: AtomicUsize::new(0),
+            pipeline_log: Mutex::new(Vec::new()),
+            latency: Mutex::new(Duration::ZERO),
+            faults: Mutex::new(VecDeque::new()),
+            ws_faults: Mutex::new(VecDeque::new()),
+            read_only: AtomicBool::new(false),
+            ws_hello_error: AtomicBool::new(false),
+            streams: Mutex::new(HashMap::new()),
+            ws_open_streams: AtomicUsize::new(0),
+            replication_index: AtomicU64::new(1),
+            baton_counter: AtomicU64::new(0),
+            conns: Mutex::new(HashMap::new()),
+            shutdown: AtomicBool::new(false),
+        });
+        spawn_sweeper(Arc::downgrade(&shared));
+        let s = shared.clone();
+        let handle = thread::Builder::new()
+            .name("hrana-test-listener".into())
+            .spawn(move || accept_loop(s, listener))
+            .expect("spawn listener");
+        TestServer { shared, addr, listener: Some(handle), _dir: dir }
+    }
+
+    /// `http://127.0.0.1:PORT` (no trailing slash).
+    pub fn http_url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.addr.port())
+    }
+
+    /// `ws://127.0.0.1:PORT` (WebSocket upgrades are accepted on any path).
+    pub fn ws_url(&self) -> String {
+        format!("ws://127.0.0.1:{}", self.addr.port())
+    }
+
+    pub fn port(&self) -> u16 {
+        self.addr.port()
+    }
+
+    /// The database file every stream opens (WAL mode), for direct checks with rusqlite.
+    pub fn db_path(&self) -> PathBuf {
+        self.shared.db_path.clone()
+    }
+
+    /// The `base_url` the server advertises, if configured with a prefix.
+    pub fn base_url(&self) -> Option<String> {
+        self.shared.base_url()
+    }
+
+    /// Hrana requests received (see the module docs for what counts).
+    pub fn requests(&self) -> usize {
+        self.shared.requests.load(Ordering::SeqCst)
+    }
+
+    /// Those of [`requests`](Self::requests) that arrived under the `base_url` prefix.
+    pub fn sticky_requests(&self) -> usize {
+        self.shared.sticky_requests.load(Ordering::SeqCst)
+    }
+
+    /// For each HTTP pipeline POST whose body parsed as JSON, in arrival order, the `type` of
+    /// each stream request, e.g. `["store_sql", "batch", "close"]`.
+    pub fn pipeline_log(&self) -> Vec<Vec<String>> {
+        lock(&self.shared.pipeline_log).clone()
+    }
+
+    /// Zero `requests`, `sticky_requests` and the pipeline log.
+    pub fn reset_counters(&self) {
+        self.shared.requests.store(0, Ordering::SeqCst);
+        self.shared.sticky_requests.store(0, Ordering::SeqCst);
+        lock(&self.shared.pipeline_log).clear();
+    }
+
+    /// Sleep this long before handling each Hrana request (HTTP POST or WebSocket request).
+    pub fn set_latency(&self, d: Duration) {
+        *lock(&self.shared.latency) = d;
+    }
+
+    /// Queue a fault: each queued fault applies to one later Hrana HTTP request, in order.
+    pub fn fail_next(&self, f: Fault) {
+        lock(&self.shared.faults).push_back(f);
+    }
+
+    /// Queue a fault for a later WebSocket `request` message.
+    pub fn ws_fault_next(&self, f: WsFault) {
+        lock(&self.shared.ws_faults).push_back(f);
+    }
+
+    /// Expire every open HTTP stream now: its connection is dropped (rolling back any
+    /// transaction) and its baton gets 400 `STREAM_EXPIRED`. Streams in the middle of a
+    /// request are not affected.
+    pub fn expire_streams_now(&self) {
+        for slot in lock(&self.shared.streams).values_mut() {
+            *slot = Slot::Expired;
+        }
+    }
+
+    /// Play a read-only token: a write statement fails the whole HTTP request with 403
+    /// (`{"error":"Authorization forbidden: ..."}`), and closes a WebSocket with 1008.
+    pub fn set_read_only(&self, ro: bool) {
+        self.shared.read_only.store(ro, Ordering::SeqCst);
+    }
+
+    /// Answer every WebSocket `hello` with `hello_error` (`AUTH_JWT_INVALID`) and close.
+    pub fn ws_hello_error(&self, on: bool) {
+        self.shared.ws_hello_error.store(on, Ordering::SeqCst);
+    }
+
+    /// Open streams: HTTP streams waiting for their baton plus open WebSocket streams.
+    pub fn open_streams(&self) -> usize {
+        let http = lock(&self.shared.streams).values().filter(|s| matches!(s, Slot::Open { .. })).count();
+        http + self.shared.ws_open_streams.load(Ordering::SeqCst)
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        self.shared.shutdown.store(true, Ordering::SeqCst);
+        // Wake the blocking accept() so the listener sees the flag and closes the port.
+        let _ = TcpStream::connect_timeout(&self.addr, Duration::from_secs(1));
+        if let Some(h) = self.listener.take() {
+            let _ = h.join();
+        }
+        for (_, s) in lock(&self.shared.conns).drain() {
+            let _ = s.shutdown(Shutdown::Both);
+        }
+        lock(&self.shared.streams).clear();
+    }
+}
+
+fn accept_loop(shared: Arc<Shared>, listener: TcpListener) {
+    let mut next_id = 0u64;
+    for sock in listener.incoming() {
+        if shared.shutdown.load(Ordering::SeqCst) {
+            break;
+        }
+        let Ok(sock) = sock else { continue };
+        let _ = sock.set_nodelay(true);
+        next_id += 1;
+        let id = next_id;
+        if let Ok(clone) = sock.try_clone() {
+            lock(&shared.conns).insert(id, clone);
+        }
+        let s = shared.clone();
+        let spawned = thread::Builder::new().name(format!("hrana-test-conn-{id}")).spawn(move || {
+            http::serve_connection(&s, sock);
+            lock(&s.conns).remove(&id);
+        });
+        if spawned.is_err() {
+            lock(&shared.conns).remove(&id);
+        }
+    }
+}
+
+/// Expires idle streams in the background, so an abandoned transaction releases its locks on
+/// time even when no request comes; stops once the server is gone.
+fn spawn_sweeper(shared: Weak<Shared>) {
+    let every = match shared.upgrade() {
+        Some(s) => (s.cfg.stream_expiry / 4).clamp(Duration::from_millis(5), Duration::from_millis(250)),
+        None => return,
+    };
+    let _ = thread::Builder::new().name("hrana-test-sweeper".into()).spawn(move || loop {
+        thread::sleep(every);
+        match shared.upgrade() {
+            Some(s) if !s.shutdown.load(Ordering::SeqCst) => s.sweep(),
+            _ => break,
+        }
+    });
+}

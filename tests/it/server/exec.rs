@@ -1,0 +1,383 @@
+//! Statement execution for the test server, shared by the HTTP and WebSocket front ends.
+//!
+//! Every stream is one [`LocalTransport`] on the server's database file, so batch conditions,
+//! parameter binding and results follow the crate's own (Hrana-shaped) semantics. This module
+//! converts wire requests into transport requests, runs them, and turns the outcome back into
+//! the JSON that sqld would send: statement errors carry sqld's codes (`SQL_PARSE_ERROR`,
+//! `SQLITE_UNKNOWN` for a plain `SQLITE_ERROR`, `SQLite error: ` message prefix), results carry
+//! sqld's extra fields (`rows_read`, `replication_index`, ...) so clients prove they ignore
+//! unknown fields, and cursor `step_end` entries write `last_insert_rowid` as a JSON number, as
+//! sqld does (the spec says string; the official Rust client only accepts a number there).
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::time::Instant;
+
+use libsql_shell::hrana::{WireBatch, WireCol, WireCond, WireError, WireStmt, WireValue};
+use libsql_shell::transport::local::{LocalOptions, LocalTransport};
+use libsql_shell::transport::{
+    After, Batch, BatchStep, Collect, PipelineError, Request, Response, SqlError, StepOutcome,
+    StepRef, StepSink, Stmt, Transport,
+};
+use libsql_shell::value::{Column, StmtSummary, Value};
+use serde_json::{json, Value as Json};
+
+use super::Shared;
+
+/// Limits of sqld: stored SQL texts per HTTP stream, per WebSocket connection, and size.
+pub const MAX_SQL_HTTP: usize = 50;
+pub const MAX_SQL_WS: usize = 150;
+pub const MAX_SQL_SIZE: usize = 5 * 1024;
+
+/// A failure that ends more than one request.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Failure {
+    /// A protocol violation: HTTP 400 `text/plain`, WebSocket close 1008 (policy).
+    Protocol(String),
+    /// A write while the server plays a read-only token: HTTP 403, WebSocket close 1008.
+    Forbidden,
+}
+
+pub fn protocol(msg: impl Into<String>) -> Failure {
+    Failure::Protocol(msg.into())
+}
+
+pub fn err(code: &str, message: impl Into<String>) -> WireError {
+    WireError { message: message.into(), code: Some(code.to_string()) }
+}
+
+/// Open a new stream's connection the way the brief prescribes.
+pub fn open_stream(db_path: &Path) -> Result<LocalTransport, WireError> {
+    let opts = LocalOptions { init_command: Some("PRAGMA busy_timeout=5000".into()), ..Default::default() };
+    LocalTransport::open(&db_path.to_string_lossy(), opts)
+        .map_err(|e| err("SQLITE_CANTOPEN", format!("cannot open stream: {e}")))
+}
+
+/// Stored SQL texts (`store_sql`): per stream over HTTP, per connection over WebSocket.
+#[derive(Debug, Default)]
+pub struct SqlStore {
+    texts: HashMap<i32, String>,
+}
+
+impl SqlStore {
+    /// Store a text. A reused id is a protocol error; the count and size limits are
+    /// request errors (sqld only limits the size over HTTP).
+    pub fn store(&mut self, id: i32, sql: String, limit: usize, check_size: bool) -> Result<Result<(), WireError>, Failure> {
+        if self.texts.contains_key(&id) {
+            return Err(protocol(format!("SQL text with id {id} already exists")));
+        }
+        if self.texts.len() >= limit {
+            let n = self.texts.len();
+            return Ok(Err(err(
+                "SQL_STORE_TOO_MANY",
+                format!("The server already stores {n} SQL texts, it cannot store more"),
+            )));
+        }
+        if check_size && sql.len() > MAX_SQL_SIZE {
+            let msg = format!("The statement is too large to be stored: {} B/{MAX_SQL_SIZE} B", sql.len());
+            return Ok(Err(err("SQL_STORE_TOO_LARGE", msg)));
+        }
+        self.texts.insert(id, sql);
+        Ok(Ok(()))
+    }
+
+    pub fn close(&mut self, id: i32) {
+        self.texts.remove(&id);
+    }
+
+    /// Exactly one of `sql` / `sql_id` (v2+ for ids); anything else is a protocol error.
+    pub fn resolve(&self, sql: Option<&str>, sql_id: Option<i32>, version: u8) -> Result<String, Failure> {
+        match (sql, sql_id) {
+            (Some(s), None) => Ok(s.to_string()),
+            (None, Some(id)) if version < 2 => Err(protocol(format!(
+                "Field `sql_id` (id {id}) is only supported in protocol version hrana2 and higher"
+            ))),
+            (None, Some(id)) => {
+                self.texts.get(&id).cloned().ok_or_else(|| protocol(format!("SQL text {id} not found")))
+            }
+            (Some(_), Some(_)) => Err(protocol("Received both SQL text and SQL id")),
+            (None, None) => Err(protocol("Received neither SQL text nor SQL id")),
+        }
+    }
+}
+
+/// Convert a wire statement (resolving `sql_id`).
+pub fn to_stmt(w: &WireStmt, sqls: &SqlStore, version: u8) -> Result<Stmt, Failure> {
+    let sql = sqls.resolve(w.sql.as_deref(), w.sql_id, version)?;
+    let value = |v: &WireValue| v.clone().into_value().map_err(protocol);
+    Ok(Stmt {
+        sql,
+        args: w.args.iter().map(value).collect::<Result<_, _>>()?,
+        named_args: w
+            .named_args
+            .iter()
+            .map(|a| Ok((a.name.clone(), value(&a.value)?)))
+            .collect::<Result<_, Failure>>()?,
+        want_rows: w.want_rows.unwrap_or(true),
+    })
+}
+
+/// Convert a wire batch: conditions may only name earlier steps, and `is_autocommit` is
+/// Hrana 3 only (both are protocol errors on sqld).
+pub fn to_batch(w: &WireBatch, sqls: &SqlStore, version: u8) -> Result<Batch, Failure> {
+    fn check(c: &WireCond, step: u32, version: u8) -> Result<(), Failure> {
+        match c {
+            WireCond::Ok { step: s } | WireCond::Error { step: s } if *s >= step => {
+                Err(protocol(format!("Batch step {step} refers to step {s}, which is not an earlier step")))
+            }
+            WireCond::Ok { .. } | WireCond::Error { .. } => Ok(()),
+            WireCond::Not { cond } => check(cond, step, version),
+            WireCond::And { conds } | WireCond::Or { conds } => {
+                conds.iter().try_for_each(|c| check(c, step, version))
+            }
+            WireCond::IsAutocommit {} if version < 3 => Err(protocol(
+                "The `is_autocommit` condition is only supported in protocol version hrana3 and higher",
+            )),
+            WireCond::IsAutocommit {} => Ok(()),
+            WireCond::Unknown => Err(protocol("Unknown batch condition type")),
+        }
+    }
+    let mut steps = Vec::with_capacity(w.steps.len());
+    for (i, s) in w.steps.iter().enumerate() {
+        let condition = match &s.condition {
+            Some(c) => {
+                check(c, i as u32, version)?;
+                Some(c.to_cond().map_err(protocol)?)
+            }
+            None => None,
+        };
+        steps.push(BatchStep { condition, stmt: to_stmt(&s.stmt, sqls, version)? });
+    }
+    Ok(Batch { steps })
+}
+
+/// With the read-only knob on, refuse any statement SQLite does not call read-only (what a
+/// read-only token gets from sqld: the whole request fails with 403).
+pub fn check_writable<'a>(shared: &Shared, t: &LocalTransport, sqls: impl IntoIterator<Item = &'a str>) -> Result<(), Failure> {
+    if !shared.read_only.load(std::sync::atomic::Ordering::SeqCst) {
+        return Ok(());
+    }
+    for sql in sqls {
+        for piece in libsql_shell::sql::split(sql) {
+            // A statement that does not prepare is left to fail when it runs.
+            if let Ok(p) = t.connection().prepare(&piece.sql) {
+                if !p.readonly() {
+                    return Err(Failure::Forbidden);
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Map the local transport's error to what sqld reports.
+pub fn wire_error(e: SqlError) -> WireError {
+    let SqlError { message, code } = e;
+    match code.as_deref() {
+        Some("SQLITE_ERROR") => {
+            let parse = ["syntax error", "incomplete input", "unrecognized token"];
+            if parse.iter().any(|p| message.contains(p)) {
+                err("SQL_PARSE_ERROR", format!("SQL string could not be parsed: {message}"))
+            } else {
+                err("SQLITE_UNKNOWN", format!("SQLite error: {message}"))
+            }
+        }
+        Some(c) if c.starts_with("SQLITE_") => err(c, format!("SQLite error: {message}")),
+        Some(c) => err(c, message),
+        None => err("SQLITE_UNKNOWN", message),
+    }
+}
+
+fn no_statement() -> WireError {
+    err("SQL_NO_STATEMENT", "SQL text does not contain any statement")
+}
+
+fn internal(e: PipelineError) -> WireError {
+    err("INTERNAL", format!("internal test-server error: {e}"))
+}
+
+/// A `StmtResult` in sqld's JSON shape, extras included.
+pub fn stmt_result(summary: &StmtSummary, rows: &[Vec<Value>], started: Instant, shared: &Shared) -> Json {
+    let cols: Vec<WireCol> = summary.cols.iter().map(WireCol::from).collect();
+    let rows: Vec<Vec<WireValue>> = rows.iter().map(|r| r.iter().map(WireValue::from).collect()).collect();
+    let written = summary.affected_row_count;
+    let idx = shared.note_writes(written);
+    json!({
+        "cols": cols,
+        "rows": rows,
+        "affected_row_count": written,
+        "last_insert_rowid": summary.last_insert_rowid.map(|i| i.to_string()),
+        "rows_read": rows.len(),
+        "rows_written": written,
+        "query_duration_ms": started.elapsed().as_secs_f64() * 1000.0,
+        "replication_index": idx.to_string(),
+    })
+}
+
+/// Run one statement: the `StmtResult` JSON, or the statement's error.
+pub fn execute(shared: &Shared, t: &mut LocalTransport, stmt: &Stmt) -> Result<Json, WireError> {
+    if libsql_shell::sql::is_blank(&stmt.sql) {
+        return Err(no_statement());
+    }
+    let started = Instant::now();
+    let mut sink = Collect::default();
+    let r = t
+        .pipeline(&[Request::Execute(stmt.clone())], After::KeepOpen, &mut sink)
+        .map_err(internal)?;
+    match r.into_iter().next() {
+        Some(Ok(Response::Execute(summary))) => {
+            let rows = sink.results.pop().map(|(_, _, rows)| rows).unwrap_or_default();
+            Ok(stmt_result(&summary, &rows, started, shared))
+        }
+        Some(Err(e)) => Err(wire_error(e)),
+        other => Err(err("INTERNAL", format!("unexpected local response {other:?}"))),
+    }
+}
+
+/// Run a batch: the `BatchResult` JSON (`step_results`/`step_errors`, null for skipped).
+pub fn batch(shared: &Shared, t: &mut LocalTransport, b: &Batch) -> Result<Json, WireError> {
+    let started = Instant::now();
+    let (b, blank) = blank_steps(b);
+    let mut sink = Collect::default();
+    let r = t.pipeline(&[Request::Batch(b)], After::KeepOpen, &mut sink).map_err(internal)?;
+    let outcomes = match r.into_iter().next() {
+        Some(Ok(Response::Batch(o))) => o,
+        other => return Err(err("INTERNAL", format!("unexpected local response {other:?}"))),
+    };
+    let mut rows: HashMap<usize, Vec<Vec<Value>>> = HashMap::new();
+    for (at, _, r) in sink.results {
+        rows.insert(at.step.unwrap_or(0), r);
+    }
+    let mut results = Vec::with_capacity(outcomes.len());
+    let mut errors = Vec::with_capacity(outcomes.len());
+    for (i, o) in outcomes.into_iter().enumerate() {
+        match o {
+            StepOutcome::Ok(_) if blank.contains(&i) => {
+                results.push(Json::Null);
+                errors.push(serde_json::to_value(no_statement()).unwrap());
+            }
+            StepOutcome::Ok(s) => {
+                let r = rows.remove(&i).unwrap_or_default();
+                results.push(stmt_result(&s, &r, started, shared));
+                errors.push(Json::Null);
+            }
+            StepOutcome::Err(e) => {
+                results.push(Json::Null);
+                errors.push(serde_json::to_value(wire_error(e)).unwrap());
+            }
+            StepOutcome::Skipped => {
+                results.push(Json::Null);
+                errors.push(Json::Null);
+            }
+        }
+    }
+    Ok(json!({ "step_results": results, "step_errors": errors }))
+}
+
+/// Steps whose SQL is blank fail with `SQL_NO_STATEMENT`; they are run as a statement that
+/// fails, so later conditions see an error, and their error is replaced afterwards.
+fn blank_steps(b: &Batch) -> (Batch, Vec<usize>) {
+    let mut blank = Vec::new();
+    let mut b = b.clone();
+    for (i, s) in b.steps.iter_mut().enumerate() {
+        if libsql_shell::sql::is_blank(&s.stmt.sql) {
+            blank.push(i);
+            s.stmt = Stmt::new("SELECT raise(ABORT, 'no statement')");
+        }
+    }
+    (b, blank)
+}
+
+/// Run a `;`-separated script (no rows; stops at the first error).
+pub fn sequence(t: &mut LocalTransport, sql: &str) -> Result<(), WireError> {
+    let r = t
+        .pipeline(&[Request::Sequence(sql.to_string())], After::KeepOpen, &mut Collect::default())
+        .map_err(internal)?;
+    match r.into_iter().next() {
+        Some(Ok(_)) => Ok(()),
+        Some(Err(e)) => Err(wire_error(e)),
+        None => Err(err("INTERNAL", "no local response")),
+    }
+}
+
+/// `describe`: parameters, columns and flags of one statement, from SQLite's prepare.
+pub fn describe(t: &LocalTransport, sql: &str) -> Result<Json, WireError> {
+    if libsql_shell::sql::is_blank(sql) {
+        return Err(no_statement());
+    }
+    let p = t
+        .connection()
+        .prepare(sql)
+        .map_err(|e| wire_error(libsql_shell::transport::local::sql_error(e)))?;
+    let params: Vec<Json> =
+        (1..=p.parameter_count()).map(|i| json!({ "name": p.parameter_name(i) })).collect();
+    let cols: Vec<Json> =
+        p.columns().iter().map(|c| json!({ "name": c.name(), "decltype": c.decl_type() })).collect();
+    let words = libsql_shell::sql::leading_words(sql, 1);
+    Ok(json!({
+        "params": params,
+        "cols": cols,
+        "is_explain": words.first().is_some_and(|w| w == "EXPLAIN"),
+        "is_readonly": p.readonly(),
+    }))
+}
+
+/// Builds cursor entries while a batch runs (the JSON that `/v3/cursor` streams line by line
+/// and WebSocket `fetch_cursor` hands out).
+struct CursorSink<'a> {
+    entries: Vec<Json>,
+    blank: &'a [usize],
+}
+
+impl StepSink for CursorSink<'_> {
+    fn begin(&mut self, at: StepRef, cols: &[Column]) -> anyhow::Result<()> {
+        let step = at.step.unwrap_or(0);
+        if !self.blank.contains(&step) {
+            let cols: Vec<WireCol> = cols.iter().map(WireCol::from).collect();
+            self.entries.push(json!({ "type": "step_begin", "step": step, "cols": cols }));
+        }
+        Ok(())
+    }
+    fn row(&mut self, _: StepRef, row: &[Value]) -> anyhow::Result<()> {
+        let row: Vec<WireValue> = row.iter().map(WireValue::from).collect();
+        self.entries.push(json!({ "type": "row", "row": row }));
+        Ok(())
+    }
+    fn end(&mut self, _: StepRef, s: &StmtSummary) -> anyhow::Result<()> {
+        // sqld writes this rowid as a number (the one place it does); do the same.
+        self.entries.push(json!({
+            "type": "step_end",
+            "affected_row_count": s.affected_row_count,
+            "last_insert_rowid": s.last_insert_rowid,
+        }));
+        Ok(())
+    }
+    fn error(&mut self, at: StepRef, e: &SqlError) -> anyhow::Result<()> {
+        let step = at.step.unwrap_or(0);
+        let error = if self.blank.contains(&step) { no_statement() } else { wire_error(e.clone()) };
+        self.entries.push(json!({ "type": "step_error", "step": step, "error": error }));
+        Ok(())
+    }
+}
+
+/// Run a batch as a cursor: every entry in order, ending with sqld's extra
+/// `replication_index` entry (not in the spec, so clients must skip unknown entries).
+pub fn cursor(shared: &Shared, t: &mut LocalTransport, b: &Batch) -> Vec<Json> {
+    let (b, blank) = blank_steps(b);
+    let mut sink = CursorSink { entries: Vec::new(), blank: &blank };
+    let r = t.pipeline(&[Request::Batch(b)], After::KeepOpen, &mut sink);
+    let mut entries = sink.entries;
+    match r {
+        Ok(_) => {
+            let idx = shared.note_writes(0);
+            entries.push(json!({ "type": "replication_index", "replication_index": idx }));
+        }
+        Err(e) => entries.push(json!({ "type": "error", "error": internal(e) })),
+    }
+    entries
+}
+
+/// The SQL texts of a request's statements, for the read-only check.
+pub fn batch_sqls(b: &Batch) -> impl Iterator<Item = &str> {
+    b.steps.iter().map(|s| s.stmt.sql.as_str())
+}
