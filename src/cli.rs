@@ -46,6 +46,8 @@ pub struct Cli {
 pub enum Command {
     /// Run SQL from arguments, files (-f) or stdin, and print the results.
     Exec(crate::commands::exec::ExecArgs),
+    /// Run SQL files (or stdin) as ONE atomic transaction, in as few round trips as possible.
+    Batch(crate::commands::batch::BatchArgs),
 }
 
 /// How to reach the database; accepted by every subcommand.

@@ -17,7 +17,7 @@ use crate::connect;
 use crate::error::{self, usage, StatementsFailed};
 use crate::render::{self, Render, RenderOptions};
 use crate::session::{ErrorMode, Origin, Output, Session};
-use crate::sql::{self, Piece, Splitter};
+use crate::sql::{self, Piece, Splitter, StmtKind};
 use crate::transport::{SqlError, Stmt};
 use crate::value::{Column, StmtSummary, Value};
 
@@ -212,6 +212,10 @@ pub struct Feeder<'s, 't, 'o> {
     pub session: &'s mut Session<'t>,
     pub out: &'o mut dyn Output,
     pub params: Params,
+    /// The input runs inside one transaction opened by the caller (`batch`): its own
+    /// BEGIN/COMMIT are dropped (once noted), and a ROLLBACK aborts the whole input.
+    pub wrapped: bool,
+    noted_tx_control: bool,
     next_index: usize,
 }
 
@@ -221,8 +225,15 @@ impl<'s, 't, 'o> Feeder<'s, 't, 'o> {
             session,
             out,
             params,
+            wrapped: false,
+            noted_tx_control: false,
             next_index: 1,
         }
+    }
+
+    /// How many statements were read so far.
+    pub fn submitted(&self) -> usize {
+        self.next_index - 1
     }
 
     pub fn add(&mut self, piece: Piece, source: &str, multiline: bool) -> Result<()> {
@@ -233,6 +244,28 @@ impl<'s, 't, 'o> Feeder<'s, 't, 'o> {
             multiline,
         };
         self.next_index += 1;
+        if self.wrapped {
+            match sql::classify(&piece.sql) {
+                StmtKind::Begin(_) | StmtKind::Commit => {
+                    if !self.noted_tx_control {
+                        self.noted_tx_control = true;
+                        self.out.notice(&format!(
+                            "{}: BEGIN/COMMIT in the input are ignored: the whole input is one transaction",
+                            origin.describe()
+                        ))?;
+                    }
+                    return Ok(());
+                }
+                StmtKind::Rollback => {
+                    let err = SqlError {
+                        message: "ROLLBACK inside the input aborts the whole batch".into(),
+                        code: None,
+                    };
+                    return self.session.fail(&origin, &piece.sql, &err, self.out);
+                }
+                _ => {}
+            }
+        }
         let stmt = self.params.stmt(&piece.sql);
         self.session.submit(stmt, origin, self.out)
     }

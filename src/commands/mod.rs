@@ -1,3 +1,4 @@
 //! One module per subcommand. Each has its clap `Args` struct and a `run` function.
 
+pub mod batch;
 pub mod exec;
