@@ -303,12 +303,20 @@ pub struct WireError {
     pub code: Option<String>,
 }
 
+/// Server errors are brought to the form a local SQLite reports, so the same failure reads
+/// the same on every transport: sqld prefixes SQLite's message with "SQLite error: " and
+/// reports plain `SQLITE_ERROR` as `SQLITE_UNKNOWN`.
 impl From<WireError> for SqlError {
     fn from(e: WireError) -> Self {
-        SqlError {
-            message: e.message,
-            code: e.code,
-        }
+        let message = match e.message.strip_prefix("SQLite error: ") {
+            Some(m) => m.to_string(),
+            None => e.message,
+        };
+        let code = match e.code.as_deref() {
+            Some("SQLITE_UNKNOWN") => Some("SQLITE_ERROR".to_string()),
+            _ => e.code,
+        };
+        SqlError { message, code }
     }
 }
 

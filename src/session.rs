@@ -313,6 +313,8 @@ impl<'t> Session<'t> {
         err: &SqlError,
         out: &mut dyn Output,
     ) -> Result<()> {
+        // What was submitted before this statement runs (and reports) first.
+        self.sync(out)?;
         self.failures += 1;
         out.error(origin, sql, err)?;
         if self.mode == ErrorMode::Stop {

@@ -4,4 +4,5 @@
 mod exec;
 mod harness;
 mod official_client;
+mod session;
 mod server;
