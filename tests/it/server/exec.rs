@@ -43,12 +43,18 @@ pub fn protocol(msg: impl Into<String>) -> Failure {
 }
 
 pub fn err(code: &str, message: impl Into<String>) -> WireError {
-    WireError { message: message.into(), code: Some(code.to_string()) }
+    WireError {
+        message: message.into(),
+        code: Some(code.to_string()),
+    }
 }
 
 /// Open a new stream's connection the way the brief prescribes.
 pub fn open_stream(db_path: &Path) -> Result<LocalTransport, WireError> {
-    let opts = LocalOptions { init_command: Some("PRAGMA busy_timeout=5000".into()), ..Default::default() };
+    let opts = LocalOptions {
+        init_command: Some("PRAGMA busy_timeout=5000".into()),
+        ..Default::default()
+    };
     LocalTransport::open(&db_path.to_string_lossy(), opts)
         .map_err(|e| err("SQLITE_CANTOPEN", format!("cannot open stream: {e}")))
 }
@@ -62,7 +68,13 @@ pub struct SqlStore {
 impl SqlStore {
     /// Store a text. A reused id is a protocol error; the count and size limits are
     /// request errors (sqld only limits the size over HTTP).
-    pub fn store(&mut self, id: i32, sql: String, limit: usize, check_size: bool) -> Result<Result<(), WireError>, Failure> {
+    pub fn store(
+        &mut self,
+        id: i32,
+        sql: String,
+        limit: usize,
+        check_size: bool,
+    ) -> Result<Result<(), WireError>, Failure> {
         if self.texts.contains_key(&id) {
             return Err(protocol(format!("SQL text with id {id} already exists")));
         }
@@ -74,7 +86,10 @@ impl SqlStore {
             )));
         }
         if check_size && sql.len() > MAX_SQL_SIZE {
-            let msg = format!("The statement is too large to be stored: {} B/{MAX_SQL_SIZE} B", sql.len());
+            let msg = format!(
+                "The statement is too large to be stored: {} B/{MAX_SQL_SIZE} B",
+                sql.len()
+            );
             return Ok(Err(err("SQL_STORE_TOO_LARGE", msg)));
         }
         self.texts.insert(id, sql);
@@ -86,15 +101,22 @@ impl SqlStore {
     }
 
     /// Exactly one of `sql` / `sql_id` (v2+ for ids); anything else is a protocol error.
-    pub fn resolve(&self, sql: Option<&str>, sql_id: Option<i32>, version: u8) -> Result<String, Failure> {
+    pub fn resolve(
+        &self,
+        sql: Option<&str>,
+        sql_id: Option<i32>,
+        version: u8,
+    ) -> Result<String, Failure> {
         match (sql, sql_id) {
             (Some(s), None) => Ok(s.to_string()),
             (None, Some(id)) if version < 2 => Err(protocol(format!(
                 "Field `sql_id` (id {id}) is only supported in protocol version hrana2 and higher"
             ))),
-            (None, Some(id)) => {
-                self.texts.get(&id).cloned().ok_or_else(|| protocol(format!("SQL text {id} not found")))
-            }
+            (None, Some(id)) => self
+                .texts
+                .get(&id)
+                .cloned()
+                .ok_or_else(|| protocol(format!("SQL text {id} not found"))),
             (Some(_), Some(_)) => Err(protocol("Received both SQL text and SQL id")),
             (None, None) => Err(protocol("Received neither SQL text nor SQL id")),
         }
@@ -146,14 +168,21 @@ pub fn to_batch(w: &WireBatch, sqls: &SqlStore, version: u8) -> Result<Batch, Fa
             }
             None => None,
         };
-        steps.push(BatchStep { condition, stmt: to_stmt(&s.stmt, sqls, version)? });
+        steps.push(BatchStep {
+            condition,
+            stmt: to_stmt(&s.stmt, sqls, version)?,
+        });
     }
     Ok(Batch { steps })
 }
 
 /// With the read-only knob on, refuse any statement SQLite does not call read-only (what a
 /// read-only token gets from sqld: the whole request fails with 403).
-pub fn check_writable<'a>(shared: &Shared, t: &LocalTransport, sqls: impl IntoIterator<Item = &'a str>) -> Result<(), Failure> {
+pub fn check_writable<'a>(
+    shared: &Shared,
+    t: &LocalTransport,
+    sqls: impl IntoIterator<Item = &'a str>,
+) -> Result<(), Failure> {
     if !shared.read_only.load(std::sync::atomic::Ordering::SeqCst) {
         return Ok(());
     }
@@ -177,7 +206,10 @@ pub fn wire_error(e: SqlError) -> WireError {
         Some("SQLITE_ERROR") => {
             let parse = ["syntax error", "incomplete input", "unrecognized token"];
             if parse.iter().any(|p| message.contains(p)) {
-                err("SQL_PARSE_ERROR", format!("SQL string could not be parsed: {message}"))
+                err(
+                    "SQL_PARSE_ERROR",
+                    format!("SQL string could not be parsed: {message}"),
+                )
             } else {
                 err("SQLITE_UNKNOWN", format!("SQLite error: {message}"))
             }
@@ -189,7 +221,26 @@ pub fn wire_error(e: SqlError) -> WireError {
 }
 
 fn no_statement() -> WireError {
-    err("SQL_NO_STATEMENT", "SQL text does not contain any statement")
+    err(
+        "SQL_NO_STATEMENT",
+        "SQL text does not contain any statement",
+    )
+}
+
+/// sqld wants exactly one statement per text (a trailing `;` or comment is fine).
+fn shape_error(sql: &str) -> Option<WireError> {
+    let n = libsql_shell::sql::split(sql)
+        .iter()
+        .filter(|p| !libsql_shell::sql::is_blank(&p.sql))
+        .count();
+    match n {
+        0 => Some(no_statement()),
+        1 => None,
+        _ => Some(err(
+            "SQL_MANY_STATEMENTS",
+            "SQL text contains more than one statement",
+        )),
+    }
 }
 
 fn internal(e: PipelineError) -> WireError {
@@ -197,9 +248,17 @@ fn internal(e: PipelineError) -> WireError {
 }
 
 /// A `StmtResult` in sqld's JSON shape, extras included.
-pub fn stmt_result(summary: &StmtSummary, rows: &[Vec<Value>], started: Instant, shared: &Shared) -> Json {
+pub fn stmt_result(
+    summary: &StmtSummary,
+    rows: &[Vec<Value>],
+    started: Instant,
+    shared: &Shared,
+) -> Json {
     let cols: Vec<WireCol> = summary.cols.iter().map(WireCol::from).collect();
-    let rows: Vec<Vec<WireValue>> = rows.iter().map(|r| r.iter().map(WireValue::from).collect()).collect();
+    let rows: Vec<Vec<WireValue>> = rows
+        .iter()
+        .map(|r| r.iter().map(WireValue::from).collect())
+        .collect();
     let written = summary.affected_row_count;
     let idx = shared.note_writes(written);
     json!({
@@ -216,33 +275,51 @@ pub fn stmt_result(summary: &StmtSummary, rows: &[Vec<Value>], started: Instant,
 
 /// Run one statement: the `StmtResult` JSON, or the statement's error.
 pub fn execute(shared: &Shared, t: &mut LocalTransport, stmt: &Stmt) -> Result<Json, WireError> {
-    if libsql_shell::sql::is_blank(&stmt.sql) {
-        return Err(no_statement());
+    if let Some(e) = shape_error(&stmt.sql) {
+        return Err(e);
     }
     let started = Instant::now();
     let mut sink = Collect::default();
     let r = t
-        .pipeline(&[Request::Execute(stmt.clone())], After::KeepOpen, &mut sink)
+        .pipeline(
+            &[Request::Execute(stmt.clone())],
+            After::KeepOpen,
+            &mut sink,
+        )
         .map_err(internal)?;
     match r.into_iter().next() {
         Some(Ok(Response::Execute(summary))) => {
-            let rows = sink.results.pop().map(|(_, _, rows)| rows).unwrap_or_default();
+            let rows = sink
+                .results
+                .pop()
+                .map(|(_, _, rows)| rows)
+                .unwrap_or_default();
             Ok(stmt_result(&summary, &rows, started, shared))
         }
         Some(Err(e)) => Err(wire_error(e)),
-        other => Err(err("INTERNAL", format!("unexpected local response {other:?}"))),
+        other => Err(err(
+            "INTERNAL",
+            format!("unexpected local response {other:?}"),
+        )),
     }
 }
 
 /// Run a batch: the `BatchResult` JSON (`step_results`/`step_errors`, null for skipped).
 pub fn batch(shared: &Shared, t: &mut LocalTransport, b: &Batch) -> Result<Json, WireError> {
     let started = Instant::now();
-    let (b, blank) = blank_steps(b);
+    let (b, bad) = bad_steps(b);
     let mut sink = Collect::default();
-    let r = t.pipeline(&[Request::Batch(b)], After::KeepOpen, &mut sink).map_err(internal)?;
+    let r = t
+        .pipeline(&[Request::Batch(b)], After::KeepOpen, &mut sink)
+        .map_err(internal)?;
     let outcomes = match r.into_iter().next() {
         Some(Ok(Response::Batch(o))) => o,
-        other => return Err(err("INTERNAL", format!("unexpected local response {other:?}"))),
+        other => {
+            return Err(err(
+                "INTERNAL",
+                format!("unexpected local response {other:?}"),
+            ))
+        }
     };
     let mut rows: HashMap<usize, Vec<Vec<Value>>> = HashMap::new();
     for (at, _, r) in sink.results {
@@ -252,9 +329,9 @@ pub fn batch(shared: &Shared, t: &mut LocalTransport, b: &Batch) -> Result<Json,
     let mut errors = Vec::with_capacity(outcomes.len());
     for (i, o) in outcomes.into_iter().enumerate() {
         match o {
-            StepOutcome::Ok(_) if blank.contains(&i) => {
+            StepOutcome::Err(_) if bad.contains_key(&i) => {
                 results.push(Json::Null);
-                errors.push(serde_json::to_value(no_statement()).unwrap());
+                errors.push(serde_json::to_value(&bad[&i]).unwrap());
             }
             StepOutcome::Ok(s) => {
                 let r = rows.remove(&i).unwrap_or_default();
@@ -274,24 +351,28 @@ pub fn batch(shared: &Shared, t: &mut LocalTransport, b: &Batch) -> Result<Json,
     Ok(json!({ "step_results": results, "step_errors": errors }))
 }
 
-/// Steps whose SQL is blank fail with `SQL_NO_STATEMENT`; they are run as a statement that
-/// fails, so later conditions see an error, and their error is replaced afterwards.
-fn blank_steps(b: &Batch) -> (Batch, Vec<usize>) {
-    let mut blank = Vec::new();
+/// Steps with no statement or several fail as on sqld. They run as a statement that fails
+/// (so later conditions see an error), and their error is replaced afterwards.
+fn bad_steps(b: &Batch) -> (Batch, HashMap<usize, WireError>) {
+    let mut bad = HashMap::new();
     let mut b = b.clone();
     for (i, s) in b.steps.iter_mut().enumerate() {
-        if libsql_shell::sql::is_blank(&s.stmt.sql) {
-            blank.push(i);
-            s.stmt = Stmt::new("SELECT raise(ABORT, 'no statement')");
+        if let Some(e) = shape_error(&s.stmt.sql) {
+            bad.insert(i, e);
+            s.stmt = Stmt::new("SELECT raise(ABORT, 'bad statement')");
         }
     }
-    (b, blank)
+    (b, bad)
 }
 
 /// Run a `;`-separated script (no rows; stops at the first error).
 pub fn sequence(t: &mut LocalTransport, sql: &str) -> Result<(), WireError> {
     let r = t
-        .pipeline(&[Request::Sequence(sql.to_string())], After::KeepOpen, &mut Collect::default())
+        .pipeline(
+            &[Request::Sequence(sql.to_string())],
+            After::KeepOpen,
+            &mut Collect::default(),
+        )
         .map_err(internal)?;
     match r.into_iter().next() {
         Some(Ok(_)) => Ok(()),
@@ -302,17 +383,21 @@ pub fn sequence(t: &mut LocalTransport, sql: &str) -> Result<(), WireError> {
 
 /// `describe`: parameters, columns and flags of one statement, from SQLite's prepare.
 pub fn describe(t: &LocalTransport, sql: &str) -> Result<Json, WireError> {
-    if libsql_shell::sql::is_blank(sql) {
-        return Err(no_statement());
+    if let Some(e) = shape_error(sql) {
+        return Err(e);
     }
     let p = t
         .connection()
         .prepare(sql)
         .map_err(|e| wire_error(libsql_shell::transport::local::sql_error(e)))?;
-    let params: Vec<Json> =
-        (1..=p.parameter_count()).map(|i| json!({ "name": p.parameter_name(i) })).collect();
-    let cols: Vec<Json> =
-        p.columns().iter().map(|c| json!({ "name": c.name(), "decltype": c.decl_type() })).collect();
+    let params: Vec<Json> = (1..=p.parameter_count())
+        .map(|i| json!({ "name": p.parameter_name(i) }))
+        .collect();
+    let cols: Vec<Json> = p
+        .columns()
+        .iter()
+        .map(|c| json!({ "name": c.name(), "decltype": c.decl_type() }))
+        .collect();
     let words = libsql_shell::sql::leading_words(sql, 1);
     Ok(json!({
         "params": params,
@@ -326,15 +411,16 @@ pub fn describe(t: &LocalTransport, sql: &str) -> Result<Json, WireError> {
 /// and WebSocket `fetch_cursor` hands out).
 struct CursorSink<'a> {
     entries: Vec<Json>,
-    blank: &'a [usize],
+    bad: &'a HashMap<usize, WireError>,
 }
 
 impl StepSink for CursorSink<'_> {
     fn begin(&mut self, at: StepRef, cols: &[Column]) -> anyhow::Result<()> {
         let step = at.step.unwrap_or(0);
-        if !self.blank.contains(&step) {
+        if !self.bad.contains_key(&step) {
             let cols: Vec<WireCol> = cols.iter().map(WireCol::from).collect();
-            self.entries.push(json!({ "type": "step_begin", "step": step, "cols": cols }));
+            self.entries
+                .push(json!({ "type": "step_begin", "step": step, "cols": cols }));
         }
         Ok(())
     }
@@ -354,8 +440,13 @@ impl StepSink for CursorSink<'_> {
     }
     fn error(&mut self, at: StepRef, e: &SqlError) -> anyhow::Result<()> {
         let step = at.step.unwrap_or(0);
-        let error = if self.blank.contains(&step) { no_statement() } else { wire_error(e.clone()) };
-        self.entries.push(json!({ "type": "step_error", "step": step, "error": error }));
+        let error = self
+            .bad
+            .get(&step)
+            .cloned()
+            .unwrap_or_else(|| wire_error(e.clone()));
+        self.entries
+            .push(json!({ "type": "step_error", "step": step, "error": error }));
         Ok(())
     }
 }
@@ -363,8 +454,11 @@ impl StepSink for CursorSink<'_> {
 /// Run a batch as a cursor: every entry in order, ending with sqld's extra
 /// `replication_index` entry (not in the spec, so clients must skip unknown entries).
 pub fn cursor(shared: &Shared, t: &mut LocalTransport, b: &Batch) -> Vec<Json> {
-    let (b, blank) = blank_steps(b);
-    let mut sink = CursorSink { entries: Vec::new(), blank: &blank };
+    let (b, bad) = bad_steps(b);
+    let mut sink = CursorSink {
+        entries: Vec::new(),
+        bad: &bad,
+    };
     let r = t.pipeline(&[Request::Batch(b)], After::KeepOpen, &mut sink);
     let mut entries = sink.entries;
     match r {

@@ -8,7 +8,9 @@ use std::net::TcpStream;
 use std::sync::Arc;
 use std::time::Instant;
 
-use libsql_shell::hrana::{CursorRequest, PipelineRequest, StreamRequest, WireBatch, WireError, WireStmt};
+use libsql_shell::hrana::{
+    CursorRequest, PipelineRequest, StreamRequest, WireBatch, WireError, WireStmt,
+};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::{json, Value as Json};
@@ -29,7 +31,10 @@ pub struct HttpRequest {
 
 impl HttpRequest {
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
     }
 
     fn keep_alive(&self) -> bool {
@@ -44,19 +49,35 @@ impl HttpRequest {
 
 /// What to do with a request.
 pub enum Reply {
-    Full { status: u16, ctype: &'static str, body: Vec<u8> },
+    Full {
+        status: u16,
+        ctype: &'static str,
+        body: Vec<u8>,
+    },
     /// Send the head of `Full` with a `Content-Length` larger than the body, then close.
-    Truncated { status: u16, ctype: &'static str, body: Vec<u8> },
+    Truncated {
+        status: u16,
+        ctype: &'static str,
+        body: Vec<u8>,
+    },
     /// Close the connection without answering.
     Drop,
 }
 
 pub fn text(status: u16, body: &str) -> Reply {
-    Reply::Full { status, ctype: "text/plain; charset=utf-8", body: body.as_bytes().to_vec() }
+    Reply::Full {
+        status,
+        ctype: "text/plain; charset=utf-8",
+        body: body.as_bytes().to_vec(),
+    }
 }
 
 pub fn json_reply(status: u16, body: &Json) -> Reply {
-    Reply::Full { status, ctype: "application/json", body: serde_json::to_vec(body).expect("json") }
+    Reply::Full {
+        status,
+        ctype: "application/json",
+        body: serde_json::to_vec(body).expect("json"),
+    }
 }
 
 /// A buffered reader over the socket: leftover bytes stay in `buf` between requests.
@@ -109,11 +130,22 @@ impl Conn {
                     let headers = req
                         .headers
                         .iter()
-                        .map(|h| (h.name.to_ascii_lowercase(), String::from_utf8_lossy(h.value).into_owned()))
+                        .map(|h| {
+                            (
+                                h.name.to_ascii_lowercase(),
+                                String::from_utf8_lossy(h.value).into_owned(),
+                            )
+                        })
                         .collect::<Vec<_>>();
                     let path = req.path.unwrap_or("/");
                     let path = path.split('?').next().unwrap_or("/").to_string();
-                    break (n, req.method.unwrap_or("").to_string(), path, req.version.unwrap_or(1), headers);
+                    break (
+                        n,
+                        req.method.unwrap_or("").to_string(),
+                        path,
+                        req.version.unwrap_or(1),
+                        headers,
+                    );
                 }
                 Ok(httparse::Status::Partial) => {
                     if self.buf.len() > MAX_HEAD {
@@ -130,13 +162,22 @@ impl Conn {
             }
         };
         self.buf.drain(..head_len);
-        let mut req = HttpRequest { method, path, minor_version, headers, body: Vec::new() };
-        let chunked = req.header("transfer-encoding").is_some_and(|v| v.to_ascii_lowercase().contains("chunked"));
+        let mut req = HttpRequest {
+            method,
+            path,
+            minor_version,
+            headers,
+            body: Vec::new(),
+        };
+        let chunked = req
+            .header("transfer-encoding")
+            .is_some_and(|v| v.to_ascii_lowercase().contains("chunked"));
         if chunked {
             loop {
                 let line = self.line()?;
                 let size = line.split(';').next().unwrap_or("").trim();
-                let size = usize::from_str_radix(size, 16).map_err(|_| io::Error::from(io::ErrorKind::InvalidData))?;
+                let size = usize::from_str_radix(size, 16)
+                    .map_err(|_| io::Error::from(io::ErrorKind::InvalidData))?;
                 if size == 0 {
                     while !self.line()?.is_empty() {}
                     break;
@@ -145,7 +186,10 @@ impl Conn {
                 req.body.extend_from_slice(&data[..size]);
             }
         } else if let Some(len) = req.header("content-length") {
-            let len: usize = len.trim().parse().map_err(|_| io::Error::from(io::ErrorKind::InvalidData))?;
+            let len: usize = len
+                .trim()
+                .parse()
+                .map_err(|_| io::Error::from(io::ErrorKind::InvalidData))?;
             req.body = self.take(len)?;
         }
         Ok(Some(req))
@@ -170,8 +214,16 @@ fn reason(status: u16) -> &'static str {
 
 fn write_reply(sock: &mut TcpStream, reply: &Reply, keep_alive: bool) -> io::Result<()> {
     let (status, ctype, body, claimed) = match reply {
-        Reply::Full { status, ctype, body } => (*status, *ctype, &body[..], body.len()),
-        Reply::Truncated { status, ctype, body } => (*status, *ctype, &body[..body.len() / 2], body.len() + 100),
+        Reply::Full {
+            status,
+            ctype,
+            body,
+        } => (*status, *ctype, &body[..], body.len()),
+        Reply::Truncated {
+            status,
+            ctype,
+            body,
+        } => (*status, *ctype, &body[..body.len() / 2], body.len() + 100),
         Reply::Drop => return Ok(()),
     };
     let conn = if keep_alive { "keep-alive" } else { "close" };
@@ -187,19 +239,25 @@ fn write_reply(sock: &mut TcpStream, reply: &Reply, keep_alive: bool) -> io::Res
 
 /// Serve one TCP connection until it closes (or becomes a WebSocket).
 pub fn serve_connection(shared: &Arc<Shared>, sock: TcpStream) {
-    let mut conn = Conn { sock, buf: Vec::new() };
+    let mut conn = Conn {
+        sock,
+        buf: Vec::new(),
+    };
     loop {
         let req = match conn.request() {
             Ok(Some(r)) => r,
             Ok(None) => return,
             Err(e) => {
                 if e.kind() == io::ErrorKind::InvalidData {
-                    let _ = write_reply(&mut conn.sock, &text(400, "Malformed HTTP request"), false);
+                    let _ =
+                        write_reply(&mut conn.sock, &text(400, "Malformed HTTP request"), false);
                 }
                 return;
             }
         };
-        let upgrade = req.header("upgrade").is_some_and(|u| u.to_ascii_lowercase().contains("websocket"));
+        let upgrade = req
+            .header("upgrade")
+            .is_some_and(|u| u.to_ascii_lowercase().contains("websocket"));
         if req.method == "GET" && upgrade {
             let leftover = std::mem::take(&mut conn.buf);
             super::ws::serve(shared, conn.sock, &req, leftover);
@@ -239,8 +297,12 @@ fn route(shared: &Shared, req: &HttpRequest) -> Reply {
             return match path {
                 "/health" if get => text(200, ""),
                 "/version" if get => text(200, "libsql-shell hrana test server 0.1"),
-                "/v2" if get && max >= 2 => text(200, "Hello, this is HTTP API v2 (Hrana over HTTP)"),
-                "/v3" if get && max >= 3 => text(200, "Hello, this is HTTP API v3 (Hrana over HTTP)"),
+                "/v2" if get && max >= 2 => {
+                    text(200, "Hello, this is HTTP API v2 (Hrana over HTTP)")
+                }
+                "/v3" if get && max >= 3 => {
+                    text(200, "Hello, this is HTTP API v3 (Hrana over HTTP)")
+                }
                 _ => text(404, "Not Found"),
             };
         }
@@ -262,38 +324,72 @@ fn route(shared: &Shared, req: &HttpRequest) -> Reply {
         }
         Some(Fault::Status(status, body)) => {
             forget_baton(shared, &req.body);
-            let ctype = if body.starts_with('{') { "application/json" } else { "text/plain; charset=utf-8" };
-            return Reply::Full { status: *status, ctype, body: body.clone().into_bytes() };
+            let ctype = if body.starts_with('{') {
+                "application/json"
+            } else {
+                "text/plain; charset=utf-8"
+            };
+            return Reply::Full {
+                status: *status,
+                ctype,
+                body: body.clone().into_bytes(),
+            };
         }
         _ => {}
     }
     let reply = match endpoint {
         Endpoint::Pipeline(v) => pipeline(shared, &req.body, v),
         Endpoint::Cursor => cursor(shared, &req.body),
-        Endpoint::V1Execute | Endpoint::V1Batch => v1(shared, &req.body, endpoint == Endpoint::V1Batch),
+        Endpoint::V1Execute | Endpoint::V1Batch => {
+            v1(shared, &req.body, endpoint == Endpoint::V1Batch)
+        }
     };
     match (fault, reply) {
         (Some(Fault::DropAfterExecute), _) => Reply::Drop,
-        (Some(Fault::Garbage), _) => text(200, "<html><body>502 Bad Gateway (garbage, not JSON)</body></html>"),
-        (Some(Fault::Truncated), Reply::Full { status, ctype, body }) => Reply::Truncated { status, ctype, body },
+        (Some(Fault::Garbage), _) => text(
+            200,
+            "<html><body>502 Bad Gateway (garbage, not JSON)</body></html>",
+        ),
+        (
+            Some(Fault::Truncated),
+            Reply::Full {
+                status,
+                ctype,
+                body,
+            },
+        ) => Reply::Truncated {
+            status,
+            ctype,
+            body,
+        },
         (_, reply) => reply,
     }
 }
 
 fn check_auth(shared: &Shared, req: &HttpRequest) -> Result<(), Reply> {
-    let Some(token) = &shared.cfg.token else { return Ok(()) };
+    let Some(token) = &shared.cfg.token else {
+        return Ok(());
+    };
     let Some(value) = req.header("authorization") else {
-        return Err(json_reply(401, &json!({"error": "Unauthorized: Expected authorization header but none given"})));
+        return Err(json_reply(
+            401,
+            &json!({"error": "Unauthorized: Expected authorization header but none given"}),
+        ));
     };
     match value.trim().split_once(' ') {
         Some((scheme, t)) if scheme.eq_ignore_ascii_case("bearer") && t.trim() == token => Ok(()),
-        _ => Err(json_reply(401, &json!({"error": "Unauthorized: `The JWT is invalid`"}))),
+        _ => Err(json_reply(
+            401,
+            &json!({"error": "Unauthorized: `The JWT is invalid`"}),
+        )),
     }
 }
 
 /// A failed HTTP request ends the stream it named.
 fn forget_baton(shared: &Shared, body: &[u8]) {
-    let baton = serde_json::from_slice::<Json>(body).ok().and_then(|j| j.get("baton")?.as_str().map(str::to_string));
+    let baton = serde_json::from_slice::<Json>(body)
+        .ok()
+        .and_then(|j| j.get("baton")?.as_str().map(str::to_string));
     if let Some(b) = baton {
         lock(&shared.streams).remove(&b);
     }
@@ -302,9 +398,10 @@ fn forget_baton(shared: &Shared, body: &[u8]) {
 fn failure_reply(f: Failure) -> Reply {
     match f {
         Failure::Protocol(msg) => text(400, &msg),
-        Failure::Forbidden => {
-            json_reply(403, &json!({"error": "Authorization forbidden: the token is read-only (test server)"}))
-        }
+        Failure::Forbidden => json_reply(
+            403,
+            &json!({"error": "Authorization forbidden: the token is read-only (test server)"}),
+        ),
     }
 }
 
@@ -312,7 +409,9 @@ fn failure_reply(f: Failure) -> Reply {
 pub fn check_integers(j: &Json) -> Result<(), String> {
     match j {
         Json::Object(m) => {
-            if m.get("type").and_then(Json::as_str) == Some("integer") && m.get("value").is_some_and(Json::is_number) {
+            if m.get("type").and_then(Json::as_str) == Some("integer")
+                && m.get("value").is_some_and(Json::is_number)
+            {
                 return Err("integer values must be JSON strings, not numbers".into());
             }
             m.values().try_for_each(check_integers)
@@ -336,12 +435,15 @@ fn take_stream(shared: &Shared, baton: Option<&str>) -> Result<HttpStream, Reply
     shared.sweep();
     let Some(b) = baton else {
         return exec::open_stream(&shared.db_path)
-            .map(|t| HttpStream { t, sqls: SqlStore::default() })
+            .map(|t| HttpStream {
+                t,
+                sqls: SqlStore::default(),
+            })
             .map_err(|e| json_reply(500, &json!({"error": e.message})));
     };
     let mut streams = lock(&shared.streams);
     match streams.remove(b) {
-        Some(Slot::Open { stream, .. }) => Ok(stream),
+        Some(Slot::Open { stream, .. }) => Ok(*stream),
         Some(Slot::Expired) => {
             streams.insert(b.to_string(), Slot::Expired);
             let e = exec::err("STREAM_EXPIRED", "The stream has expired due to inactivity");
@@ -354,7 +456,13 @@ fn take_stream(shared: &Shared, baton: Option<&str>) -> Result<HttpStream, Reply
 /// Put a stream back under a fresh baton.
 fn put_stream(shared: &Shared, stream: HttpStream) -> String {
     let baton = shared.new_baton();
-    lock(&shared.streams).insert(baton.clone(), Slot::Open { stream, last_used: Instant::now() });
+    lock(&shared.streams).insert(
+        baton.clone(),
+        Slot::Open {
+            stream: Box::new(stream),
+            last_used: Instant::now(),
+        },
+    );
     baton
 }
 
@@ -365,7 +473,11 @@ fn pipeline(shared: &Shared, body: &[u8], version: u8) -> Reply {
     };
     let types = raw["requests"]
         .as_array()
-        .map(|a| a.iter().map(|r| r["type"].as_str().unwrap_or("?").to_string()).collect())
+        .map(|a| {
+            a.iter()
+                .map(|r| r["type"].as_str().unwrap_or("?").to_string())
+                .collect()
+        })
         .unwrap_or_default();
     lock(&shared.pipeline_log).push(types);
     let mut stream = match take_stream(shared, req.baton.as_deref()) {
@@ -377,7 +489,10 @@ fn pipeline(shared: &Shared, body: &[u8], version: u8) -> Reply {
     let mut used = 0usize;
     for r in &req.requests {
         if closed {
-            return text(400, "Received a request on a stream that was closed earlier in this pipeline");
+            return text(
+                400,
+                "Received a request on a stream that was closed earlier in this pipeline",
+            );
         }
         match stream_request(shared, &mut stream, r, version, &mut used, &mut closed) {
             Ok(res) => results.push(res),
@@ -385,14 +500,20 @@ fn pipeline(shared: &Shared, body: &[u8], version: u8) -> Reply {
         }
     }
     let baton = (!closed).then(|| put_stream(shared, stream));
-    json_reply(200, &json!({"baton": baton, "base_url": shared.base_url(), "results": results}))
+    json_reply(
+        200,
+        &json!({"baton": baton, "base_url": shared.base_url(), "results": results}),
+    )
 }
 
 /// Count a result against the response-size cap.
 fn within_budget(r: Json, used: &mut usize, max: usize) -> Result<Json, WireError> {
     let size = serde_json::to_vec(&r).map(|v| v.len()).unwrap_or(0);
     if *used + size > max {
-        return Err(exec::err("RESPONSE_TOO_LARGE", format!("Response is too large: {} > {max} bytes", *used + size)));
+        return Err(exec::err(
+            "RESPONSE_TOO_LARGE",
+            format!("Response is too large: {} > {max} bytes", *used + size),
+        ));
     }
     *used += size;
     Ok(r)
@@ -435,22 +556,23 @@ fn stream_request(
             let sql = s.sqls.resolve(sql.as_deref(), *sql_id, version)?;
             exec::describe(&s.t, &sql).map(|result| json!({"type": "describe", "result": result}))
         }
-        StreamRequest::StoreSql { sql_id, sql } => {
-            s.sqls.store(*sql_id, sql.clone(), exec::MAX_SQL_HTTP, true)?.map(|_| json!({"type": "store_sql"}))
-        }
+        StreamRequest::StoreSql { sql_id, sql } => s
+            .sqls
+            .store(*sql_id, sql.clone(), exec::MAX_SQL_HTTP, true)?
+            .map(|_| json!({"type": "store_sql"})),
         StreamRequest::CloseSql { sql_id } => {
             s.sqls.close(*sql_id);
             Ok(json!({"type": "close_sql"}))
         }
-        StreamRequest::GetAutocommit {} if version < 3 => {
-            return Err(exec::protocol(
-                "The `get_autocommit` request is only supported in protocol version hrana3 and higher",
-            ))
-        }
+        StreamRequest::GetAutocommit {} if version < 3 => return Err(exec::protocol(
+            "The `get_autocommit` request is only supported in protocol version hrana3 and higher",
+        )),
         StreamRequest::GetAutocommit {} => {
             Ok(json!({"type": "get_autocommit", "is_autocommit": s.t.connection().is_autocommit()}))
         }
-        StreamRequest::Unknown => return Err(exec::protocol("Received an unknown stream request type")),
+        StreamRequest::Unknown => {
+            return Err(exec::protocol("Received an unknown stream request type"))
+        }
     };
     Ok(match res {
         Ok(response) => json!({"type": "ok", "response": response}),
@@ -475,13 +597,18 @@ fn cursor(shared: &Shared, body: &[u8]) -> Reply {
     };
     let entries = exec::cursor(shared, &mut stream.t, &batch);
     let baton = put_stream(shared, stream);
-    let mut out = serde_json::to_vec(&json!({"baton": baton, "base_url": shared.base_url()})).expect("json");
+    let mut out =
+        serde_json::to_vec(&json!({"baton": baton, "base_url": shared.base_url()})).expect("json");
     for e in entries {
         out.push(b'\n');
         serde_json::to_writer(&mut out, &e).expect("json");
     }
     out.push(b'\n');
-    Reply::Full { status: 200, ctype: "text/plain", body: out }
+    Reply::Full {
+        status: 200,
+        ctype: "text/plain",
+        body: out,
+    }
 }
 
 #[derive(Deserialize)]
@@ -529,7 +656,10 @@ fn v1(shared: &Shared, body: &[u8], is_batch: bool) -> Reply {
         Err(e) => {
             let code = e.code.as_deref().unwrap_or("");
             let client = code.starts_with("SQL_") || code.starts_with("ARGS_");
-            json_reply(if client { 400 } else { 500 }, &serde_json::to_value(e).expect("json"))
+            json_reply(
+                if client { 400 } else { 500 },
+                &serde_json::to_value(e).expect("json"),
+            )
         }
     }
 }

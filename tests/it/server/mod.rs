@@ -163,7 +163,10 @@ impl Builder {
 
 /// One HTTP stream slot, keyed by its current baton.
 enum Slot {
-    Open { stream: HttpStream, last_used: Instant },
+    Open {
+        stream: Box<HttpStream>,
+        last_used: Instant,
+    },
     Expired,
 }
 
@@ -201,7 +204,10 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 
 impl Shared {
     fn base_url(&self) -> Option<String> {
-        self.cfg.base_url_prefix.as_ref().map(|p| format!("http://127.0.0.1:{}{p}", self.port))
+        self.cfg
+            .base_url_prefix
+            .as_ref()
+            .map(|p| format!("http://127.0.0.1:{}{p}", self.port))
     }
 
     fn count_request(&self, sticky: bool) {
@@ -286,7 +292,8 @@ impl TestServer {
         let dir = tempfile::TempDir::new().expect("temp dir");
         let db_path = dir.path().join("server.db");
         let conn = rusqlite::Connection::open(&db_path).expect("create server database");
-        conn.query_row("PRAGMA journal_mode=WAL", [], |_| Ok(())).expect("WAL mode");
+        conn.query_row("PRAGMA journal_mode=WAL", [], |_| Ok(()))
+            .expect("WAL mode");
         drop(conn);
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
         let addr = listener.local_addr().expect("local addr");
@@ -315,7 +322,12 @@ impl TestServer {
             .name("hrana-test-listener".into())
             .spawn(move || accept_loop(s, listener))
             .expect("spawn listener");
-        TestServer { shared, addr, listener: Some(handle), _dir: dir }
+        TestServer {
+            shared,
+            addr,
+            listener: Some(handle),
+            _dir: dir,
+        }
     }
 
     /// `http://127.0.0.1:PORT` (no trailing slash).
@@ -402,7 +414,10 @@ impl TestServer {
 
     /// Open streams: HTTP streams waiting for their baton plus open WebSocket streams.
     pub fn open_streams(&self) -> usize {
-        let http = lock(&self.shared.streams).values().filter(|s| matches!(s, Slot::Open { .. })).count();
+        let http = lock(&self.shared.streams)
+            .values()
+            .filter(|s| matches!(s, Slot::Open { .. }))
+            .count();
         http + self.shared.ws_open_streams.load(Ordering::SeqCst)
     }
 }
@@ -436,10 +451,12 @@ fn accept_loop(shared: Arc<Shared>, listener: TcpListener) {
             lock(&shared.conns).insert(id, clone);
         }
         let s = shared.clone();
-        let spawned = thread::Builder::new().name(format!("hrana-test-conn-{id}")).spawn(move || {
-            http::serve_connection(&s, sock);
-            lock(&s.conns).remove(&id);
-        });
+        let spawned = thread::Builder::new()
+            .name(format!("hrana-test-conn-{id}"))
+            .spawn(move || {
+                http::serve_connection(&s, sock);
+                lock(&s.conns).remove(&id);
+            });
         if spawned.is_err() {
             lock(&shared.conns).remove(&id);
         }
@@ -450,14 +467,18 @@ fn accept_loop(shared: Arc<Shared>, listener: TcpListener) {
 /// time even when no request comes; stops once the server is gone.
 fn spawn_sweeper(shared: Weak<Shared>) {
     let every = match shared.upgrade() {
-        Some(s) => (s.cfg.stream_expiry / 4).clamp(Duration::from_millis(5), Duration::from_millis(250)),
+        Some(s) => {
+            (s.cfg.stream_expiry / 4).clamp(Duration::from_millis(5), Duration::from_millis(250))
+        }
         None => return,
     };
-    let _ = thread::Builder::new().name("hrana-test-sweeper".into()).spawn(move || loop {
-        thread::sleep(every);
-        match shared.upgrade() {
-            Some(s) if !s.shutdown.load(Ordering::SeqCst) => s.sweep(),
-            _ => break,
-        }
-    });
+    let _ = thread::Builder::new()
+        .name("hrana-test-sweeper".into())
+        .spawn(move || loop {
+            thread::sleep(every);
+            match shared.upgrade() {
+                Some(s) if !s.shutdown.load(Ordering::SeqCst) => s.sweep(),
+                _ => break,
+            }
+        });
 }

@@ -34,8 +34,10 @@ pub fn serve(shared: &Arc<Shared>, mut sock: TcpStream, req: &HttpRequest, lefto
         let _ = reject(&mut sock, "Missing Sec-WebSocket-Key");
         return;
     };
-    let supported: Vec<&str> =
-        ["hrana3", "hrana2", "hrana1"].into_iter().filter(|p| p[5..].parse::<u8>().unwrap() <= shared.cfg.versions.max()).collect();
+    let supported: Vec<&str> = ["hrana3", "hrana2", "hrana1"]
+        .into_iter()
+        .filter(|p| p[5..].parse::<u8>().unwrap() <= shared.cfg.versions.max())
+        .collect();
     let offered: Vec<String> = req
         .headers
         .iter()
@@ -45,7 +47,13 @@ pub fn serve(shared: &Arc<Shared>, mut sock: TcpStream, req: &HttpRequest, lefto
         .collect();
     let list = supported.join(", ");
     let chosen = if shared.cfg.ws_refuse_subprotocol {
-        let _ = reject(&mut sock, &format!("None of the offered subprotocols is supported ({})", offered.join(", ")));
+        let _ = reject(
+            &mut sock,
+            &format!(
+                "None of the offered subprotocols is supported ({})",
+                offered.join(", ")
+            ),
+        );
         return;
     } else if offered.is_empty() {
         None
@@ -53,12 +61,19 @@ pub fn serve(shared: &Arc<Shared>, mut sock: TcpStream, req: &HttpRequest, lefto
         match supported.iter().find(|p| offered.iter().any(|o| o == *p)) {
             Some(p) => Some(*p),
             None => {
-                let _ = reject(&mut sock, &format!("Only these WebSocket subprotocols are supported: {list}"));
+                let _ = reject(
+                    &mut sock,
+                    &format!("Only these WebSocket subprotocols are supported: {list}"),
+                );
                 return;
             }
         }
     };
-    let chosen = if shared.cfg.ws_omit_subprotocol { None } else { chosen };
+    let chosen = if shared.cfg.ws_omit_subprotocol {
+        None
+    } else {
+        chosen
+    };
     let version = chosen.map_or(1, |p| p[5..].parse().unwrap());
     let accept = tungstenite::handshake::derive_accept_key(key.trim().as_bytes());
     let mut head = format!(
@@ -98,7 +113,10 @@ fn close(ws: &mut Ws, code: CloseCode, reason: &str) {
     while !reason.is_char_boundary(end) {
         end -= 1;
     }
-    let frame = CloseFrame { code, reason: reason[..end].to_string().into() };
+    let frame = CloseFrame {
+        code,
+        reason: reason[..end].to_string().into(),
+    };
     let _ = ws.close(Some(frame));
     let _ = ws.get_ref().set_read_timeout(Some(Duration::from_secs(2)));
     while ws.read().is_ok() {}
@@ -125,56 +143,109 @@ struct Session<'a> {
 impl Drop for Session<'_> {
     fn drop(&mut self) {
         let open = self.streams.values().filter(|s| s.is_some()).count();
-        self.shared.ws_open_streams.fetch_sub(open, Ordering::SeqCst);
+        self.shared
+            .ws_open_streams
+            .fetch_sub(open, Ordering::SeqCst);
     }
 }
 
-fn stream_mut(streams: &mut HashMap<i32, Option<LocalTransport>>, id: i32) -> Result<&mut LocalTransport, WireError> {
+fn stream_mut(
+    streams: &mut HashMap<i32, Option<LocalTransport>>,
+    id: i32,
+) -> Result<&mut LocalTransport, WireError> {
     match streams.get_mut(&id) {
         Some(Some(t)) => Ok(t),
-        Some(None) => Err(exec::err("STREAM_NOT_OPEN", format!("Stream {id} failed to open"))),
-        None => Err(exec::err("STREAM_NOT_OPEN", format!("Stream {id} is not open"))),
+        Some(None) => Err(exec::err(
+            "STREAM_NOT_OPEN",
+            format!("Stream {id} failed to open"),
+        )),
+        None => Err(exec::err(
+            "STREAM_NOT_OPEN",
+            format!("Stream {id} is not open"),
+        )),
     }
 }
 
 impl Session<'_> {
+    /// Drop every stream (rolling back their transactions), then close the socket; the
+    /// client sees the close frame only once `open_streams` no longer counts them.
+    fn close(&mut self, ws: &mut Ws, code: CloseCode, reason: &str) {
+        self.cursors.clear();
+        let open = self.streams.drain().filter(|(_, s)| s.is_some()).count();
+        self.shared
+            .ws_open_streams
+            .fetch_sub(open, Ordering::SeqCst);
+        close(ws, code, reason);
+    }
+
     fn run(&mut self, mut ws: Ws) {
         loop {
             let text = match ws.read() {
                 Ok(Message::Text(t)) => t,
                 Ok(Message::Binary(_)) => {
-                    return close(&mut ws, CloseCode::Unsupported, "Binary frames are not supported with JSON");
+                    return self.close(
+                        &mut ws,
+                        CloseCode::Unsupported,
+                        "Binary frames are not supported with JSON",
+                    );
                 }
                 Ok(_) => continue,
                 Err(_) => return,
             };
-            let parsed = serde_json::from_str::<Json>(&text).map_err(|e| e.to_string()).and_then(|raw| {
-                super::http::check_integers(&raw)?;
-                serde_json::from_value::<ClientMsg>(raw).map_err(|e| e.to_string())
-            });
+            let parsed = serde_json::from_str::<Json>(&text)
+                .map_err(|e| e.to_string())
+                .and_then(|raw| {
+                    super::http::check_integers(&raw)?;
+                    serde_json::from_value::<ClientMsg>(raw).map_err(|e| e.to_string())
+                });
             let msg = match parsed {
                 Ok(m) => m,
-                Err(e) => return close(&mut ws, CloseCode::Invalid, &format!("Could not decode message: {e}")),
+                Err(e) => {
+                    return self.close(
+                        &mut ws,
+                        CloseCode::Invalid,
+                        &format!("Could not decode message: {e}"),
+                    )
+                }
             };
             match msg {
                 ClientMsg::Hello { jwt } => {
                     if self.hello && self.version < 2 {
-                        return close(&mut ws, CloseCode::Policy, "hello may be sent only once in hrana1");
+                        return self.close(
+                            &mut ws,
+                            CloseCode::Policy,
+                            "hello may be sent only once in hrana1",
+                        );
                     }
-                    let bad_jwt = self.shared.cfg.token.as_ref().is_some_and(|t| jwt.as_ref() != Some(t));
+                    let bad_jwt = self
+                        .shared
+                        .cfg
+                        .token
+                        .as_ref()
+                        .is_some_and(|t| jwt.as_ref() != Some(t));
                     if bad_jwt || self.shared.ws_hello_error.load(Ordering::SeqCst) {
-                        let error = exec::err("AUTH_JWT_INVALID", "Authentication failed: The JWT is invalid");
+                        let error = exec::err(
+                            "AUTH_JWT_INVALID",
+                            "Authentication failed: The JWT is invalid",
+                        );
                         send(&mut ws, &json!({"type": "hello_error", "error": error}));
-                        return close(&mut ws, CloseCode::Normal, "");
+                        return self.close(&mut ws, CloseCode::Normal, "");
                     }
                     self.hello = true;
                     if !send(&mut ws, &json!({"type": "hello_ok"})) {
                         return;
                     }
                 }
-                ClientMsg::Request { request_id, request } => {
+                ClientMsg::Request {
+                    request_id,
+                    request,
+                } => {
                     if !self.hello {
-                        return close(&mut ws, CloseCode::Policy, "Received a request before hello");
+                        return self.close(
+                            &mut ws,
+                            CloseCode::Policy,
+                            "Received a request before hello",
+                        );
                     }
                     self.shared.count_request(false);
                     self.shared.sleep_latency();
@@ -189,25 +260,39 @@ impl Session<'_> {
                         return;
                     }
                     let reply = match out {
-                        Ok(Ok(response)) => json!({"type": "response_ok", "request_id": request_id, "response": response}),
-                        Ok(Err(error)) => json!({"type": "response_error", "request_id": request_id, "error": error}),
-                        Err(Failure::Protocol(m)) => return close(&mut ws, CloseCode::Policy, &m),
+                        Ok(Ok(response)) => {
+                            json!({"type": "response_ok", "request_id": request_id, "response": response})
+                        }
+                        Ok(Err(error)) => {
+                            json!({"type": "response_error", "request_id": request_id, "error": error})
+                        }
+                        Err(Failure::Protocol(m)) => {
+                            return self.close(&mut ws, CloseCode::Policy, &m)
+                        }
                         Err(Failure::Forbidden) => {
-                            return close(&mut ws, CloseCode::Policy, "Authorization forbidden: read-only (test server)")
+                            return self.close(
+                                &mut ws,
+                                CloseCode::Policy,
+                                "Authorization forbidden: read-only (test server)",
+                            )
                         }
                     };
                     if !send(&mut ws, &reply) {
                         return;
                     }
                 }
-                ClientMsg::Unknown => return close(&mut ws, CloseCode::Policy, "Unknown message type"),
+                ClientMsg::Unknown => {
+                    return self.close(&mut ws, CloseCode::Policy, "Unknown message type")
+                }
             }
         }
     }
 
     fn need(&self, min: u8, what: &str) -> Result<(), Failure> {
         if self.version < min {
-            return Err(exec::protocol(format!("{what} is only supported in protocol version hrana{min} and higher")));
+            return Err(exec::protocol(format!(
+                "{what} is only supported in protocol version hrana{min} and higher"
+            )));
         }
         Ok(())
     }
@@ -236,7 +321,8 @@ impl Session<'_> {
                 if let Some(Some(_)) = self.streams.remove(stream_id) {
                     shared.ws_open_streams.fetch_sub(1, Ordering::SeqCst);
                 }
-                self.cursors.retain(|_, c| !matches!(c, Some((s, _)) if s == stream_id));
+                self.cursors
+                    .retain(|_, c| !matches!(c, Some((s, _)) if s == stream_id));
                 ok("close_stream")
             }
             WsRequest::Execute { stream_id, stmt } => {
@@ -246,7 +332,8 @@ impl Session<'_> {
                     Err(e) => return Ok(Err(e)),
                 };
                 exec::check_writable(shared, t, [stmt.sql.as_str()])?;
-                Ok(exec::execute(shared, t, &stmt).map(|result| json!({"type": "execute", "result": result})))
+                Ok(exec::execute(shared, t, &stmt)
+                    .map(|result| json!({"type": "execute", "result": result})))
             }
             WsRequest::Batch { stream_id, batch } => {
                 let b = exec::to_batch(batch, &self.sqls, v)?;
@@ -255,9 +342,14 @@ impl Session<'_> {
                     Err(e) => return Ok(Err(e)),
                 };
                 exec::check_writable(shared, t, exec::batch_sqls(&b))?;
-                Ok(exec::batch(shared, t, &b).map(|result| json!({"type": "batch", "result": result})))
+                Ok(exec::batch(shared, t, &b)
+                    .map(|result| json!({"type": "batch", "result": result})))
             }
-            WsRequest::Sequence { stream_id, sql, sql_id } => {
+            WsRequest::Sequence {
+                stream_id,
+                sql,
+                sql_id,
+            } => {
                 self.need(2, "The `sequence` request")?;
                 let sql = self.sqls.resolve(sql.as_deref(), *sql_id, v)?;
                 let t = match stream_mut(&mut self.streams, *stream_id) {
@@ -267,7 +359,11 @@ impl Session<'_> {
                 exec::check_writable(shared, t, [sql.as_str()])?;
                 Ok(exec::sequence(t, &sql).map(|_| json!({"type": "sequence"})))
             }
-            WsRequest::Describe { stream_id, sql, sql_id } => {
+            WsRequest::Describe {
+                stream_id,
+                sql,
+                sql_id,
+            } => {
                 self.need(2, "The `describe` request")?;
                 let sql = self.sqls.resolve(sql.as_deref(), *sql_id, v)?;
                 Ok(stream_mut(&mut self.streams, *stream_id)
@@ -276,7 +372,10 @@ impl Session<'_> {
             }
             WsRequest::StoreSql { sql_id, sql } => {
                 self.need(2, "The `store_sql` request")?;
-                Ok(self.sqls.store(*sql_id, sql.clone(), exec::MAX_SQL_WS, false)?.map(|_| json!({"type": "store_sql"})))
+                Ok(self
+                    .sqls
+                    .store(*sql_id, sql.clone(), exec::MAX_SQL_WS, false)?
+                    .map(|_| json!({"type": "store_sql"})))
             }
             WsRequest::CloseSql { sql_id } => {
                 self.need(2, "The `close_sql` request")?;
@@ -288,7 +387,11 @@ impl Session<'_> {
                 Ok(stream_mut(&mut self.streams, *stream_id)
                     .map(|t| json!({"type": "get_autocommit", "is_autocommit": t.connection().is_autocommit()})))
             }
-            WsRequest::OpenCursor { stream_id, cursor_id, batch } => {
+            WsRequest::OpenCursor {
+                stream_id,
+                cursor_id,
+                batch,
+            } => {
                 self.need(3, "The `open_cursor` request")?;
                 if self.cursors.contains_key(cursor_id) {
                     return Err(exec::protocol(format!("Cursor {cursor_id} already exists")));
@@ -303,18 +406,27 @@ impl Session<'_> {
                 };
                 exec::check_writable(shared, t, exec::batch_sqls(&b))?;
                 let entries = exec::cursor(shared, t, &b);
-                self.cursors.insert(*cursor_id, Some((*stream_id, entries.into())));
+                self.cursors
+                    .insert(*cursor_id, Some((*stream_id, entries.into())));
                 ok("open_cursor")
             }
-            WsRequest::FetchCursor { cursor_id, max_count } => {
+            WsRequest::FetchCursor {
+                cursor_id,
+                max_count,
+            } => {
                 self.need(3, "The `fetch_cursor` request")?;
                 match self.cursors.get_mut(cursor_id) {
                     Some(Some((_, q))) => {
                         let n = (*max_count as usize).min(q.len());
                         let entries: Vec<Json> = q.drain(..n).collect();
-                        Ok(Ok(json!({"type": "fetch_cursor", "entries": entries, "done": q.is_empty()})))
+                        Ok(Ok(
+                            json!({"type": "fetch_cursor", "entries": entries, "done": q.is_empty()}),
+                        ))
                     }
-                    _ => Ok(Err(exec::err("CURSOR_NOT_OPEN", format!("Cursor {cursor_id} is not open")))),
+                    _ => Ok(Err(exec::err(
+                        "CURSOR_NOT_OPEN",
+                        format!("Cursor {cursor_id} is not open"),
+                    ))),
                 }
             }
             WsRequest::CloseCursor { cursor_id } => {
