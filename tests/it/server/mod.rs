@@ -21,11 +21,11 @@
 //! upgrade). Dropping the server stops accepting, shuts every open socket down and closes
 //! the port before `drop` returns.
 
-#![allow(dead_code)] // a support library: not every test uses every knob
-
 mod exec;
 mod http;
+#[cfg(test)]
 mod tests_http;
+#[cfg(test)]
 mod tests_ws;
 mod ws;
 
@@ -184,6 +184,7 @@ pub(crate) struct Shared {
     requests: AtomicUsize,
     sticky_requests: AtomicUsize,
     pipeline_log: Mutex<Vec<Vec<String>>>,
+    ws_handshakes: Mutex<Vec<Option<String>>>,
     latency: Mutex<Duration>,
     faults: Mutex<VecDeque<Fault>>,
     ws_faults: Mutex<VecDeque<WsFault>>,
@@ -304,6 +305,7 @@ impl TestServer {
             requests: AtomicUsize::new(0),
             sticky_requests: AtomicUsize::new(0),
             pipeline_log: Mutex::new(Vec::new()),
+            ws_handshakes: Mutex::new(Vec::new()),
             latency: Mutex::new(Duration::ZERO),
             faults: Mutex::new(VecDeque::new()),
             ws_faults: Mutex::new(VecDeque::new()),
@@ -370,11 +372,18 @@ impl TestServer {
         lock(&self.shared.pipeline_log).clone()
     }
 
-    /// Zero `requests`, `sticky_requests` and the pipeline log.
+    /// For each accepted WebSocket handshake, the subprotocol echoed (`None`: no header,
+    /// which means `hrana1`).
+    pub fn ws_handshakes(&self) -> Vec<Option<String>> {
+        lock(&self.shared.ws_handshakes).clone()
+    }
+
+    /// Zero `requests`, `sticky_requests`, the pipeline log and the handshake log.
     pub fn reset_counters(&self) {
         self.shared.requests.store(0, Ordering::SeqCst);
         self.shared.sticky_requests.store(0, Ordering::SeqCst);
         lock(&self.shared.pipeline_log).clear();
+        lock(&self.shared.ws_handshakes).clear();
     }
 
     /// Sleep this long before handling each Hrana request (HTTP POST or WebSocket request).

@@ -124,6 +124,17 @@ fn server_ws_subprotocol_negotiation() {
         matches!(connect(&refusing, "hrana3,hrana2,hrana1").map_err(|e| *e), Err(tungstenite::Error::Http(r)) if r.status() == 400)
     );
 
+    assert_eq!(
+        s.ws_handshakes(),
+        vec![
+            Some("hrana3".to_string()),
+            Some("hrana2".to_string()),
+            None,
+            Some("hrana2".to_string())
+        ],
+        "refused handshakes are not logged"
+    );
+
     let silent = TestServer::builder().ws_omit_subprotocol(true).start();
     assert!(matches!(
         connect(&silent, "hrana3,hrana2,hrana1").map_err(|e| *e),

@@ -86,6 +86,7 @@ pub fn serve(shared: &Arc<Shared>, mut sock: TcpStream, req: &HttpRequest, lefto
     if sock.write_all(head.as_bytes()).is_err() {
         return;
     }
+    lock(&shared.ws_handshakes).push(chosen.map(str::to_string));
     let ws = WebSocket::from_partially_read(sock, leftover, Role::Server, None);
     let mut session = Session {
         shared,
