@@ -2,6 +2,7 @@
 //! databases and the in-repo Hrana test server.
 
 mod exec;
+mod formats;
 mod harness;
 mod official_client;
 mod session;

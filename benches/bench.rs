@@ -1,0 +1,196 @@
+//! The benchmark harness: each figure printed next to its reference, measured in the same run.
+//! Run with `cargo bench --bench bench` (optionally a filter: `cargo bench --bench bench -- csv`).
+//! Not a test: nothing here asserts a time; the README's Performance section records results.
+
+#[allow(dead_code, unused_imports)]
+#[path = "../tests/it/server/mod.rs"]
+mod server;
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_libsql-shell");
+
+/// Wall time and peak resident memory (KiB) of one child process.
+struct Run {
+    wall: Duration,
+    max_rss_kib: i64,
+}
+
+fn run(cmd: &mut Command) -> Run {
+    cmd.stdout(Stdio::null()).stderr(Stdio::piped());
+    let start = Instant::now();
+    let child = cmd.spawn().expect("spawn");
+    let pid = child.id() as libc::pid_t;
+    let mut status = 0;
+    // SAFETY: plain FFI call on our own child's pid with valid out-pointers.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let r = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    let wall = start.elapsed();
+    assert_eq!(r, pid, "wait4");
+    assert!(libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0, "{cmd:?} failed");
+    Run { wall, max_rss_kib: usage.ru_maxrss }
+}
+
+fn best_of(n: usize, mut f: impl FnMut() -> Run) -> Run {
+    let mut best = f();
+    for _ in 1..n {
+        let r = f();
+        if r.wall < best.wall {
+            best.wall = r.wall;
+        }
+        best.max_rss_kib = best.max_rss_kib.max(r.max_rss_kib);
+    }
+    best
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn report(name: &str, ours: &Run, reference: &str, theirs: Option<&Run>) {
+    match theirs {
+        Some(t) => println!(
+            "{name:<44} ours {:>9.1} ms {:>8} KiB | {reference} {:>9.1} ms {:>8} KiB | ratio {:.2}x",
+            ms(ours.wall),
+            ours.max_rss_kib,
+            ms(t.wall),
+            t.max_rss_kib,
+            ours.wall.as_secs_f64() / t.wall.as_secs_f64()
+        ),
+        None => println!("{name:<44} ours {:>9.1} ms {:>8} KiB | {reference}", ms(ours.wall), ours.max_rss_kib),
+    }
+}
+
+fn make_rows_db(path: &Path, rows: usize) {
+    let _ = std::fs::remove_file(path);
+    let sql = format!(
+        "CREATE TABLE t(id INTEGER PRIMARY KEY, name TEXT, score REAL, n INTEGER);
+         INSERT INTO t SELECT value, 'name-' || value || ', \"q\"', value * 0.25, value * 7
+         FROM generate_series(1, {rows});"
+    );
+    let c = rusqlite::Connection::open(path).unwrap();
+    if c.execute_batch(&sql).is_err() {
+        // Without the series extension: a recursive CTE.
+        c.execute_batch(&format!(
+            "CREATE TABLE IF NOT EXISTS t(id INTEGER PRIMARY KEY, name TEXT, score REAL, n INTEGER);
+             WITH RECURSIVE c(v) AS (SELECT 1 UNION ALL SELECT v + 1 FROM c WHERE v < {rows})
+             INSERT INTO t SELECT v, 'name-' || v || ', \"q\"', v * 0.25, v * 7 FROM c;"
+        ))
+        .unwrap();
+    }
+}
+
+fn csv_local(dir: &Path) {
+    for rows in [100_000usize, 1_000_000] {
+        let db = dir.join(format!("rows{rows}.db"));
+        make_rows_db(&db, rows);
+        let sql = "SELECT * FROM t";
+        let ours = best_of(3, || run(Command::new(BIN).args(["exec", "-m", "csv", "--no-header"]).arg(&db).arg(sql)));
+        let theirs = best_of(3, || run(Command::new("sqlite3").arg("-csv").arg(&db).arg(sql)));
+        report(&format!("csv: {rows} rows x 4 cols, local file"), &ours, "sqlite3 -csv", Some(&theirs));
+    }
+}
+
+fn startup() {
+    let n = 50;
+    let mut ours = Duration::ZERO;
+    let mut theirs = Duration::ZERO;
+    let mut rss = 0;
+    for _ in 0..n {
+        let r = run(Command::new(BIN).args(["exec", ":memory:", "select 1"]));
+        ours += r.wall;
+        rss = rss.max(r.max_rss_kib);
+        theirs += run(Command::new("sqlite3").args([":memory:", "select 1"])).wall;
+    }
+    let ours = Run { wall: ours / n, max_rss_kib: rss };
+    let theirs = Run { wall: theirs / n, max_rss_kib: 0 };
+    report("startup: exec :memory: \"select 1\" (mean of 50)", &ours, "sqlite3 :memory:", Some(&theirs));
+}
+
+fn statements_file(dir: &Path, name: &str, n: usize) -> std::path::PathBuf {
+    let path = dir.join(name);
+    let mut f = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
+    writeln!(f, "CREATE TABLE IF NOT EXISTS k(id INTEGER PRIMARY KEY, v TEXT);").unwrap();
+    for i in 0..n {
+        writeln!(f, "INSERT INTO k(v) VALUES ('value {i}; with a semicolon');").unwrap();
+    }
+    f.flush().unwrap();
+    path
+}
+
+fn remote_latency(dir: &Path) {
+    let latency = Duration::from_millis(20);
+    for (label, command, n) in [
+        ("exec -f: 1,000 statements, HTTP +20 ms/request", "exec", 1_000usize),
+        ("batch: 10,000 statements, HTTP +20 ms/request", "batch", 10_000),
+    ] {
+        let server = server::TestServer::start();
+        server.set_latency(latency);
+        let file = statements_file(dir, &format!("stmts{n}.sql"), n);
+        server.reset_counters();
+        let mut cmd = Command::new(BIN);
+        cmd.arg(command).arg(server.http_url());
+        if command == "exec" {
+            cmd.arg("-f");
+        }
+        cmd.arg(&file);
+        let r = run(&mut cmd);
+        let reqs = server.requests();
+        let floor = latency * (n as u32 + 1);
+        report(
+            label,
+            &r,
+            &format!("{reqs} request(s); one request per statement would cost >= {:.0} ms", ms(floor)),
+            None,
+        );
+    }
+}
+
+fn big_load(dir: &Path) {
+    let path = dir.join("big.sql");
+    {
+        let mut f = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
+        writeln!(f, "CREATE TABLE big(id INTEGER PRIMARY KEY, payload TEXT);").unwrap();
+        let payload = "x".repeat(180);
+        let mut i = 0u64;
+        let mut written = 0usize;
+        while written < 200 << 20 {
+            let line = format!("INSERT INTO big(payload) VALUES ('{i} {payload}');\n");
+            written += line.len();
+            f.write_all(line.as_bytes()).unwrap();
+            i += 1;
+        }
+        f.flush().unwrap();
+    }
+    let size = std::fs::metadata(&path).unwrap().len();
+    let server = server::TestServer::start();
+    let r = run(Command::new(BIN).arg("batch").arg("--no-transaction").arg(server.http_url()).arg(&path));
+    report(
+        &format!("batch --no-transaction: {} MB file over HTTP", size >> 20),
+        &r,
+        &format!("{} requests", server.requests()),
+        None,
+    );
+}
+
+fn main() {
+    let filter: Option<String> = std::env::args().skip(1).find(|a| !a.starts_with('-'));
+    let want = |name: &str| filter.as_deref().is_none_or(|f| name.contains(f));
+    let dir = tempfile::tempdir().unwrap();
+    println!("libsql-shell benchmarks (release build: {BIN})");
+    if want("startup") {
+        startup();
+    }
+    if want("csv") {
+        csv_local(dir.path());
+    }
+    if want("remote") {
+        remote_latency(dir.path());
+    }
+    if want("big") {
+        big_load(dir.path());
+    }
+}
