@@ -1,22 +1,15 @@
 //! The HTTP side of the test server: a keep-alive HTTP/1.1 loop per connection (parsed with
-//! `httparse`; `Content-Length` or chunked request bodies), routing, auth, faults, and the
-//! Hrana endpoints `/v2/pipeline`, `/v3/pipeline`, `/v3/cursor`, `/v1/execute`, `/v1/batch`.
-//! A GET carrying `Upgrade: websocket` is handed to [`super::ws`].
+//! `httparse`; `Content-Length` or chunked request bodies), routing (with the optional
+//! `base_url` prefix), auth, latency and faults. The Hrana endpoints themselves are in
+//! [`super::endpoints`]; a GET carrying `Upgrade: websocket` is handed to [`super::ws`].
 
 use std::io::{self, Read, Write};
 use std::net::TcpStream;
 use std::sync::Arc;
-use std::time::Instant;
 
-use libsql_shell::hrana::{
-    CursorRequest, PipelineRequest, StreamRequest, WireBatch, WireError, WireStmt,
-};
-use serde::de::DeserializeOwned;
-use serde::Deserialize;
 use serde_json::{json, Value as Json};
 
-use super::exec::{self, Failure, SqlStore};
-use super::{lock, Fault, HttpStream, Shared, Slot};
+use super::{endpoints, lock, Fault, Shared};
 
 const MAX_HEAD: usize = 64 * 1024;
 
@@ -338,10 +331,10 @@ fn route(shared: &Shared, req: &HttpRequest) -> Reply {
         _ => {}
     }
     let reply = match endpoint {
-        Endpoint::Pipeline(v) => pipeline(shared, &req.body, v),
-        Endpoint::Cursor => cursor(shared, &req.body),
+        Endpoint::Pipeline(v) => endpoints::pipeline(shared, &req.body, v),
+        Endpoint::Cursor => endpoints::cursor(shared, &req.body),
         Endpoint::V1Execute | Endpoint::V1Batch => {
-            v1(shared, &req.body, endpoint == Endpoint::V1Batch)
+            endpoints::v1(shared, &req.body, endpoint == Endpoint::V1Batch)
         }
     };
     match (fault, reply) {
@@ -392,274 +385,5 @@ fn forget_baton(shared: &Shared, body: &[u8]) {
         .and_then(|j| j.get("baton")?.as_str().map(str::to_string));
     if let Some(b) = baton {
         lock(&shared.streams).remove(&b);
-    }
-}
-
-fn failure_reply(f: Failure) -> Reply {
-    match f {
-        Failure::Protocol(msg) => text(400, &msg),
-        Failure::Forbidden => json_reply(
-            403,
-            &json!({"error": "Authorization forbidden: the token is read-only (test server)"}),
-        ),
-    }
-}
-
-/// Refuse a bare JSON number where Hrana wants an integer string (sqld fails to decode).
-pub fn check_integers(j: &Json) -> Result<(), String> {
-    match j {
-        Json::Object(m) => {
-            if m.get("type").and_then(Json::as_str) == Some("integer")
-                && m.get("value").is_some_and(Json::is_number)
-            {
-                return Err("integer values must be JSON strings, not numbers".into());
-            }
-            m.values().try_for_each(check_integers)
-        }
-        Json::Array(a) => a.iter().try_for_each(check_integers),
-        _ => Ok(()),
-    }
-}
-
-fn parse_body<T: DeserializeOwned>(body: &[u8]) -> Result<(Json, T), Reply> {
-    let bad = |e: String| text(400, &format!("Could not parse request body: {e}"));
-    let raw: Json = serde_json::from_slice(body).map_err(|e| bad(e.to_string()))?;
-    check_integers(&raw).map_err(bad)?;
-    let typed = serde_json::from_value(raw.clone()).map_err(|e| bad(e.to_string()))?;
-    Ok((raw, typed))
-}
-
-/// Take the stream a baton names out of the table (batons are single use), or open a new
-/// one for a null baton.
-fn take_stream(shared: &Shared, baton: Option<&str>) -> Result<HttpStream, Reply> {
-    shared.sweep();
-    let Some(b) = baton else {
-        return exec::open_stream(&shared.db_path)
-            .map(|t| HttpStream {
-                t,
-                sqls: SqlStore::default(),
-            })
-            .map_err(|e| json_reply(500, &json!({"error": e.message})));
-    };
-    let mut streams = lock(&shared.streams);
-    match streams.remove(b) {
-        Some(Slot::Open { stream, .. }) => Ok(*stream),
-        Some(Slot::Expired) => {
-            streams.insert(b.to_string(), Slot::Expired);
-            let e = exec::err("STREAM_EXPIRED", "The stream has expired due to inactivity");
-            Err(json_reply(400, &serde_json::to_value(e).expect("json")))
-        }
-        None => Err(text(400, "Received an invalid baton")),
-    }
-}
-
-/// Put a stream back under a fresh baton.
-fn put_stream(shared: &Shared, stream: HttpStream) -> String {
-    let baton = shared.new_baton();
-    lock(&shared.streams).insert(
-        baton.clone(),
-        Slot::Open {
-            stream: Box::new(stream),
-            last_used: Instant::now(),
-        },
-    );
-    baton
-}
-
-fn pipeline(shared: &Shared, body: &[u8], version: u8) -> Reply {
-    let (raw, req): (Json, PipelineRequest) = match parse_body(body) {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
-    let types = raw["requests"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .map(|r| r["type"].as_str().unwrap_or("?").to_string())
-                .collect()
-        })
-        .unwrap_or_default();
-    lock(&shared.pipeline_log).push(types);
-    let mut stream = match take_stream(shared, req.baton.as_deref()) {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
-    let mut results = Vec::with_capacity(req.requests.len());
-    let mut closed = false;
-    let mut used = 0usize;
-    for r in &req.requests {
-        if closed {
-            return text(
-                400,
-                "Received a request on a stream that was closed earlier in this pipeline",
-            );
-        }
-        match stream_request(shared, &mut stream, r, version, &mut used, &mut closed) {
-            Ok(res) => results.push(res),
-            Err(f) => return failure_reply(f),
-        }
-    }
-    let baton = (!closed).then(|| put_stream(shared, stream));
-    json_reply(
-        200,
-        &json!({"baton": baton, "base_url": shared.base_url(), "results": results}),
-    )
-}
-
-/// Count a result against the response-size cap.
-fn within_budget(r: Json, used: &mut usize, max: usize) -> Result<Json, WireError> {
-    let size = serde_json::to_vec(&r).map(|v| v.len()).unwrap_or(0);
-    if *used + size > max {
-        return Err(exec::err(
-            "RESPONSE_TOO_LARGE",
-            format!("Response is too large: {} > {max} bytes", *used + size),
-        ));
-    }
-    *used += size;
-    Ok(r)
-}
-
-fn stream_request(
-    shared: &Shared,
-    s: &mut HttpStream,
-    r: &StreamRequest,
-    version: u8,
-    used: &mut usize,
-    closed: &mut bool,
-) -> Result<Json, Failure> {
-    let max = shared.cfg.max_response_size;
-    let res: Result<Json, WireError> = match r {
-        StreamRequest::Close {} => {
-            *closed = true;
-            Ok(json!({"type": "close"}))
-        }
-        StreamRequest::Execute { stmt } => {
-            let stmt = exec::to_stmt(stmt, &s.sqls, version)?;
-            exec::check_writable(shared, &s.t, [stmt.sql.as_str()])?;
-            exec::execute(shared, &mut s.t, &stmt)
-                .and_then(|r| within_budget(r, used, max))
-                .map(|result| json!({"type": "execute", "result": result}))
-        }
-        StreamRequest::Batch { batch } => {
-            let b = exec::to_batch(batch, &s.sqls, version)?;
-            exec::check_writable(shared, &s.t, exec::batch_sqls(&b))?;
-            exec::batch(shared, &mut s.t, &b)
-                .and_then(|r| within_budget(r, used, max))
-                .map(|result| json!({"type": "batch", "result": result}))
-        }
-        StreamRequest::Sequence { sql, sql_id } => {
-            let sql = s.sqls.resolve(sql.as_deref(), *sql_id, version)?;
-            exec::check_writable(shared, &s.t, [sql.as_str()])?;
-            exec::sequence(&mut s.t, &sql).map(|_| json!({"type": "sequence"}))
-        }
-        StreamRequest::Describe { sql, sql_id } => {
-            let sql = s.sqls.resolve(sql.as_deref(), *sql_id, version)?;
-            exec::describe(&s.t, &sql).map(|result| json!({"type": "describe", "result": result}))
-        }
-        StreamRequest::StoreSql { sql_id, sql } => s
-            .sqls
-            .store(*sql_id, sql.clone(), exec::MAX_SQL_HTTP, true)?
-            .map(|_| json!({"type": "store_sql"})),
-        StreamRequest::CloseSql { sql_id } => {
-            s.sqls.close(*sql_id);
-            Ok(json!({"type": "close_sql"}))
-        }
-        StreamRequest::GetAutocommit {} if version < 3 => return Err(exec::protocol(
-            "The `get_autocommit` request is only supported in protocol version hrana3 and higher",
-        )),
-        StreamRequest::GetAutocommit {} => {
-            Ok(json!({"type": "get_autocommit", "is_autocommit": s.t.connection().is_autocommit()}))
-        }
-        StreamRequest::Unknown => {
-            return Err(exec::protocol("Received an unknown stream request type"))
-        }
-    };
-    Ok(match res {
-        Ok(response) => json!({"type": "ok", "response": response}),
-        Err(error) => json!({"type": "error", "error": error}),
-    })
-}
-
-fn cursor(shared: &Shared, body: &[u8]) -> Reply {
-    let (_, req): (Json, CursorRequest) = match parse_body(body) {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
-    let mut stream = match take_stream(shared, req.baton.as_deref()) {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
-    let checked = exec::to_batch(&req.batch, &stream.sqls, 3)
-        .and_then(|b| exec::check_writable(shared, &stream.t, exec::batch_sqls(&b)).map(|_| b));
-    let batch = match checked {
-        Ok(b) => b,
-        Err(f) => return failure_reply(f),
-    };
-    let entries = exec::cursor(shared, &mut stream.t, &batch);
-    let baton = put_stream(shared, stream);
-    let mut out =
-        serde_json::to_vec(&json!({"baton": baton, "base_url": shared.base_url()})).expect("json");
-    for e in entries {
-        out.push(b'\n');
-        serde_json::to_writer(&mut out, &e).expect("json");
-    }
-    out.push(b'\n');
-    Reply::Full {
-        status: 200,
-        ctype: "text/plain",
-        body: out,
-    }
-}
-
-#[derive(Deserialize)]
-struct V1Execute {
-    stmt: WireStmt,
-}
-
-#[derive(Deserialize)]
-struct V1Batch {
-    batch: WireBatch,
-}
-
-/// Legacy `/v1/execute` and `/v1/batch`: a fresh connection per request, Hrana 1 rules.
-fn v1(shared: &Shared, body: &[u8], is_batch: bool) -> Reply {
-    let mut t = match exec::open_stream(&shared.db_path) {
-        Ok(t) => t,
-        Err(e) => return json_reply(500, &serde_json::to_value(e).expect("json")),
-    };
-    let sqls = SqlStore::default();
-    let result = if is_batch {
-        let req: V1Batch = match parse_body(body) {
-            Ok((_, r)) => r,
-            Err(r) => return r,
-        };
-        let b = exec::to_batch(&req.batch, &sqls, 1)
-            .and_then(|b| exec::check_writable(shared, &t, exec::batch_sqls(&b)).map(|_| b));
-        match b {
-            Ok(b) => exec::batch(shared, &mut t, &b),
-            Err(f) => return failure_reply(f),
-        }
-    } else {
-        let req: V1Execute = match parse_body(body) {
-            Ok((_, r)) => r,
-            Err(r) => return r,
-        };
-        let stmt = exec::to_stmt(&req.stmt, &sqls, 1)
-            .and_then(|s| exec::check_writable(shared, &t, [s.sql.as_str()]).map(|_| s));
-        match stmt {
-            Ok(s) => exec::execute(shared, &mut t, &s),
-            Err(f) => return failure_reply(f),
-        }
-    };
-    match result {
-        Ok(r) => json_reply(200, &json!({"result": r})),
-        Err(e) => {
-            let code = e.code.as_deref().unwrap_or("");
-            let client = code.starts_with("SQL_") || code.starts_with("ARGS_");
-            json_reply(
-                if client { 400 } else { 500 },
-                &serde_json::to_value(e).expect("json"),
-            )
-        }
     }
 }

@@ -21,10 +21,13 @@
 //! upgrade). Dropping the server stops accepting, shuts every open socket down and closes
 //! the port before `drop` returns.
 
+mod endpoints;
 mod exec;
 mod http;
 #[cfg(test)]
 mod tests_http;
+#[cfg(test)]
+mod tests_knobs;
 #[cfg(test)]
 mod tests_ws;
 mod ws;

@@ -196,7 +196,7 @@ impl Session<'_> {
             let parsed = serde_json::from_str::<Json>(&text)
                 .map_err(|e| e.to_string())
                 .and_then(|raw| {
-                    super::http::check_integers(&raw)?;
+                    super::endpoints::check_integers(&raw)?;
                     serde_json::from_value::<ClientMsg>(raw).map_err(|e| e.to_string())
                 });
             let msg = match parsed {
