@@ -86,7 +86,7 @@ struct Savepoint {
 }
 
 pub struct Session<'t> {
-    t: &'t mut dyn Transport,
+    t: Box<dyn Transport + 't>,
     mode: ErrorMode,
     pending: Vec<Item>,
     pending_bytes: usize,
@@ -103,6 +103,11 @@ pub struct Session<'t> {
 
 impl<'t> Session<'t> {
     pub fn new(t: &'t mut dyn Transport, mode: ErrorMode) -> Self {
+        Self::owned(Box::new(t), mode)
+    }
+
+    /// A session that owns its transport (the interactive shell, which may reconnect).
+    pub fn owned(t: Box<dyn Transport + 't>, mode: ErrorMode) -> Self {
         Session {
             t,
             mode,
@@ -118,7 +123,11 @@ impl<'t> Session<'t> {
     }
 
     pub fn transport(&self) -> &dyn Transport {
-        self.t
+        self.t.as_ref()
+    }
+
+    pub fn set_mode(&mut self, mode: ErrorMode) {
+        self.mode = mode;
     }
 
     /// Statements failed so far.

@@ -270,6 +270,30 @@ pub trait Transport {
     }
 }
 
+/// A borrowed transport is a transport (so a session can borrow or own one).
+impl<T: Transport + ?Sized> Transport for &mut T {
+    fn pipeline(
+        &mut self,
+        reqs: &[Request],
+        after: After,
+        sink: &mut dyn StepSink,
+    ) -> Result<Vec<RequestResult>, PipelineError> {
+        (**self).pipeline(reqs, after, sink)
+    }
+    fn stream_open(&self) -> bool {
+        (**self).stream_open()
+    }
+    fn capabilities(&self) -> Capabilities {
+        (**self).capabilities()
+    }
+    fn info(&self) -> TransportInfo {
+        (**self).info()
+    }
+    fn close(&mut self) -> Result<(), TransportError> {
+        (**self).close()
+    }
+}
+
 /// A pipeline fails either in the transport or in the sink that consumed its rows.
 #[derive(Debug, thiserror::Error)]
 pub enum PipelineError {
