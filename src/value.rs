@@ -42,17 +42,13 @@ impl Value {
         }
     }
 
-    /// The value as an SQL literal that SQLite reads back as the identical value
-    /// (used by `--format insert` and `dump`).
+    /// The value as an SQL literal that SQLite reads back as the identical value, in the
+    /// layout of sqlite3's `.dump` and `.mode insert` (used by `--format insert` and `dump`).
     pub fn to_sql_literal(&self) -> String {
         match self {
             Value::Null => "NULL".to_string(),
             Value::Integer(i) => i.to_string(),
-            Value::Real(f) if f.is_infinite() => {
-                if *f > 0.0 { "1e999" } else { "-1e999" }.to_string()
-            }
-            Value::Real(f) if f.is_nan() => "NULL".to_string(),
-            Value::Real(f) => format_real(*f),
+            Value::Real(f) => sql_real_literal(*f),
             Value::Text(s) => sql_text_literal(s),
             Value::Blob(b) => format!("X'{}'", hex(b)),
         }
@@ -136,52 +132,130 @@ pub fn format_real(f: f64) -> String {
     out
 }
 
-/// A text value as an SQL string literal, written the way sqlite3's `.dump` and
-/// `.mode insert` write it: quotes doubled, and newlines / carriage returns spelled with
-/// `replace(..., '\n', char(10))` so the statement stays on one line.
-pub fn sql_text_literal(s: &str) -> String {
-    let has_nl = s.contains('\n');
-    let has_cr = s.contains('\r');
-    let mut body = String::with_capacity(s.len() + 2);
-    for c in s.chars() {
-        match c {
-            '\'' => body.push_str("''"),
-            '\n' => body.push_str("\\n"),
-            '\r' => body.push_str("\\r"),
-            c => body.push(c),
+/// A REAL as an SQL literal, laid out as sqlite3's `.dump` writes it (shell.c, 3.40): an
+/// integral value in the i64 range as `<integer>.0`; infinities as `1e999` / `-1e999`; any
+/// other value as `%!.20g` would lay it out (exponent form below 1e-4 and from 1e20 on, a `.0`
+/// kept on a bare mantissa). Two deliberate differences, so the value comes back bit for bit:
+/// the digits are the shortest that read back as the same f64 (sqlite3 3.40 prints 20 digits
+/// computed in `long double`, e.g. `0.10000000000000000555`), and negative zero is `-0.0`
+/// (sqlite3 writes `0.0`, which loses the sign). NaN cannot be stored by SQLite; it is NULL.
+pub fn sql_real_literal(f: f64) -> String {
+    if f.is_nan() {
+        return "NULL".to_string();
+    }
+    if f.is_infinite() {
+        return if f > 0.0 { "1e999" } else { "-1e999" }.to_string();
+    }
+    if f == 0.0 {
+        return if f.is_sign_negative() { "-0.0" } else { "0.0" }.to_string();
+    }
+    // -2^63 <= f < 2^63: the range in which sqlite3's `(sqlite3_int64)r == r` test holds.
+    if f.fract() == 0.0 && (-9.223_372_036_854_775_808e18..9.223_372_036_854_775_808e18).contains(&f)
+    {
+        return format!("{}.0", f as i64);
+    }
+    let sci = format!("{:e}", f);
+    let (mantissa, exp) = sci.split_once('e').expect("{:e} always has an exponent");
+    let exp: i32 = exp.parse().expect("exponent is an integer");
+    let (neg, mantissa) = match mantissa.strip_prefix('-') {
+        Some(m) => (true, m),
+        None => (false, mantissa),
+    };
+    let digits: String = mantissa.chars().filter(|c| *c != '.').collect();
+    let mut out = String::with_capacity(digits.len() + 26);
+    if neg {
+        out.push('-');
+    }
+    if !(-4..=19).contains(&exp) {
+        out.push_str(&digits[..1]);
+        out.push('.');
+        out.push_str(if digits.len() > 1 { &digits[1..] } else { "0" });
+        out.push('e');
+        out.push(if exp < 0 { '-' } else { '+' });
+        out.push_str(&format!("{:02}", exp.abs()));
+    } else if exp < 0 {
+        out.push_str("0.");
+        for _ in 0..(-exp - 1) {
+            out.push('0');
         }
-    }
-    if !has_nl && !has_cr {
-        return format!("'{body}'");
-    }
-    // Backslashes already in the text must not be confused with our \n / \r markers; sqlite3
-    // avoids the clash the same way, by choosing a marker that does not occur in the text.
-    if s.contains("\\n") || s.contains("\\r") {
-        return sql_text_literal_with_char_calls(s);
-    }
-    let mut out = format!("'{body}'");
-    if has_nl {
-        out = format!("replace({out},'\\n',char(10))");
-    }
-    if has_cr {
-        out = format!("replace({out},'\\r',char(13))");
+        out.push_str(&digits);
+    } else {
+        let int_len = exp as usize + 1;
+        if digits.len() <= int_len {
+            out.push_str(&digits);
+            for _ in digits.len()..int_len {
+                out.push('0');
+            }
+            out.push_str(".0");
+        } else {
+            out.push_str(&digits[..int_len]);
+            out.push('.');
+            out.push_str(&digits[int_len..]);
+        }
     }
     out
 }
 
-/// Fallback spelling: pieces joined with `||char(10)||`, always unambiguous.
-fn sql_text_literal_with_char_calls(s: &str) -> String {
-    let mut out = String::from("'");
+/// A text value as an SQL string literal, written the way sqlite3's `.dump` and
+/// `.mode insert` write it (shell.c 3.40, `output_quoted_escaped_string`): quotes doubled, and
+/// newlines / carriage returns spelled `replace(replace('a\nb\r','\r',char(13)),'\n',char(10))`
+/// so the statement stays on one line. The marker is `\n` (`\r`), or `\012` (`\015`) when the
+/// text already contains it, or `(\n0)`, `(\n1)`, ... until one does not occur in the text.
+///
+/// One extension: sqlite3 stops at a NUL character (the rest of the text is lost); here
+/// the pieces around each NUL are joined with `||char(0)||`, which restores the text exactly.
+pub fn sql_text_literal(s: &str) -> String {
+    if !s.contains('\0') {
+        return escaped_text_literal(s);
+    }
+    let pieces: Vec<String> = s.split('\0').map(escaped_text_literal).collect();
+    pieces.join("||char(0)||")
+}
+
+fn escaped_text_literal(s: &str) -> String {
+    if !s.contains(['\'', '\n', '\r']) {
+        return format!("'{s}'");
+    }
+    let nl = s.contains('\n').then(|| unused_marker(s, "\\n", "\\012"));
+    let cr = s.contains('\r').then(|| unused_marker(s, "\\r", "\\015"));
+    let mut out = String::with_capacity(s.len() + 48);
+    if nl.is_some() {
+        out.push_str("replace(");
+    }
+    if cr.is_some() {
+        out.push_str("replace(");
+    }
+    out.push('\'');
     for c in s.chars() {
         match c {
             '\'' => out.push_str("''"),
-            '\n' => out.push_str("'||char(10)||'"),
-            '\r' => out.push_str("'||char(13)||'"),
+            '\n' => out.push_str(nl.as_deref().unwrap_or_default()),
+            '\r' => out.push_str(cr.as_deref().unwrap_or_default()),
             c => out.push(c),
         }
     }
     out.push('\'');
+    if let Some(m) = &cr {
+        out.push_str(&format!(",'{m}',char(13))"));
+    }
+    if let Some(m) = &nl {
+        out.push_str(&format!(",'{m}',char(10))"));
+    }
     out
+}
+
+/// The first of `a`, `b`, `(a0)`, `(a1)`, ... that does not occur in `s`.
+fn unused_marker(s: &str, a: &str, b: &str) -> String {
+    if !s.contains(a) {
+        return a.to_string();
+    }
+    if !s.contains(b) {
+        return b.to_string();
+    }
+    (0u32..)
+        .map(|i| format!("({a}{i})"))
+        .find(|m| !s.contains(m.as_str()))
+        .expect("some marker is unused")
 }
 
 /// A result column: its name and declared type (None for expressions).
@@ -237,20 +311,72 @@ mod tests {
     }
 
     #[test]
+    fn real_literals_in_sqlite3_dump_layout() {
+        let cases = [
+            // Identical to sqlite3 3.40 `.dump`:
+            (1.0, "1.0"),
+            (-2.5, "-2.5"),
+            (0.5, "0.5"),
+            (0.0, "0.0"),
+            (1e15, "1000000000000000.0"),
+            (1e18, "1000000000000000000.0"),
+            (1e19, "10000000000000000000.0"),
+            (3.0e16, "30000000000000000.0"),
+            (-9.223_372_036_854_775_808e18, "-9223372036854775808.0"),
+            (f64::INFINITY, "1e999"),
+            (f64::NEG_INFINITY, "-1e999"),
+            // Shortest round-trip digits where sqlite3 3.40 prints 20 (see the doc comment):
+            (0.1, "0.1"),
+            (123.456, "123.456"),
+            (0.30000000000000004, "0.30000000000000004"),
+            (1e300, "1.0e+300"),
+            (1.5e20, "1.5e+20"),
+            (1e-7, "1.0e-07"),
+            (0.0001, "0.0001"),
+            (0.00012, "0.00012"),
+            (5e-324, "5.0e-324"),
+            (f64::MAX, "1.7976931348623157e+308"),
+            (9.223_372_036_854_775_808e18, "9223372036854776000.0"),
+            (-0.0, "-0.0"),
+        ];
+        for (f, want) in cases {
+            let got = sql_real_literal(f);
+            assert_eq!(got, want, "sql_real_literal({f:e})");
+            if f.is_finite() {
+                let back: f64 = got.parse().unwrap();
+                assert_eq!(back.to_bits(), f.to_bits(), "{got} must parse back");
+            }
+        }
+        assert_eq!(sql_real_literal(f64::NAN), "NULL");
+    }
+
+    #[test]
     fn sql_literals() {
         assert_eq!(Value::Text("it's".into()).to_sql_literal(), "'it''s'");
         assert_eq!(
             Value::Text("l\nn".into()).to_sql_literal(),
             "replace('l\\nn','\\n',char(10))"
         );
+        // What sqlite3 3.40 `.dump` writes for the same texts.
         assert_eq!(
-            Value::Text("a\r\nb".into()).to_sql_literal(),
-            "replace(replace('a\\r\\nb','\\n',char(10)),'\\r',char(13))"
+            Value::Text("a'b\nc\r".into()).to_sql_literal(),
+            "replace(replace('a''b\\nc\\r','\\r',char(13)),'\\n',char(10))"
         );
         assert_eq!(
-            Value::Text("x\\ny\nz".into()).to_sql_literal(),
-            "'x\\ny'||char(10)||'z'"
+            Value::Text("\\n\n".into()).to_sql_literal(),
+            "replace('\\n\\012','\\012',char(10))"
         );
+        assert_eq!(
+            Value::Text("\\n\\012\n\\r\r".into()).to_sql_literal(),
+            "replace(replace('\\n\\012(\\n0)\\r\\015','\\015',char(13)),'(\\n0)',char(10))"
+        );
+        // NUL: sqlite3 would stop at it; the pieces are joined instead.
+        assert_eq!(
+            Value::Text("a\0b\n".into()).to_sql_literal(),
+            "'a'||char(0)||replace('b\\n','\\n',char(10))"
+        );
+        assert_eq!(Value::Text("\0".into()).to_sql_literal(), "''||char(0)||''");
+        assert_eq!(Value::Text("é".into()).to_sql_literal(), "'é'");
         assert_eq!(Value::Blob(vec![0, 255]).to_sql_literal(), "X'00ff'");
         assert_eq!(Value::Real(f64::INFINITY).to_sql_literal(), "1e999");
         assert_eq!(Value::Real(f64::NEG_INFINITY).to_sql_literal(), "-1e999");
