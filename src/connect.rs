@@ -11,6 +11,7 @@ use crate::target::{self, Force, Target};
 use crate::token::AuthToken;
 use crate::transport::http::HttpTransport;
 use crate::transport::local::{LocalOptions, LocalTransport};
+use crate::transport::ws::WsTransport;
 use crate::transport::Transport;
 
 /// Everything needed to open a connection, resolved from flags and environment.
@@ -68,8 +69,12 @@ pub fn open(spec: &ConnectSpec) -> Result<Box<dyn Transport>> {
             spec.token.clone(),
             spec.timeout,
         ))),
-        Target::Ws { url, .. } => Err(usage(format!(
-            "remote databases over WebSocket are not supported yet ({url})"
-        ))),
+        Target::Ws { url, host, port } => Ok(Box::new(WsTransport::connect(
+            url,
+            host,
+            *port,
+            spec.token.clone(),
+            spec.timeout,
+        )?)),
     }
 }

@@ -8,16 +8,16 @@
 use std::io::Read;
 use std::time::Duration;
 
+use super::replay::{replay, unsupported, v2_batch};
 use super::{
-    After, Batch, Capabilities, Cond, PipelineError, Request, RequestResult, Response, SqlError,
-    StepOutcome, StepRef, StepSink, Transport, TransportError, TransportInfo,
+    After, Capabilities, PipelineError, Request, RequestResult, SqlError, StepRef, StepSink,
+    Transport, TransportError, TransportInfo,
 };
 use crate::hrana::{
-    self, PipelineRequest, PipelineResponse, StreamRequest, StreamResponse, StreamResult,
-    WireBatch, WireBatchResult, WireError, WireStmt, WireStmtResult,
+    PipelineRequest, PipelineResponse, StreamRequest, StreamResponse, StreamResult, WireBatch,
+    WireError, WireStmt,
 };
 use crate::token::AuthToken;
-use crate::value::Column;
 
 /// Which HTTP API the server speaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -348,16 +348,14 @@ impl HttpTransport {
                         .map_err(|e| TransportError::Protocol(e.to_string()))?,
                 },
             };
-            out.push(replay(i, r, StreamResult::Ok { response: resp }, sink)?);
+            out.push(replay_result(
+                i,
+                r,
+                StreamResult::Ok { response: resp },
+                sink,
+            )?);
         }
         Ok(out)
-    }
-}
-
-fn unsupported(msg: &str) -> SqlError {
-    SqlError {
-        message: msg.into(),
-        code: Some("NOT_SUPPORTED".into()),
     }
 }
 
@@ -379,28 +377,6 @@ fn error_message(body: &[u8]) -> Option<String> {
         .map(str::to_string)
 }
 
-/// Hrana 2 has no `is_autocommit` condition; treat it as false, which makes the usual
-/// `not(is_autocommit)` guard a no-op, exactly the Hrana 2 shape of a transactional batch.
-fn v2_cond(c: &Cond) -> Cond {
-    match c {
-        Cond::IsAutocommit => Cond::Or(vec![]),
-        Cond::Not(c) => !(v2_cond(c)),
-        Cond::And(cs) => Cond::And(cs.iter().map(v2_cond).collect()),
-        Cond::Or(cs) => Cond::Or(cs.iter().map(v2_cond).collect()),
-        other => other.clone(),
-    }
-}
-
-fn v2_batch(b: &Batch) -> Batch {
-    let mut b = b.clone();
-    for s in &mut b.steps {
-        if let Some(c) = &s.condition {
-            s.condition = Some(v2_cond(c));
-        }
-    }
-    b
-}
-
 fn to_stream_request(r: &Request, version: HttpVersion) -> StreamRequest {
     match r {
         Request::Execute(s) => StreamRequest::Execute {
@@ -420,86 +396,20 @@ fn to_stream_request(r: &Request, version: HttpVersion) -> StreamRequest {
     }
 }
 
-/// Feed one request's result to the sink in order and convert it to a [`RequestResult`].
-fn replay(
+/// Replay an HTTP pipeline result through the shared [`replay`].
+fn replay_result(
     i: usize,
     req: &Request,
     res: StreamResult,
     sink: &mut dyn StepSink,
 ) -> Result<RequestResult, PipelineError> {
-    let at = StepRef {
-        request: i,
-        step: None,
-    };
     match res {
-        StreamResult::Error { error } => {
-            let e = SqlError::from(error);
-            if matches!(req, Request::Execute(_) | Request::Batch(_)) {
-                sink.error(at, &e).map_err(PipelineError::Sink)?;
-            }
-            Ok(Err(e))
-        }
+        StreamResult::Ok { response } => replay(i, req, Ok(response.into()), sink),
+        StreamResult::Error { error } => replay(i, req, Err(error), sink),
         StreamResult::Unknown => {
             Err(TransportError::Protocol("unknown result type from server".into()).into())
         }
-        StreamResult::Ok { response } => match (req, response) {
-            (Request::Execute(_), StreamResponse::Execute { result }) => {
-                Ok(Ok(Response::Execute(replay_stmt(at, result, sink)?)))
-            }
-            (Request::Batch(b), StreamResponse::Batch { result }) => Ok(Ok(Response::Batch(
-                replay_batch(i, b.steps.len(), result, sink)?,
-            ))),
-            (Request::Sequence(_), StreamResponse::Sequence {}) => Ok(Ok(Response::Sequence)),
-            (Request::GetAutocommit, StreamResponse::GetAutocommit { is_autocommit }) => {
-                Ok(Ok(Response::GetAutocommit(is_autocommit)))
-            }
-            (_, other) => Err(TransportError::Protocol(format!(
-                "response type does not match the request: {other:?}"
-            ))
-            .into()),
-        },
     }
-}
-
-fn replay_stmt(
-    at: StepRef,
-    result: WireStmtResult,
-    sink: &mut dyn StepSink,
-) -> Result<crate::value::StmtSummary, PipelineError> {
-    let summary = result.summary();
-    let cols: Vec<Column> = summary.cols.clone();
-    sink.begin(at, &cols).map_err(PipelineError::Sink)?;
-    for row in result.rows {
-        let values = hrana::row_values(row).map_err(TransportError::Protocol)?;
-        sink.row(at, &values).map_err(PipelineError::Sink)?;
-    }
-    sink.end(at, &summary).map_err(PipelineError::Sink)?;
-    Ok(summary)
-}
-
-fn replay_batch(
-    request: usize,
-    steps: usize,
-    mut result: WireBatchResult,
-    sink: &mut dyn StepSink,
-) -> Result<Vec<StepOutcome>, PipelineError> {
-    let outcomes = hrana::batch_outcomes(&result, steps);
-    for (j, o) in outcomes.iter().enumerate() {
-        let at = StepRef {
-            request,
-            step: Some(j),
-        };
-        match o {
-            StepOutcome::Skipped => {}
-            StepOutcome::Err(e) => sink.error(at, e).map_err(PipelineError::Sink)?,
-            StepOutcome::Ok(_) => {
-                if let Some(Some(r)) = result.step_results.get_mut(j).map(Option::take) {
-                    replay_stmt(at, r, sink)?;
-                }
-            }
-        }
-    }
-    Ok(outcomes)
 }
 
 impl Transport for HttpTransport {
@@ -527,7 +437,7 @@ impl Transport for HttpTransport {
             self.version = Some(version);
             let mut out = Vec::with_capacity(reqs.len());
             for (i, (req, res)) in reqs.iter().zip(resp.results).enumerate() {
-                let r = replay(i, req, res, sink);
+                let r = replay_result(i, req, res, sink);
                 if r.is_err() {
                     self.drop_stream();
                 }

@@ -7,6 +7,8 @@
 
 pub mod http;
 pub mod local;
+mod replay;
+pub mod ws;
 
 use std::fmt;
 

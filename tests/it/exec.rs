@@ -203,9 +203,10 @@ fn read_only_database_write_exits_1() {
 }
 
 #[test]
-fn websocket_targets_are_not_supported_yet() {
+fn websocket_connection_refused_exits_2() {
     let out = shell().args(["exec", "ws://127.0.0.1:1", "SELECT 1"]).run();
-    out.fails(2, "not supported yet");
+    out.fails(2, "cannot connect to 127.0.0.1:1: connection refused");
+    assert_eq!(out.stderr.lines().count(), 1, "{}", out.stderr);
 }
 
 #[test]

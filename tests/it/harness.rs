@@ -124,7 +124,12 @@ impl Output {
 pub enum Backend {
     Local,
     Http,
+    /// Hrana over WebSocket (the test server negotiates hrana3).
+    Ws,
 }
+
+/// The remote transports every cross-transport comparison covers.
+pub const REMOTE_BACKENDS: &[Backend] = &[Backend::Http, Backend::Ws];
 
 /// A database reachable through one transport, whose file the test can also open directly.
 pub struct Db {
@@ -147,7 +152,7 @@ impl Db {
                     path,
                 }
             }
-            Backend::Http => {
+            Backend::Http | Backend::Ws => {
                 let server = TestServer::start();
                 let path = server.db_path();
                 Db {
@@ -166,6 +171,7 @@ impl Db {
             None => self.path.display().to_string(),
             Some(s) => match self.backend {
                 Backend::Http => s.http_url(),
+                Backend::Ws => s.ws_url(),
                 Backend::Local => unreachable!(),
             },
         }
@@ -213,6 +219,9 @@ macro_rules! on_every_transport {
         }
         mod http {
             $( #[test] fn $name() { super::$name(&$crate::harness::Db::new($crate::harness::Backend::Http)) } )*
+        }
+        mod ws {
+            $( #[test] fn $name() { super::$name(&$crate::harness::Db::new($crate::harness::Backend::Ws)) } )*
         }
     };
 }

@@ -1,0 +1,185 @@
+//! What the two Hrana transports (HTTP and WebSocket) share once a response has arrived:
+//! feeding each request's result to the [`StepSink`] in order, converting it to a
+//! [`RequestResult`], and the Hrana 2 downgrade of batch conditions.
+
+use super::{
+    Batch, Cond, PipelineError, Request, RequestResult, Response, SqlError, StepOutcome, StepRef,
+    StepSink, TransportError,
+};
+use crate::hrana::{self, StreamResponse, WireBatchResult, WireError, WireStmtResult, WsResponse};
+use crate::value::{Column, StmtSummary};
+
+/// The part of a stream response a [`Request`] can get back, whichever transport carried it.
+#[derive(Debug)]
+pub enum Answer {
+    Execute(WireStmtResult),
+    Batch(WireBatchResult),
+    Sequence,
+    GetAutocommit(bool),
+    /// Any other response type (named, for the error message).
+    Other(&'static str),
+}
+
+impl From<StreamResponse> for Answer {
+    fn from(r: StreamResponse) -> Self {
+        match r {
+            StreamResponse::Execute { result } => Answer::Execute(result),
+            StreamResponse::Batch { result } => Answer::Batch(result),
+            StreamResponse::Sequence {} => Answer::Sequence,
+            StreamResponse::GetAutocommit { is_autocommit } => Answer::GetAutocommit(is_autocommit),
+            StreamResponse::Close {} => Answer::Other("close"),
+            StreamResponse::Describe { .. } => Answer::Other("describe"),
+            StreamResponse::StoreSql {} => Answer::Other("store_sql"),
+            StreamResponse::CloseSql {} => Answer::Other("close_sql"),
+            StreamResponse::Unknown => Answer::Other("an unknown type"),
+        }
+    }
+}
+
+impl From<WsResponse> for Answer {
+    fn from(r: WsResponse) -> Self {
+        match r {
+            WsResponse::Execute { result } => Answer::Execute(result),
+            WsResponse::Batch { result } => Answer::Batch(result),
+            WsResponse::Sequence {} => Answer::Sequence,
+            WsResponse::GetAutocommit { is_autocommit } => Answer::GetAutocommit(is_autocommit),
+            WsResponse::OpenStream {} => Answer::Other("open_stream"),
+            WsResponse::CloseStream {} => Answer::Other("close_stream"),
+            WsResponse::Describe { .. } => Answer::Other("describe"),
+            WsResponse::StoreSql {} => Answer::Other("store_sql"),
+            WsResponse::CloseSql {} => Answer::Other("close_sql"),
+            WsResponse::OpenCursor {} => Answer::Other("open_cursor"),
+            WsResponse::CloseCursor {} => Answer::Other("close_cursor"),
+            WsResponse::FetchCursor { .. } => Answer::Other("fetch_cursor"),
+            WsResponse::Unknown => Answer::Other("an unknown type"),
+        }
+    }
+}
+
+impl Answer {
+    fn name(&self) -> &'static str {
+        match self {
+            Answer::Execute(_) => "execute",
+            Answer::Batch(_) => "batch",
+            Answer::Sequence => "sequence",
+            Answer::GetAutocommit(_) => "get_autocommit",
+            Answer::Other(name) => name,
+        }
+    }
+}
+
+/// A request the server cannot take, answered locally in its slot.
+pub fn unsupported(msg: &str) -> SqlError {
+    SqlError {
+        message: msg.into(),
+        code: Some("NOT_SUPPORTED".into()),
+    }
+}
+
+/// Hrana 2 has no `is_autocommit` condition; treat it as false, which makes the usual
+/// `not(is_autocommit)` guard a no-op, exactly the Hrana 2 shape of a transactional batch.
+fn v2_cond(c: &Cond) -> Cond {
+    match c {
+        Cond::IsAutocommit => Cond::Or(vec![]),
+        Cond::Not(c) => !(v2_cond(c)),
+        Cond::And(cs) => Cond::And(cs.iter().map(v2_cond).collect()),
+        Cond::Or(cs) => Cond::Or(cs.iter().map(v2_cond).collect()),
+        other => other.clone(),
+    }
+}
+
+/// The batch with every `is_autocommit` condition replaced as [`v2_cond`] says.
+pub fn v2_batch(b: &Batch) -> Batch {
+    let mut b = b.clone();
+    for s in &mut b.steps {
+        if let Some(c) = &s.condition {
+            s.condition = Some(v2_cond(c));
+        }
+    }
+    b
+}
+
+/// Feed request `i`'s result to the sink in order and convert it to a [`RequestResult`].
+/// A failed `execute` or `batch` is also reported to the sink (as a request-level error).
+pub fn replay(
+    i: usize,
+    req: &Request,
+    res: Result<Answer, WireError>,
+    sink: &mut dyn StepSink,
+) -> Result<RequestResult, PipelineError> {
+    let at = StepRef {
+        request: i,
+        step: None,
+    };
+    let answer = match res {
+        Ok(a) => a,
+        Err(error) => {
+            let e = SqlError::from(error);
+            if matches!(req, Request::Execute(_) | Request::Batch(_)) {
+                sink.error(at, &e).map_err(PipelineError::Sink)?;
+            }
+            return Ok(Err(e));
+        }
+    };
+    match (req, answer) {
+        (Request::Execute(_), Answer::Execute(result)) => {
+            Ok(Ok(Response::Execute(replay_stmt(at, result, sink)?)))
+        }
+        (Request::Batch(b), Answer::Batch(result)) => Ok(Ok(Response::Batch(replay_batch(
+            i,
+            b.steps.len(),
+            result,
+            sink,
+        )?))),
+        (Request::Sequence(_), Answer::Sequence) => Ok(Ok(Response::Sequence)),
+        (Request::GetAutocommit, Answer::GetAutocommit(auto)) => {
+            Ok(Ok(Response::GetAutocommit(auto)))
+        }
+        (_, other) => Err(TransportError::Protocol(format!(
+            "response type does not match the request: got {}",
+            other.name()
+        ))
+        .into()),
+    }
+}
+
+fn replay_stmt(
+    at: StepRef,
+    result: WireStmtResult,
+    sink: &mut dyn StepSink,
+) -> Result<StmtSummary, PipelineError> {
+    let summary = result.summary();
+    let cols: Vec<Column> = summary.cols.clone();
+    sink.begin(at, &cols).map_err(PipelineError::Sink)?;
+    for row in result.rows {
+        let values = hrana::row_values(row).map_err(TransportError::Protocol)?;
+        sink.row(at, &values).map_err(PipelineError::Sink)?;
+    }
+    sink.end(at, &summary).map_err(PipelineError::Sink)?;
+    Ok(summary)
+}
+
+fn replay_batch(
+    request: usize,
+    steps: usize,
+    mut result: WireBatchResult,
+    sink: &mut dyn StepSink,
+) -> Result<Vec<StepOutcome>, PipelineError> {
+    let outcomes = hrana::batch_outcomes(&result, steps);
+    for (j, o) in outcomes.iter().enumerate() {
+        let at = StepRef {
+            request,
+            step: Some(j),
+        };
+        match o {
+            StepOutcome::Skipped => {}
+            StepOutcome::Err(e) => sink.error(at, e).map_err(PipelineError::Sink)?,
+            StepOutcome::Ok(_) => {
+                if let Some(Some(r)) = result.step_results.get_mut(j).map(Option::take) {
+                    replay_stmt(at, r, sink)?;
+                }
+            }
+        }
+    }
+    Ok(outcomes)
+}

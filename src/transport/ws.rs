@@ -1,0 +1,626 @@
+//! Hrana over WebSocket (JSON text frames): one socket, one thread, blocking.
+//!
+//! The handshake offers `hrana3,hrana2,hrana1` and the server's echo decides the version
+//! (an old server that echoes nothing is retried without the offer and spoken to in hrana1).
+//! `hello` carries the token and is written right after the handshake; its answer is read
+//! with the first pipeline's responses, so authenticating costs no extra round trip.
+//!
+//! A pipeline is one burst of `request` messages (`open_stream` if no stream is open, the
+//! requests, `close_stream` when the stream ends), all written before any response is read;
+//! responses are matched by `request_id` and replayed to the sink in request order as soon as
+//! every earlier one is in. The socket lives as long as the transport; after it is lost the
+//! next pipeline connects again (on a new stream: whatever the old one held is gone).
+//!
+//! The burst is written whole before reading. That is safe for the session's pipelines (at
+//! most four messages, one of them large): the server reads a message completely before it
+//! answers, and the small messages after a large one fit in the socket buffers.
+
+use std::io;
+use std::net::{TcpStream, ToSocketAddrs};
+use std::time::{Duration, Instant};
+
+use tungstenite::client::IntoClientRequest;
+use tungstenite::error::{ProtocolError, SubProtocolError};
+use tungstenite::handshake::HandshakeError;
+use tungstenite::http::HeaderValue;
+use tungstenite::stream::MaybeTlsStream;
+use tungstenite::{Message, WebSocket};
+
+use super::replay::{replay, unsupported, v2_batch};
+use super::{
+    After, Capabilities, PipelineError, Request, RequestResult, SqlError, StepSink, Transport,
+    TransportError, TransportInfo,
+};
+use crate::hrana::{ClientMsg, ServerMsg, WireBatch, WireError, WireStmt, WsRequest, WsResponse};
+use crate::token::AuthToken;
+
+type Socket = WebSocket<MaybeTlsStream<TcpStream>>;
+
+/// Offered in the server's own order of preference. tungstenite compares the echo against
+/// the offer split on `,` without trimming, so the list must have no spaces.
+const SUBPROTOCOLS: &str = "hrana3,hrana2,hrana1";
+
+/// How much of an unexpected message is quoted in an error.
+const EXCERPT: usize = 200;
+
+pub struct WsTransport {
+    url: String,
+    host: String,
+    port: u16,
+    token: Option<AuthToken>,
+    timeout: Duration,
+    /// The negotiated Hrana version (1, 2 or 3).
+    version: u8,
+    /// `None` once the connection is lost (the next pipeline reconnects).
+    conn: Option<Conn>,
+    stream_id: Option<i32>,
+    next_stream_id: i32,
+    next_request_id: i32,
+}
+
+struct Conn {
+    ws: Socket,
+    /// `hello` was sent and its answer not read yet.
+    hello_pending: bool,
+}
+
+/// What a message of the burst is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Slot {
+    Open,
+    /// Request `i` of the pipeline.
+    User(usize),
+    Close,
+}
+
+impl WsTransport {
+    /// Connect, negotiate the subprotocol and send `hello` (its answer is read later).
+    pub fn connect(
+        url: &str,
+        host: &str,
+        port: u16,
+        token: Option<AuthToken>,
+        timeout: Duration,
+    ) -> Result<Self, TransportError> {
+        let mut t = WsTransport {
+            url: url.to_string(),
+            host: host.to_string(),
+            port,
+            token,
+            timeout,
+            version: 3,
+            conn: None,
+            stream_id: None,
+            next_stream_id: 1,
+            next_request_id: 1,
+        };
+        t.reconnect()?;
+        Ok(t)
+    }
+
+    /// The negotiated Hrana version (1, 2 or 3).
+    pub fn version(&self) -> u8 {
+        self.version
+    }
+
+    fn reconnect(&mut self) -> Result<(), TransportError> {
+        self.conn = None;
+        self.stream_id = None;
+        let (mut ws, version) = match self.handshake(true) {
+            Err(Handshake::NoSubprotocol) => self.handshake(false),
+            other => other,
+        }
+        .map_err(|h| match h {
+            Handshake::NoSubprotocol => unreachable!("only an offer can go unanswered"),
+            Handshake::Failed(e) => e,
+        })?;
+        let hello = ClientMsg::Hello {
+            jwt: self.token.as_ref().map(|t| t.expose().to_string()),
+        };
+        let text = serde_json::to_string(&hello).expect("hello serializes");
+        ws.send(Message::Text(text))
+            .map_err(|e| self.socket_error(e, false))?;
+        self.version = version;
+        self.conn = Some(Conn {
+            ws,
+            hello_pending: true,
+        });
+        Ok(())
+    }
+
+    fn tcp(&self) -> Result<TcpStream, TransportError> {
+        let connect_error = |reason: String| TransportError::Connect {
+            host: self.host.clone(),
+            port: self.port,
+            reason,
+        };
+        let host = self.host.trim_start_matches('[').trim_end_matches(']');
+        let addrs: Vec<_> = (host, self.port)
+            .to_socket_addrs()
+            .map_err(|_| connect_error("DNS lookup failed".into()))?
+            .collect();
+        let mut last = None;
+        for addr in &addrs {
+            match TcpStream::connect_timeout(addr, self.timeout) {
+                Ok(s) => {
+                    let timeouts = s
+                        .set_read_timeout(Some(self.timeout))
+                        .and_then(|_| s.set_write_timeout(Some(self.timeout)));
+                    timeouts.map_err(|e| connect_error(e.to_string()))?;
+                    let _ = s.set_nodelay(true);
+                    return Ok(s);
+                }
+                Err(e) => last = Some(e),
+            }
+        }
+        Err(connect_error(match last {
+            None => "DNS lookup failed".into(),
+            Some(e) if e.kind() == io::ErrorKind::ConnectionRefused => "connection refused".into(),
+            Some(e) if is_timeout(&e) => {
+                format!("no answer within {} s (--timeout)", self.timeout.as_secs())
+            }
+            Some(e) => e.to_string(),
+        }))
+    }
+
+    /// One WebSocket handshake, offering the Hrana subprotocols or (for a server that
+    /// ignores the offer) none; returns the socket and the Hrana version.
+    fn handshake(&self, offer: bool) -> Result<(Socket, u8), Handshake> {
+        let tcp = self.tcp()?;
+        let mut req = self
+            .url
+            .as_str()
+            .into_client_request()
+            .map_err(|e| TransportError::Protocol(format!("invalid WebSocket URL: {e}")))?;
+        let headers = req.headers_mut();
+        if offer {
+            headers.insert(
+                "Sec-WebSocket-Protocol",
+                HeaderValue::from_static(SUBPROTOCOLS),
+            );
+        }
+        headers.insert(
+            "User-Agent",
+            HeaderValue::from_static(concat!("libsql-shell/", env!("CARGO_PKG_VERSION"))),
+        );
+        let (ws, resp) = match tungstenite::client_tls_with_config(req, tcp, None, None) {
+            Ok(x) => x,
+            Err(HandshakeError::Interrupted(_)) => {
+                return Err(TransportError::Timeout(self.timeout.as_secs()).into())
+            }
+            Err(HandshakeError::Failure(e)) => return Err(self.handshake_error(e)),
+        };
+        let echoed = resp
+            .headers()
+            .get("Sec-WebSocket-Protocol")
+            .map(|v| v.to_str().unwrap_or("").trim().to_string());
+        let version = match echoed.as_deref() {
+            Some("hrana3") => 3,
+            Some("hrana2") => 2,
+            Some("hrana1") | None => 1,
+            Some(other) => {
+                return Err(TransportError::Protocol(format!(
+                    "the server chose the WebSocket subprotocol {other:?}, which was not offered"
+                ))
+                .into())
+            }
+        };
+        Ok((ws, version))
+    }
+
+    fn handshake_error(&self, e: tungstenite::Error) -> Handshake {
+        use tungstenite::Error as E;
+        let connect_error = |reason: String| TransportError::Connect {
+            host: self.host.clone(),
+            port: self.port,
+            reason,
+        };
+        let offered = SUBPROTOCOLS.replace(',', ", ");
+        Handshake::Failed(match e {
+            E::Http(resp) => {
+                let status = resp.status().as_u16();
+                let body = self.excerpt(resp.body().as_deref().unwrap_or_default());
+                match status {
+                    401 => TransportError::Auth(body),
+                    403 => TransportError::Forbidden(body),
+                    400 => TransportError::Protocol(format!(
+                        "the server refused the WebSocket subprotocols {offered} (HTTP 400: {body})"
+                    )),
+                    _ => TransportError::Http {
+                        status,
+                        body: format!("WebSocket handshake refused: {body}"),
+                    },
+                }
+            }
+            E::Protocol(ProtocolError::SecWebSocketSubProtocolError(
+                SubProtocolError::NoSubProtocol,
+            )) => return Handshake::NoSubprotocol,
+            E::Protocol(ProtocolError::SecWebSocketSubProtocolError(_)) => {
+                TransportError::Protocol(format!(
+                    "the server did not accept any of the WebSocket subprotocols {offered}"
+                ))
+            }
+            E::Tls(e) => connect_error(format!("TLS handshake failed: {e}")),
+            E::Io(e) if is_timeout(&e) => TransportError::Timeout(self.timeout.as_secs()),
+            E::Io(e) if e.kind() == io::ErrorKind::InvalidData && self.url.starts_with("wss:") => {
+                connect_error(format!("TLS handshake failed: {e}"))
+            }
+            E::Io(_) | E::ConnectionClosed | E::AlreadyClosed => connect_error(
+                "the server closed the connection during the WebSocket handshake".into(),
+            ),
+            E::Url(e) => TransportError::Protocol(format!("invalid WebSocket URL: {e}")),
+            other => TransportError::Protocol(format!(
+                "WebSocket handshake failed: {}",
+                self.scrub(&other.to_string())
+            )),
+        })
+    }
+
+    fn scrub(&self, s: &str) -> String {
+        match &self.token {
+            Some(t) => t.scrub(s),
+            None => s.to_string(),
+        }
+    }
+
+    fn excerpt(&self, bytes: &[u8]) -> String {
+        let cut = &bytes[..bytes.len().min(EXCERPT)];
+        let mut s = String::from_utf8_lossy(cut)
+            .trim()
+            .replace(['\n', '\r'], " ");
+        if bytes.len() > EXCERPT {
+            s.push_str("...");
+        }
+        if s.is_empty() {
+            s = "(empty body)".into();
+        }
+        self.scrub(&s)
+    }
+
+    /// A socket failure; `unanswered` says whether a request of ours may have run.
+    fn socket_error(&self, e: tungstenite::Error, unanswered: bool) -> TransportError {
+        use tungstenite::Error as E;
+        let outcome = if unanswered {
+            TransportError::OUTCOME_UNKNOWN
+        } else {
+            TransportError::NOTHING_APPLIED
+        };
+        let reason = match e {
+            E::Io(e) if is_timeout(&e) => return TransportError::Timeout(self.timeout.as_secs()),
+            E::Io(e) => format!("the server closed the connection ({e})"),
+            E::ConnectionClosed
+            | E::AlreadyClosed
+            | E::Protocol(ProtocolError::ResetWithoutClosingHandshake) => {
+                "the server closed the connection".into()
+            }
+            other => format!("WebSocket error: {}", self.scrub(&other.to_string())),
+        };
+        TransportError::ConnectionLost { reason, outcome }
+    }
+
+    fn alloc_request_id(&mut self) -> i32 {
+        let id = self.next_request_id;
+        self.next_request_id = id.checked_add(1).unwrap_or(1);
+        id
+    }
+
+    /// Write the burst, then read and replay every response. `Ok(false)`: all answers that
+    /// matter are in but the socket is gone. On a transport error the caller drops `conn`.
+    fn run(
+        &mut self,
+        conn: &mut Conn,
+        msgs: &[(i32, Slot, WsRequest)],
+        reqs: &[Request],
+        out: &mut [Option<RequestResult>],
+        sink: &mut dyn StepSink,
+    ) -> Result<bool, PipelineError> {
+        for (id, _, req) in msgs {
+            let msg = ClientMsg::Request {
+                request_id: *id,
+                request: req.clone(),
+            };
+            let text = serde_json::to_string(&msg).expect("requests serialize");
+            if let Err(e) = conn.ws.write(Message::Text(text)) {
+                return Err(self.socket_error(e, true).into());
+            }
+        }
+        if let Err(e) = conn.ws.flush() {
+            return Err(self.socket_error(e, true).into());
+        }
+
+        let mut answers: Vec<Option<Result<WsResponse, WireError>>> = vec![None; msgs.len()];
+        let mut next = 0;
+        let mut open_error: Option<SqlError> = None;
+        let mut sink_error: Option<anyhow::Error> = None;
+        let mut alive = true;
+        while next < msgs.len() {
+            let msg = match self.read_message(conn) {
+                Ok(m) => m,
+                // Every answer that matters is in; only `close_stream` was pending, and the
+                // stream is gone with the socket either way.
+                Err(_) if msgs[next..].iter().all(|m| m.1 == Slot::Close) => {
+                    alive = false;
+                    break;
+                }
+                Err(e) => {
+                    let unanswered = msgs[next..].iter().any(|m| matches!(m.1, Slot::User(_)));
+                    let before_hello = if conn.hello_pending {
+                        " before answering hello"
+                    } else {
+                        ""
+                    };
+                    return Err(match e {
+                        Read::Socket(e) => self.socket_error(*e, unanswered),
+                        Read::Closed(reason) => TransportError::ConnectionLost {
+                            reason: format!("{reason}{before_hello}"),
+                            outcome: if unanswered {
+                                TransportError::OUTCOME_UNKNOWN
+                            } else {
+                                TransportError::NOTHING_APPLIED
+                            },
+                        },
+                        Read::Fatal(te) => te,
+                    }
+                    .into());
+                }
+            };
+            let (id, answer) = match msg {
+                ServerMsg::HelloOk {} => {
+                    conn.hello_pending = false;
+                    continue;
+                }
+                ServerMsg::HelloError { error } => {
+                    return Err(TransportError::Auth(self.scrub(&error.message)).into())
+                }
+                ServerMsg::ResponseOk {
+                    request_id,
+                    response,
+                } => (request_id, Ok(response)),
+                ServerMsg::ResponseError { request_id, error } => (request_id, Err(error)),
+                ServerMsg::Unknown => continue,
+            };
+            let Some(pos) = msgs[next..].iter().position(|m| m.0 == id) else {
+                continue; // not one of ours (or answered twice): ignore it
+            };
+            answers[next + pos] = Some(answer);
+            while let Some(answer) = answers.get_mut(next).and_then(Option::take) {
+                match (msgs[next].1, answer) {
+                    (Slot::Open, Err(e)) => open_error = Some(e.into()),
+                    (Slot::User(i), answer) if open_error.is_none() && sink_error.is_none() => {
+                        match replay(i, &reqs[i], answer.map(Into::into), sink) {
+                            Ok(r) => out[i] = Some(r),
+                            // Keep reading, so the connection and the stream stay in step.
+                            Err(PipelineError::Sink(e)) => sink_error = Some(e),
+                            Err(e) => return Err(e),
+                        }
+                    }
+                    _ => {}
+                }
+                next += 1;
+            }
+        }
+        if let Some(e) = sink_error {
+            return Err(PipelineError::Sink(e));
+        }
+        if let Some(e) = open_error {
+            self.stream_id = None;
+            return Err(TransportError::Protocol(format!(
+                "the server could not open a stream: {}",
+                self.scrub(&e.to_string())
+            ))
+            .into());
+        }
+        Ok(alive)
+    }
+
+    /// The next Hrana message. Pings are answered by tungstenite (its pong goes out with the
+    /// next read or write). Each message must come within the timeout.
+    fn read_message(&self, conn: &mut Conn) -> Result<ServerMsg, Read> {
+        let deadline = Instant::now() + self.timeout;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return Err(Read::Fatal(TransportError::Timeout(self.timeout.as_secs())));
+            }
+            if let Some(tcp) = tcp_of(conn.ws.get_ref()) {
+                let _ = tcp.set_read_timeout(Some(left));
+            }
+            let text = match conn.ws.read() {
+                Ok(Message::Text(t)) => t,
+                Ok(Message::Binary(_)) => {
+                    return Err(Read::Fatal(TransportError::Protocol(
+                        "the server sent a binary frame on a JSON connection".into(),
+                    )))
+                }
+                Ok(Message::Close(frame)) => {
+                    let reason = match frame {
+                        Some(f) if f.reason.is_empty() => format!(
+                            "the server closed the WebSocket (code {})",
+                            u16::from(f.code)
+                        ),
+                        Some(f) => format!(
+                            "the server closed the WebSocket (code {}: {})",
+                            u16::from(f.code),
+                            self.scrub(&f.reason)
+                        ),
+                        None => "the server closed the WebSocket".into(),
+                    };
+                    return Err(Read::Closed(reason));
+                }
+                Ok(_) => continue,
+                Err(e) => return Err(Read::Socket(Box::new(e))),
+            };
+            return serde_json::from_str(&text).map_err(|e| {
+                Read::Fatal(TransportError::Protocol(format!(
+                    "the server sent a message that is not Hrana JSON ({e}): {}",
+                    self.excerpt(text.as_bytes())
+                )))
+            });
+        }
+    }
+}
+
+/// Why a handshake attempt failed.
+enum Handshake {
+    /// The server echoed no subprotocol (an old server): retry without offering any.
+    NoSubprotocol,
+    Failed(TransportError),
+}
+
+impl From<TransportError> for Handshake {
+    fn from(e: TransportError) -> Self {
+        Handshake::Failed(e)
+    }
+}
+
+/// Why reading the next message failed.
+enum Read {
+    Socket(Box<tungstenite::Error>),
+    /// A close frame, with its description.
+    Closed(String),
+    Fatal(TransportError),
+}
+
+fn is_timeout(e: &io::Error) -> bool {
+    matches!(
+        e.kind(),
+        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+    )
+}
+
+/// The TCP socket under a (possibly TLS) stream, for its timeouts.
+fn tcp_of(s: &MaybeTlsStream<TcpStream>) -> Option<&TcpStream> {
+    match s {
+        MaybeTlsStream::Plain(t) => Some(t),
+        MaybeTlsStream::Rustls(t) => Some(&t.sock),
+        _ => None,
+    }
+}
+
+fn to_ws_request(r: &Request, stream_id: i32, version: u8) -> Result<WsRequest, SqlError> {
+    Ok(match r {
+        Request::Execute(s) => WsRequest::Execute {
+            stream_id,
+            stmt: WireStmt::from(s),
+        },
+        Request::Batch(b) if version >= 3 => WsRequest::Batch {
+            stream_id,
+            batch: WireBatch::from(b),
+        },
+        Request::Batch(b) => WsRequest::Batch {
+            stream_id,
+            batch: WireBatch::from(&v2_batch(b)),
+        },
+        Request::Sequence(_) if version < 2 => {
+            return Err(unsupported("`sequence` needs hrana2 or later"))
+        }
+        Request::Sequence(sql) => WsRequest::Sequence {
+            stream_id,
+            sql: Some(sql.clone()),
+            sql_id: None,
+        },
+        Request::GetAutocommit if version < 3 => {
+            return Err(unsupported("`get_autocommit` needs hrana3"))
+        }
+        Request::GetAutocommit => WsRequest::GetAutocommit { stream_id },
+    })
+}
+
+impl Transport for WsTransport {
+    fn pipeline(
+        &mut self,
+        reqs: &[Request],
+        after: After,
+        sink: &mut dyn StepSink,
+    ) -> Result<Vec<RequestResult>, PipelineError> {
+        if reqs.is_empty() && after == After::Close && self.stream_id.is_none() {
+            return Ok(Vec::new());
+        }
+        if self.conn.is_none() {
+            self.reconnect()?;
+        }
+        let mut out: Vec<Option<RequestResult>> = vec![None; reqs.len()];
+        let mut msgs: Vec<(i32, Slot, WsRequest)> = Vec::with_capacity(reqs.len() + 2);
+        let stream_id = match self.stream_id {
+            Some(s) => s,
+            None => {
+                let s = self.next_stream_id;
+                self.next_stream_id = s.checked_add(1).unwrap_or(1);
+                msgs.push((
+                    self.alloc_request_id(),
+                    Slot::Open,
+                    WsRequest::OpenStream { stream_id: s },
+                ));
+                s
+            }
+        };
+        for (i, r) in reqs.iter().enumerate() {
+            match to_ws_request(r, stream_id, self.version) {
+                Ok(req) => msgs.push((self.alloc_request_id(), Slot::User(i), req)),
+                Err(e) => out[i] = Some(Err(e)),
+            }
+        }
+        if after == After::Close {
+            msgs.push((
+                self.alloc_request_id(),
+                Slot::Close,
+                WsRequest::CloseStream { stream_id },
+            ));
+        }
+        self.stream_id = (after == After::KeepOpen).then_some(stream_id);
+        let mut conn = self.conn.take().expect("connected");
+        match self.run(&mut conn, &msgs, reqs, &mut out, sink) {
+            Ok(true) => self.conn = Some(conn),
+            Ok(false) => self.stream_id = None,
+            Err(e @ PipelineError::Sink(_)) => {
+                self.conn = Some(conn);
+                return Err(e);
+            }
+            Err(e) => {
+                self.stream_id = None;
+                return Err(e);
+            }
+        }
+        Ok(out
+            .into_iter()
+            .map(|r| {
+                r.unwrap_or_else(|| {
+                    Err(SqlError {
+                        message: "no response".into(),
+                        code: None,
+                    })
+                })
+            })
+            .collect())
+    }
+
+    fn stream_open(&self) -> bool {
+        self.stream_id.is_some()
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        Capabilities {
+            autocommit_queries: self.version >= 3,
+            streams: true,
+        }
+    }
+
+    fn info(&self) -> TransportInfo {
+        TransportInfo {
+            kind: "ws",
+            protocol: format!("hrana{} over WebSocket (JSON)", self.version),
+            endpoint: self.url.clone(),
+        }
+    }
+}
+
+impl Drop for WsTransport {
+    /// Say goodbye with a close frame (best effort, without waiting for the answer); the
+    /// server drops the stream, rolling back whatever it still held.
+    fn drop(&mut self) {
+        if let Some(mut conn) = self.conn.take() {
+            let _ = conn.ws.close(None);
+            let _ = conn.ws.flush();
+        }
+    }
+}
