@@ -48,6 +48,8 @@ pub enum Command {
     Exec(crate::commands::exec::ExecArgs),
     /// Run SQL files (or stdin) as ONE atomic transaction, in as few round trips as possible.
     Batch(crate::commands::batch::BatchArgs),
+    /// Apply ordered SQL migrations: each atomic with its tracking row, in one request.
+    Migrate(crate::commands::migrate::MigrateArgs),
 }
 
 /// How to reach the database; accepted by every subcommand.

@@ -8,6 +8,7 @@ pub mod commands;
 pub mod connect;
 pub mod error;
 pub mod hrana;
+pub mod migrate;
 pub mod render;
 pub mod session;
 pub mod sql;

@@ -11,6 +11,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Some(Command::Exec(args)) => commands::exec::run(args, &cli.conn),
         Some(Command::Batch(args)) => commands::batch::run(args, &cli.conn),
+        Some(Command::Migrate(args)) => commands::migrate::run(args, &cli.conn),
         None => commands::exec::run_top_level(cli.db, cli.sql, cli.output, &cli.conn),
     };
     match result {

@@ -1,0 +1,318 @@
+//! The exact statements a migration run sends, built once and used both to run it and to
+//! print it (`migrate plan`), so the plan can never drift from what runs.
+//!
+//! A transactional migration is, on one stream and (through the session) in one request:
+//!
+//! ```text
+//! PRAGMA foreign_keys = OFF          -- only when the database enforces foreign keys
+//! BEGIN IMMEDIATE                    -- take the write lock up front
+//! CREATE TABLE IF NOT EXISTS _libsql_migrations (...)   -- first migration of a fresh database
+//! INSERT INTO _libsql_migrations ... -- FIRST: a second runner conflicts on the primary key
+//! <the file's statements>
+//! UPDATE _libsql_migrations SET execution_ms = ...      -- server-side time, same transaction
+//! PRAGMA foreign_key_check           -- } only when the database enforces foreign keys:
+//! INSERT ... WHERE EXISTS (violation) -- } fails (NOT NULL) when a violation is left
+//! COMMIT                             -- (the session adds ROLLBACK-on-failure after it)
+//! PRAGMA foreign_keys = ON           -- back as it was (the stream is closed anyway)
+//! ```
+//!
+//! `PRAGMA foreign_keys` is a no-op inside a transaction, hence before BEGIN and after COMMIT;
+//! `foreign_key_check` inside it, so a violation rolls the whole migration back. This is
+//! SQLite's documented procedure for table rebuilds, and what Django's schema editor does.
+
+use super::files::{Migration, Statements};
+use super::TABLE;
+use crate::value::sql_text_literal;
+
+/// What a step is for, so a failure can be explained.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// PRAGMA foreign_keys=OFF, BEGIN IMMEDIATE, CREATE TABLE IF NOT EXISTS.
+    Setup,
+    /// The tracking-row INSERT: a primary-key conflict means another runner won.
+    Track,
+    /// A statement of the file, at `Step::line`.
+    User,
+    /// Server-side execution time, recorded in the same transaction.
+    Timing,
+    /// `PRAGMA foreign_key_check`: its rows are the violations (the only step with rows).
+    FkList,
+    /// Fails when a foreign-key violation remains.
+    FkGuard,
+    /// Down: the tracking-row DELETE.
+    Untrack,
+    /// Down: fails when the DELETE found no row (another runner reverted it first).
+    UntrackGuard,
+    Commit,
+    /// After COMMIT: the migration is committed whatever happens here.
+    Restore,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Step {
+    pub sql: String,
+    pub role: Role,
+    /// Which unit (migration) of the script the step belongs to.
+    pub unit: usize,
+    /// Line in the migration file (user statements), else 0.
+    pub line: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    Up,
+    Down,
+}
+
+/// One migration to apply or revert, with the statements of the right section.
+#[derive(Debug, Clone)]
+pub struct Unit<'a> {
+    pub migration: &'a Migration,
+    pub stmts: Statements,
+    pub direction: Direction,
+}
+
+/// How the database looks to the script.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Env {
+    pub foreign_keys: bool,
+    pub create_table: bool,
+}
+
+pub fn create_table_sql() -> String {
+    format!(
+        "CREATE TABLE IF NOT EXISTS {TABLE} (version INTEGER PRIMARY KEY, name TEXT NOT NULL, \
+         checksum TEXT NOT NULL, applied_at TEXT NOT NULL, execution_ms INTEGER)"
+    )
+}
+
+/// The tracking row, stamped with the server's clock (UTC, ISO 8601 with milliseconds).
+pub fn insert_sql(m: &Migration) -> String {
+    format!(
+        "INSERT INTO {TABLE} (version, name, checksum, applied_at) VALUES ({}, {}, {}, \
+         strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
+        m.version,
+        sql_text_literal(&m.name),
+        sql_text_literal(&m.checksum)
+    )
+}
+
+fn timing_sql(m: &Migration) -> String {
+    format!(
+        "UPDATE {TABLE} SET execution_ms = CAST(round((julianday('now') - julianday(applied_at)) \
+         * 86400000) AS INTEGER) WHERE version = {}",
+        m.version
+    )
+}
+
+/// A statement that fails (NOT NULL constraint on `name`) exactly when `cond` holds.
+fn fail_when(cond: &str) -> String {
+    format!(
+        "INSERT INTO {TABLE} (version, name, checksum, applied_at) SELECT NULL, NULL, '', '' \
+         WHERE {cond}"
+    )
+}
+
+struct Builder {
+    steps: Vec<Step>,
+}
+
+impl Builder {
+    fn push(&mut self, sql: impl Into<String>, role: Role, unit: usize, line: usize) {
+        self.steps.push(Step {
+            sql: sql.into(),
+            role,
+            unit,
+            line,
+        });
+    }
+
+    fn user(&mut self, unit: usize, u: &Unit<'_>) {
+        for s in &u.stmts.stmts {
+            self.push(s.sql.clone(), Role::User, unit, s.line);
+        }
+    }
+}
+
+/// Units applied (or reverted) together in ONE transaction with their tracking rows.
+pub fn transaction(units: &[Unit<'_>], env: Env) -> Vec<Step> {
+    let mut b = Builder { steps: Vec::new() };
+    if env.foreign_keys {
+        b.push("PRAGMA foreign_keys = OFF", Role::Setup, 0, 0);
+    }
+    b.push("BEGIN IMMEDIATE", Role::Setup, 0, 0);
+    if env.create_table {
+        b.push(create_table_sql(), Role::Setup, 0, 0);
+    }
+    for (i, u) in units.iter().enumerate() {
+        let m = u.migration;
+        match u.direction {
+            Direction::Up => {
+                b.push(insert_sql(m), Role::Track, i, 0);
+                b.user(i, u);
+                b.push(timing_sql(m), Role::Timing, i, 0);
+            }
+            Direction::Down => {
+                b.push(
+                    format!("DELETE FROM {TABLE} WHERE version = {}", m.version),
+                    Role::Untrack,
+                    i,
+                    0,
+                );
+                b.push(fail_when("changes() = 0"), Role::UntrackGuard, i, 0);
+                b.user(i, u);
+            }
+        }
+    }
+    let last = units.len().saturating_sub(1);
+    if env.foreign_keys {
+        b.push("PRAGMA foreign_key_check", Role::FkList, last, 0);
+        b.push(
+            fail_when("EXISTS (SELECT 1 FROM pragma_foreign_key_check)"),
+            Role::FkGuard,
+            last,
+            0,
+        );
+    }
+    b.push("COMMIT", Role::Commit, last, 0);
+    if env.foreign_keys {
+        b.push("PRAGMA foreign_keys = ON", Role::Restore, last, 0);
+    }
+    b.steps
+}
+
+/// A no-transaction unit: its statements in autocommit, each run only if the previous one
+/// succeeded, and the tracking row written (or deleted) last, only after all of them did.
+/// Not atomic: a failure leaves the statements before it applied and nothing recorded.
+pub fn autocommit(unit: &Unit<'_>, env: Env) -> Vec<Step> {
+    let mut b = Builder { steps: Vec::new() };
+    let m = unit.migration;
+    if env.create_table {
+        b.push(create_table_sql(), Role::Setup, 0, 0);
+    }
+    b.user(0, unit);
+    match unit.direction {
+        Direction::Up => b.push(insert_sql(m), Role::Track, 0, 0),
+        Direction::Down => b.push(
+            format!("DELETE FROM {TABLE} WHERE version = {}", m.version),
+            Role::Untrack,
+            0,
+            0,
+        ),
+    }
+    b.steps
+}
+
+/// Mark migrations applied without running them (`baseline`): tracking rows only.
+pub fn baseline(migrations: &[&Migration], env: Env) -> Vec<Step> {
+    let mut b = Builder { steps: Vec::new() };
+    b.push("BEGIN IMMEDIATE", Role::Setup, 0, 0);
+    if env.create_table {
+        b.push(create_table_sql(), Role::Setup, 0, 0);
+    }
+    for (i, m) in migrations.iter().enumerate() {
+        b.push(insert_sql(m), Role::Track, i, 0);
+    }
+    b.push(
+        "COMMIT",
+        Role::Commit,
+        migrations.len().saturating_sub(1),
+        0,
+    );
+    b.steps
+}
+
+/// Accept a changed file's checksum (`restamp`).
+pub fn restamp(m: &Migration) -> Vec<Step> {
+    vec![Step {
+        sql: format!(
+            "UPDATE {TABLE} SET checksum = {}, name = {} WHERE version = {}",
+            sql_text_literal(&m.checksum),
+            sql_text_literal(&m.name),
+            m.version
+        ),
+        role: Role::Track,
+        unit: 0,
+        line: 0,
+    }]
+}
+
+/// The steps as an SQL script, one statement per line (or block), each ending with `;`.
+pub fn render(steps: &[Step]) -> String {
+    let mut out = String::new();
+    for s in steps {
+        out.push_str(s.sql.trim_end());
+        if !s.sql.trim_end().ends_with(';') {
+            out.push(';');
+        }
+        out.push('\n');
+        if s.role == Role::Commit {
+            out.push_str("-- (if any step fails: ROLLBACK; nothing of the transaction stays)\n");
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    fn unit(m: &Migration) -> Unit<'_> {
+        Unit {
+            migration: m,
+            stmts: m.up_statements().unwrap(),
+            direction: Direction::Up,
+        }
+    }
+
+    #[test]
+    fn insert_comes_first_and_pragmas_wrap_the_transaction() {
+        let m = Migration::from_text(Path::new("0007_it's.sql"), "CREATE TABLE a(x);\nSELECT 1;")
+            .unwrap();
+        let steps = transaction(
+            &[unit(&m)],
+            Env {
+                foreign_keys: true,
+                create_table: true,
+            },
+        );
+        let roles: Vec<Role> = steps.iter().map(|s| s.role).collect();
+        use Role::*;
+        assert_eq!(
+            roles,
+            vec![Setup, Setup, Setup, Track, User, User, Timing, FkList, FkGuard, Commit, Restore]
+        );
+        assert_eq!(steps[0].sql, "PRAGMA foreign_keys = OFF");
+        assert_eq!(steps[1].sql, "BEGIN IMMEDIATE");
+        assert!(
+            steps[3].sql.contains("VALUES (7, 'it''s', '"),
+            "{}",
+            steps[3].sql
+        );
+        assert_eq!(steps[5].line, 2);
+        let text = render(&steps);
+        assert!(
+            text.contains("\nCOMMIT;\n-- (if any step fails: ROLLBACK"),
+            "{text}"
+        );
+
+        let plain = transaction(&[unit(&m)], Env::default());
+        assert_eq!(plain.first().unwrap().sql, "BEGIN IMMEDIATE");
+        assert_eq!(plain.last().unwrap().role, Commit);
+        assert_eq!(plain[1].role, Track);
+    }
+
+    #[test]
+    fn autocommit_records_last() {
+        let m = Migration::from_text(
+            Path::new("0002_v.sql"),
+            "-- libsql-shell: no-transaction\nVACUUM;",
+        )
+        .unwrap();
+        let steps = autocommit(&unit(&m), Env::default());
+        assert_eq!(steps.len(), 2);
+        assert_eq!(steps[0].sql, "VACUUM;");
+        assert_eq!(steps[1].role, Role::Track);
+    }
+}
