@@ -30,8 +30,14 @@ fn run(cmd: &mut Command) -> Run {
     let r = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
     let wall = start.elapsed();
     assert_eq!(r, pid, "wait4");
-    assert!(libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0, "{cmd:?} failed");
-    Run { wall, max_rss_kib: usage.ru_maxrss }
+    assert!(
+        libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
+        "{cmd:?} failed"
+    );
+    Run {
+        wall,
+        max_rss_kib: usage.ru_maxrss,
+    }
 }
 
 fn best_of(n: usize, mut f: impl FnMut() -> Run) -> Run {
@@ -88,9 +94,21 @@ fn csv_local(dir: &Path) {
         let db = dir.join(format!("rows{rows}.db"));
         make_rows_db(&db, rows);
         let sql = "SELECT * FROM t";
-        let ours = best_of(3, || run(Command::new(BIN).args(["exec", "-m", "csv", "--no-header"]).arg(&db).arg(sql)));
-        let theirs = best_of(3, || run(Command::new("sqlite3").arg("-csv").arg(&db).arg(sql)));
-        report(&format!("csv: {rows} rows x 4 cols, local file"), &ours, "sqlite3 -csv", Some(&theirs));
+        let ours = best_of(3, || {
+            run(Command::new(BIN)
+                .args(["exec", "-m", "csv", "--no-header"])
+                .arg(&db)
+                .arg(sql))
+        });
+        let theirs = best_of(3, || {
+            run(Command::new("sqlite3").arg("-csv").arg(&db).arg(sql))
+        });
+        report(
+            &format!("csv: {rows} rows x 4 cols, local file"),
+            &ours,
+            "sqlite3 -csv",
+            Some(&theirs),
+        );
     }
 }
 
@@ -105,17 +123,36 @@ fn startup() {
         rss = rss.max(r.max_rss_kib);
         theirs += run(Command::new("sqlite3").args([":memory:", "select 1"])).wall;
     }
-    let ours = Run { wall: ours / n, max_rss_kib: rss };
-    let theirs = Run { wall: theirs / n, max_rss_kib: 0 };
-    report("startup: exec :memory: \"select 1\" (mean of 50)", &ours, "sqlite3 :memory:", Some(&theirs));
+    let ours = Run {
+        wall: ours / n,
+        max_rss_kib: rss,
+    };
+    let theirs = Run {
+        wall: theirs / n,
+        max_rss_kib: 0,
+    };
+    report(
+        "startup: exec :memory: \"select 1\" (mean of 50)",
+        &ours,
+        "sqlite3 :memory:",
+        Some(&theirs),
+    );
 }
 
 fn statements_file(dir: &Path, name: &str, n: usize) -> std::path::PathBuf {
     let path = dir.join(name);
     let mut f = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
-    writeln!(f, "CREATE TABLE IF NOT EXISTS k(id INTEGER PRIMARY KEY, v TEXT);").unwrap();
+    writeln!(
+        f,
+        "CREATE TABLE IF NOT EXISTS k(id INTEGER PRIMARY KEY, v TEXT);"
+    )
+    .unwrap();
     for i in 0..n {
-        writeln!(f, "INSERT INTO k(v) VALUES ('value {i}; with a semicolon');").unwrap();
+        writeln!(
+            f,
+            "INSERT INTO k(v) VALUES ('value {i}; with a semicolon');"
+        )
+        .unwrap();
     }
     f.flush().unwrap();
     path
@@ -124,8 +161,16 @@ fn statements_file(dir: &Path, name: &str, n: usize) -> std::path::PathBuf {
 fn remote_latency(dir: &Path) {
     let latency = Duration::from_millis(20);
     for (label, command, n) in [
-        ("exec -f: 1,000 statements, HTTP +20 ms/request", "exec", 1_000usize),
-        ("batch: 10,000 statements, HTTP +20 ms/request", "batch", 10_000),
+        (
+            "exec -f: 1,000 statements, HTTP +20 ms/request",
+            "exec",
+            1_000usize,
+        ),
+        (
+            "batch: 10,000 statements, HTTP +20 ms/request",
+            "batch",
+            10_000,
+        ),
     ] {
         let server = server::TestServer::start();
         server.set_latency(latency);
@@ -143,7 +188,10 @@ fn remote_latency(dir: &Path) {
         report(
             label,
             &r,
-            &format!("{reqs} request(s); one request per statement would cost >= {:.0} ms", ms(floor)),
+            &format!(
+                "{reqs} request(s); one request per statement would cost >= {:.0} ms",
+                ms(floor)
+            ),
             None,
         );
     }
@@ -167,7 +215,11 @@ fn big_load(dir: &Path) {
     }
     let size = std::fs::metadata(&path).unwrap().len();
     let server = server::TestServer::start();
-    let r = run(Command::new(BIN).arg("batch").arg("--no-transaction").arg(server.http_url()).arg(&path));
+    let r = run(Command::new(BIN)
+        .arg("batch")
+        .arg("--no-transaction")
+        .arg(server.http_url())
+        .arg(&path));
     report(
         &format!("batch --no-transaction: {} MB file over HTTP", size >> 20),
         &r,

@@ -38,6 +38,10 @@ pub struct Cli {
     /// SQL statements and dot-commands to run instead of the interactive shell.
     pub sql: Vec<String>,
 
+    /// Stop at the first error in a script or argument list (sqlite3's -bail).
+    #[arg(long)]
+    pub bail: bool,
+
     #[command(flatten)]
     pub output: OutputArgs,
 }

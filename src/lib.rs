@@ -6,10 +6,12 @@
 pub mod cli;
 pub mod commands;
 pub mod connect;
+pub mod dot;
 pub mod error;
 pub mod hrana;
 pub mod migrate;
 pub mod render;
+pub mod repl;
 pub mod session;
 pub mod sql;
 pub mod target;

@@ -12,7 +12,7 @@ fn main() -> ExitCode {
         Some(Command::Exec(args)) => commands::exec::run(args, &cli.conn),
         Some(Command::Batch(args)) => commands::batch::run(args, &cli.conn),
         Some(Command::Migrate(args)) => commands::migrate::run(args, &cli.conn),
-        None => commands::exec::run_top_level(cli.db, cli.sql, cli.output, &cli.conn),
+        None => commands::shell::run(cli.db, cli.sql, cli.output, &cli.conn, cli.bail),
     };
     match result {
         Ok(code) => code,

@@ -311,7 +311,13 @@ impl<'t> Session<'t> {
     }
 
     /// Report a statement the caller refused before it reached the session.
-    pub fn fail(&mut self, origin: &Origin, sql: &str, err: &SqlError, out: &mut dyn Output) -> Result<()> {
+    pub fn fail(
+        &mut self,
+        origin: &Origin,
+        sql: &str,
+        err: &SqlError,
+        out: &mut dyn Output,
+    ) -> Result<()> {
         self.local_failure(origin, sql, err, out)
     }
 

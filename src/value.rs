@@ -150,7 +150,8 @@ pub fn sql_real_literal(f: f64) -> String {
         return if f.is_sign_negative() { "-0.0" } else { "0.0" }.to_string();
     }
     // -2^63 <= f < 2^63: the range in which sqlite3's `(sqlite3_int64)r == r` test holds.
-    if f.fract() == 0.0 && (-9.223_372_036_854_775_808e18..9.223_372_036_854_775_808e18).contains(&f)
+    if f.fract() == 0.0
+        && (-9.223_372_036_854_775_808e18..9.223_372_036_854_775_808e18).contains(&f)
     {
         return format!("{}.0", f as i64);
     }

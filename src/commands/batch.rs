@@ -40,7 +40,12 @@ pub struct BatchArgs {
 }
 
 fn origin(label: &str) -> Origin {
-    Origin { index: 0, source: label.into(), line: 0, multiline: false }
+    Origin {
+        index: 0,
+        source: label.into(),
+        line: 0,
+        multiline: false,
+    }
 }
 
 pub fn run(args: BatchArgs, conn: &ConnArgs) -> Result<ExitCode> {

@@ -104,6 +104,14 @@ pub struct Params {
 }
 
 impl Params {
+    /// Named parameters only (the shell's `.parameter set`).
+    pub fn named(named: Vec<(String, Value)>) -> Self {
+        Params {
+            named,
+            positional: Vec::new(),
+        }
+    }
+
     pub fn from_args(a: &ParamArgs) -> Result<Self> {
         let mut named = Vec::new();
         for p in &a.named {
@@ -412,28 +420,6 @@ pub fn run(mut args: ExecArgs, conn: &ConnArgs) -> Result<ExitCode> {
         ErrorMode::Stop
     };
     execute(&spec, sources, &args.output, mode, params)
-}
-
-/// `libsql-shell [DB] [SQL...]`: run the arguments, or a piped script; the interactive
-/// shell comes with the REPL.
-pub fn run_top_level(
-    db: Option<String>,
-    sql: Vec<String>,
-    output: OutputArgs,
-    conn: &ConnArgs,
-) -> Result<ExitCode> {
-    let spec = connect::resolve(db.as_deref(), conn)?;
-    if sql.is_empty() && io::stdin().is_terminal() {
-        return Err(usage("the interactive shell is not available yet; use `libsql-shell DB \"SQL\"` or pipe a script"));
-    }
-    let sources = open_sources(sql, &[])?;
-    execute(
-        &spec,
-        sources,
-        &output,
-        ErrorMode::KeepGoing,
-        Params::default(),
-    )
 }
 
 #[cfg(test)]

@@ -3,3 +3,4 @@
 pub mod batch;
 pub mod exec;
 pub mod migrate;
+pub mod shell;

@@ -373,6 +373,11 @@ impl Transport for LocalTransport {
         self.stream_open
     }
 
+    fn interrupter(&self) -> Option<std::sync::Arc<dyn Fn() + Send + Sync>> {
+        let handle = self.conn.get_interrupt_handle();
+        Some(std::sync::Arc::new(move || handle.interrupt()))
+    }
+
     fn capabilities(&self) -> Capabilities {
         Capabilities {
             autocommit_queries: true,

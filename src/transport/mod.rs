@@ -259,6 +259,12 @@ pub trait Transport {
 
     fn info(&self) -> TransportInfo;
 
+    /// Something that interrupts the running statement from another thread (Ctrl-C), if
+    /// the transport can do that.
+    fn interrupter(&self) -> Option<std::sync::Arc<dyn Fn() + Send + Sync>> {
+        None
+    }
+
     /// Close the stream if one is open (an open transaction on it is rolled back).
     fn close(&mut self) -> Result<(), TransportError> {
         if self.stream_open() {
@@ -293,6 +299,9 @@ impl<T: Transport + ?Sized> Transport for &mut T {
     }
     fn close(&mut self) -> Result<(), TransportError> {
         (**self).close()
+    }
+    fn interrupter(&self) -> Option<std::sync::Arc<dyn Fn() + Send + Sync>> {
+        (**self).interrupter()
     }
 }
 

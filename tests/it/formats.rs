@@ -8,10 +8,18 @@ use crate::harness::{shell, Backend, Db};
 /// (our flags, sqlite3 flags)
 const MODES: &[(&str, &[&str], &[&str])] = &[
     ("csv", &["-m", "csv", "--no-header"], &["-csv"]),
-    ("csv-header", &["-m", "csv", "--header"], &["-csv", "-header"]),
+    (
+        "csv-header",
+        &["-m", "csv", "--header"],
+        &["-csv", "-header"],
+    ),
     ("list", &["-m", "list"], &["-list"]),
     ("json", &["-m", "json"], &["-json"]),
-    ("insert", &["-m", "insert", "--insert-table", "t"], &["-cmd", ".mode insert t"]),
+    (
+        "insert",
+        &["-m", "insert", "--insert-table", "t"],
+        &["-cmd", ".mode insert t"],
+    ),
     ("line", &["-m", "line"], &["-line"]),
 ];
 
@@ -52,12 +60,24 @@ const DIFFERENT: &[(&str, &str, &str)] = &[
 ];
 
 fn sqlite3_available() -> bool {
-    Command::new("sqlite3").arg("-version").output().is_ok_and(|o| o.status.success())
+    Command::new("sqlite3")
+        .arg("-version")
+        .output()
+        .is_ok_and(|o| o.status.success())
 }
 
 fn sqlite3(db: &std::path::Path, flags: &[&str], sql: &str) -> String {
-    let out = Command::new("sqlite3").args(flags).arg(db).arg(sql).output().expect("run sqlite3");
-    assert!(out.status.success(), "sqlite3 failed: {}", String::from_utf8_lossy(&out.stderr));
+    let out = Command::new("sqlite3")
+        .args(flags)
+        .arg(db)
+        .arg(sql)
+        .output()
+        .expect("run sqlite3");
+    assert!(
+        out.status.success(),
+        "sqlite3 failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
@@ -68,19 +88,30 @@ fn ours(db: &std::path::Path, flags: &[&str], sql: &str) -> String {
 
 #[test]
 fn single_values_match_sqlite3() {
-    assert!(sqlite3_available(), "the sqlite3 CLI is required (.ci/run installs it)");
+    assert!(
+        sqlite3_available(),
+        "the sqlite3 CLI is required (.ci/run installs it)"
+    );
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("f.db");
     rusqlite::Connection::open(&db).unwrap();
     for v in SAME {
         let sql = format!("SELECT {v} AS v");
         for (name, our_flags, their_flags) in MODES {
-            assert_eq!(ours(&db, our_flags, &sql), sqlite3(&db, their_flags, &sql), "{name} of {v}");
+            assert_eq!(
+                ours(&db, our_flags, &sql),
+                sqlite3(&db, their_flags, &sql),
+                "{name} of {v}"
+            );
         }
     }
     for (v, mode, want) in DIFFERENT {
         let (_, our_flags, _) = MODES.iter().find(|m| m.0 == *mode).unwrap();
-        assert_eq!(ours(&db, our_flags, &format!("SELECT {v} AS v")), *want, "{mode} of {v}");
+        assert_eq!(
+            ours(&db, our_flags, &format!("SELECT {v} AS v")),
+            *want,
+            "{mode} of {v}"
+        );
     }
 }
 
@@ -94,22 +125,40 @@ line and tab	x', x'00ff00');
 
 #[test]
 fn whole_table_matches_sqlite3_on_integer_and_text_columns() {
-    assert!(sqlite3_available(), "the sqlite3 CLI is required (.ci/run installs it)");
+    assert!(
+        sqlite3_available(),
+        "the sqlite3 CLI is required (.ci/run installs it)"
+    );
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("fx.db");
-    rusqlite::Connection::open(&db).unwrap().execute_batch(FIXTURE).unwrap();
+    rusqlite::Connection::open(&db)
+        .unwrap()
+        .execute_batch(FIXTURE)
+        .unwrap();
     let sql = "SELECT id, i, t FROM fx ORDER BY id";
     for (name, our_flags, their_flags) in MODES {
-        assert_eq!(ours(&db, our_flags, sql), sqlite3(&db, their_flags, sql), "{name}");
+        assert_eq!(
+            ours(&db, our_flags, sql),
+            sqlite3(&db, their_flags, sql),
+            "{name}"
+        );
     }
 }
 
 fn all_formats(db: &Db) -> Vec<(String, String)> {
-    let formats = ["table", "box", "csv", "tsv", "json", "jsonl", "markdown", "line", "list", "insert"];
+    let formats = [
+        "table", "box", "csv", "tsv", "json", "jsonl", "markdown", "line", "list", "insert",
+    ];
     formats
         .iter()
         .map(|f| {
-            let out = db.exec(["-m", f, "SELECT * FROM fx ORDER BY id; SELECT 1 AS one WHERE 0"]).run();
+            let out = db
+                .exec([
+                    "-m",
+                    f,
+                    "SELECT * FROM fx ORDER BY id; SELECT 1 AS one WHERE 0",
+                ])
+                .run();
             (f.to_string(), out.ok().to_string())
         })
         .collect()

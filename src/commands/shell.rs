@@ -1,0 +1,722 @@
+//! `libsql-shell [DB] [SQL...]`: the shell. Arguments run in order (SQL or dot-commands) and
+//! the shell exits; a piped script runs like `sqlite3 DB < script.sql`; on a terminal the
+//! interactive REPL (`crate::repl`) drives the same engine line by line.
+
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, IsTerminal, Write};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+
+use crate::cli::{ConnArgs, OutputArgs};
+use crate::commands::exec::{parse_value, Params};
+use crate::connect;
+use crate::dot::{self, Dot, ParamAction};
+use crate::error::{usage, StatementsFailed};
+use crate::render::{self, Format, Render, RenderOptions};
+use crate::session::{ErrorMode, Origin, Output, Session};
+use crate::sql::{self, Piece, Splitter};
+use crate::transport::{SqlError, Stmt};
+use crate::value::{Column, StmtSummary, Value};
+
+/// Output settings changed by dot-commands.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub format: Format,
+    pub header: Option<bool>,
+    pub null_text: String,
+    pub separator: Option<String>,
+    pub insert_table: Option<String>,
+    pub timer: bool,
+    pub changes: bool,
+    pub echo: bool,
+    pub bail: bool,
+}
+
+enum Out {
+    Stdout,
+    File(io::BufWriter<File>, String),
+}
+
+pub struct Shell {
+    session: Session<'static>,
+    name: String,
+    conn: ConnArgs,
+    pub settings: Settings,
+    params: Vec<(String, Value)>,
+    out: Out,
+    /// `.once`: back to stdout after the next command.
+    once: bool,
+    interactive: bool,
+    next_index: usize,
+    failures: usize,
+    /// `.quit` / `.exit N`.
+    pub quit: Option<i32>,
+    /// The schema may have changed since the completion names were read.
+    pub schema_dirty: bool,
+}
+
+/// Results and errors of the shell's statements.
+struct ShellOutput<'a> {
+    render: Box<dyn Render + 'a>,
+    active: bool,
+    changes: bool,
+    interactive: bool,
+    failed: usize,
+}
+
+impl Output for ShellOutput<'_> {
+    fn begin(&mut self, cols: &[Column]) -> Result<()> {
+        if !cols.is_empty() {
+            self.render.begin(cols)?;
+            self.active = true;
+        }
+        Ok(())
+    }
+
+    fn row(&mut self, row: &[Value]) -> Result<()> {
+        if self.active {
+            self.render.row(row)?;
+        }
+        Ok(())
+    }
+
+    fn end(&mut self, summary: &StmtSummary) -> Result<()> {
+        if self.active {
+            self.render.end()?;
+            self.active = false;
+        } else if self.changes {
+            eprintln!("changes: {}", summary.affected_row_count);
+        }
+        Ok(())
+    }
+
+    fn error(&mut self, origin: &Origin, _sql: &str, err: &SqlError) -> Result<()> {
+        if self.active {
+            self.render.end()?;
+            self.active = false;
+        }
+        self.failed += 1;
+        if self.interactive {
+            eprintln!("Error: {err}");
+        } else if origin.source.starts_with("argument") {
+            eprintln!("Error: in {}: {err}", origin.source);
+        } else {
+            eprintln!("Error: near {}:{}: {err}", origin.source, origin.line);
+        }
+        Ok(())
+    }
+
+    fn notice(&mut self, msg: &str) -> Result<()> {
+        eprintln!("Note: {msg}");
+        Ok(())
+    }
+}
+
+/// Collects rows of the shell's own queries (`.tables`, completion names).
+#[derive(Default)]
+struct Rows {
+    rows: Vec<Vec<Value>>,
+    error: Option<SqlError>,
+}
+
+impl Output for Rows {
+    fn begin(&mut self, _: &[Column]) -> Result<()> {
+        Ok(())
+    }
+    fn row(&mut self, row: &[Value]) -> Result<()> {
+        self.rows.push(row.to_vec());
+        Ok(())
+    }
+    fn end(&mut self, _: &StmtSummary) -> Result<()> {
+        Ok(())
+    }
+    fn error(&mut self, _: &Origin, _: &str, err: &SqlError) -> Result<()> {
+        self.error.get_or_insert_with(|| err.clone());
+        Ok(())
+    }
+    fn notice(&mut self, msg: &str) -> Result<()> {
+        eprintln!("Note: {msg}");
+        Ok(())
+    }
+}
+
+fn open_session(
+    db: Option<&str>,
+    conn: &ConnArgs,
+    mode: ErrorMode,
+) -> Result<(Session<'static>, String)> {
+    let spec = connect::resolve(db, conn)?;
+    let name = spec.target.display_name().to_string();
+    let transport = connect::open(&spec)?;
+    Ok((Session::owned(transport, mode), name))
+}
+
+impl Shell {
+    pub fn open(
+        db: Option<&str>,
+        conn: &ConnArgs,
+        output: &OutputArgs,
+        interactive: bool,
+        bail: bool,
+    ) -> Result<Shell> {
+        let mode = if bail {
+            ErrorMode::Stop
+        } else {
+            ErrorMode::KeepGoing
+        };
+        let (session, name) = open_session(db, conn, mode)?;
+        Ok(Shell {
+            session,
+            name,
+            conn: conn.clone(),
+            settings: Settings {
+                format: output.format,
+                header: output.header(),
+                null_text: output.null_text.clone(),
+                separator: output.separator.clone(),
+                insert_table: output.insert_table.clone(),
+                timer: false,
+                changes: false,
+                echo: false,
+                bail,
+            },
+            params: Vec::new(),
+            out: Out::Stdout,
+            once: false,
+            interactive,
+            next_index: 1,
+            failures: 0,
+            quit: None,
+            schema_dirty: true,
+        })
+    }
+
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    pub fn session(&self) -> &Session<'static> {
+        &self.session
+    }
+
+    pub fn failures(&self) -> usize {
+        self.failures
+    }
+
+    /// Stop reading input: `.quit`, or a failure with `.bail on`.
+    pub fn done(&self) -> bool {
+        self.quit.is_some() || (self.settings.bail && self.failures > 0)
+    }
+
+    /// The prompt: the database, and whether a transaction is open with writes buffered.
+    pub fn prompt(&self, continuation: bool) -> String {
+        if continuation {
+            return format!(
+                "{:>width$}> ",
+                "...",
+                width = self.name.chars().count().max(3)
+            );
+        }
+        let pending = self.session.pending_count();
+        match (self.session.in_transaction(), pending) {
+            (false, _) => format!("{}> ", self.name),
+            (true, 0) => format!("{} [tx]> ", self.name),
+            (true, n) => format!("{} [tx, {n} pending]> ", self.name),
+        }
+    }
+
+    fn render_options(&self) -> RenderOptions {
+        let max_width = if matches!(self.out, Out::Stdout) && io::stdout().is_terminal() {
+            terminal_size::terminal_size().map(|(w, _)| w.0)
+        } else {
+            None
+        };
+        RenderOptions {
+            header: self.settings.header,
+            null_text: self.settings.null_text.clone(),
+            separator: self.settings.separator.clone(),
+            insert_table: self.settings.insert_table.clone(),
+            max_width,
+        }
+    }
+
+    /// Run `f` with the session and an output rendering into the current destination.
+    fn with_output(
+        &mut self,
+        f: impl FnOnce(&mut Session<'static>, &mut dyn Output) -> Result<()>,
+    ) -> Result<()> {
+        let opts = self.render_options();
+        let start = Instant::now();
+        let writer: Box<dyn Write + '_> = match &mut self.out {
+            Out::Stdout => Box::new(io::stdout().lock()),
+            Out::File(w, _) => Box::new(w),
+        };
+        let mut out = ShellOutput {
+            render: render::renderer(self.settings.format, &opts, writer),
+            active: false,
+            changes: self.settings.changes,
+            interactive: self.interactive,
+            failed: 0,
+        };
+        let r = f(&mut self.session, &mut out);
+        let failed = out.failed;
+        drop(out);
+        self.failures += failed;
+        if self.settings.timer {
+            eprintln!("Run Time: real {:.3}", start.elapsed().as_secs_f64());
+        }
+        match &mut self.out {
+            Out::Stdout => io::stdout().flush()?,
+            Out::File(w, _) => w.flush()?,
+        }
+        r
+    }
+
+    /// Submit one complete statement (sent when the session decides).
+    pub fn submit(&mut self, piece: Piece, source: &str, multiline: bool) -> Result<()> {
+        if self.done() {
+            return Ok(());
+        }
+        if self.settings.echo {
+            println!("{}", piece.sql);
+        }
+        if matches!(
+            sql::leading_words(&piece.sql, 1)
+                .first()
+                .map(String::as_str),
+            Some("CREATE" | "DROP" | "ALTER")
+        ) {
+            self.schema_dirty = true;
+        }
+        let origin = Origin {
+            index: self.next_index,
+            source: source.to_string(),
+            line: piece.line,
+            multiline,
+        };
+        self.next_index += 1;
+        let stmt = Params::named(self.params.clone()).stmt(&piece.sql);
+        self.with_output(|s, out| s.submit(stmt, origin, out))
+    }
+
+    /// Send what the session holds that must run now (before a prompt or a dot-command).
+    pub fn sync(&mut self) -> Result<()> {
+        if self.session.pending_count() == 0 {
+            return Ok(());
+        }
+        self.with_output(|s, out| s.sync(out))?;
+        self.end_once();
+        Ok(())
+    }
+
+    fn end_once(&mut self) {
+        if self.once {
+            self.once = false;
+            self.out = Out::Stdout;
+        }
+    }
+
+    /// Feed one line of input (interactive or script). Dot-commands are recognised at the
+    /// start of a statement, as in sqlite3.
+    pub fn feed_line(&mut self, splitter: &mut Splitter, line: &str, source: &str) -> Result<()> {
+        if !splitter.has_pending() && line.trim_start().starts_with('.') {
+            splitter.push("\n");
+            splitter.clear();
+            self.sync()?;
+            return self.dot_line(line.trim());
+        }
+        for piece in splitter.push(line) {
+            self.submit(piece, source, true)?;
+        }
+        Ok(())
+    }
+
+    /// Run a whole script (`< file`, `.read`): continue after errors unless `.bail on`.
+    pub fn run_script(&mut self, reader: impl BufRead, source: &str) -> Result<()> {
+        let mut splitter = Splitter::new();
+        for line in reader.lines() {
+            let mut line = line.with_context(|| format!("cannot read {source}"))?;
+            line.push('\n');
+            self.feed_line(&mut splitter, &line, source)?;
+            if self.done() {
+                return Ok(());
+            }
+        }
+        if let Some(piece) = splitter.finish() {
+            self.submit(piece, source, true)?;
+        }
+        self.sync()
+    }
+
+    /// Run one command-line argument: a dot-command or SQL text.
+    pub fn run_arg(&mut self, n: usize, text: &str) -> Result<()> {
+        if text.trim_start().starts_with('.') {
+            self.sync()?;
+            return self.dot_line(text.trim());
+        }
+        let label = format!("argument {n}");
+        let multiline = text.trim_end().contains('\n');
+        for piece in sql::split(text) {
+            self.submit(piece, &label, multiline)?;
+        }
+        self.sync()
+    }
+
+    /// End of the session: roll back what is still open, close the connection.
+    pub fn finish(&mut self) -> Result<()> {
+        self.with_output(|s, out| s.finish(out))
+    }
+
+    /// Run a query of the shell's own and return its rows.
+    fn query(&mut self, sql: &str, args: Vec<Value>) -> Result<Vec<Vec<Value>>> {
+        let mut rows = Rows::default();
+        let mut stmt = Stmt::new(sql);
+        stmt.args = args;
+        let origin = Origin {
+            index: 0,
+            source: "shell".into(),
+            line: 0,
+            multiline: false,
+        };
+        self.session.submit(stmt, origin, &mut rows)?;
+        self.session.sync(&mut rows)?;
+        match rows.error {
+            Some(e) => Err(anyhow::Error::new(e)),
+            None => Ok(rows.rows),
+        }
+    }
+
+    /// Table and column names for completion, read once per schema change (1 request).
+    pub fn schema_names(&mut self) -> Result<Vec<String>> {
+        let rows = self.query(
+            "SELECT m.name, p.name FROM sqlite_schema AS m LEFT JOIN pragma_table_info(m.name) AS p \
+             WHERE m.type IN ('table', 'view') AND m.name NOT LIKE 'sqlite_%'",
+            Vec::new(),
+        )?;
+        let mut names: Vec<String> = Vec::new();
+        for row in rows {
+            for v in row {
+                if let Value::Text(s) = v {
+                    if !names.contains(&s) {
+                        names.push(s);
+                    }
+                }
+            }
+        }
+        self.schema_dirty = false;
+        Ok(names)
+    }
+
+    fn print(&mut self, text: &str) -> Result<()> {
+        match &mut self.out {
+            Out::Stdout => {
+                let mut o = io::stdout().lock();
+                o.write_all(text.as_bytes())?;
+                o.flush()?;
+            }
+            Out::File(w, _) => w.write_all(text.as_bytes())?,
+        }
+        Ok(())
+    }
+
+    /// Parse and run one dot-command; its errors are reported, not fatal.
+    pub fn dot_line(&mut self, line: &str) -> Result<()> {
+        let r = match dot::parse(line) {
+            Ok(d) => self.dot(d),
+            Err(msg) => Err(usage(msg)),
+        };
+        if let Err(e) = r {
+            if crate::error::is_broken_pipe(&e) {
+                return Err(e);
+            }
+            if e.chain()
+                .any(|c| c.is::<crate::transport::TransportError>())
+                && !self.interactive
+            {
+                return Err(e);
+            }
+            self.failures += 1;
+            eprintln!("Error: {}", crate::error::one_line(&e));
+        }
+        if !matches!(dot::parse(line), Ok(Dot::Once { .. })) {
+            self.end_once();
+        }
+        Ok(())
+    }
+
+    fn dot(&mut self, d: Dot) -> Result<()> {
+        match d {
+            Dot::Help { command } => {
+                let h = dot::help(command.as_deref());
+                self.print(&h)?;
+            }
+            Dot::Quit => self.quit = Some(0),
+            Dot::Exit { code } => self.quit = Some(code.unwrap_or(0)),
+            Dot::Tables { pattern } => {
+                let (filter, args) = like_filter("name", pattern);
+                let rows = self.query(
+                    &format!(
+                        "SELECT name FROM sqlite_schema WHERE type IN ('table', 'view') \
+                         AND name NOT LIKE 'sqlite_%'{filter} ORDER BY 1"
+                    ),
+                    args,
+                )?;
+                let names: Vec<String> = rows.into_iter().map(|r| r[0].to_text("")).collect();
+                let text = columns(&names, 80);
+                self.print(&text)?;
+            }
+            Dot::Schema { pattern } => {
+                let (filter, args) = match pattern {
+                    Some(p) => (
+                        " AND (name LIKE ?1 OR tbl_name LIKE ?1)".to_string(),
+                        vec![Value::Text(p)],
+                    ),
+                    None => (String::new(), Vec::new()),
+                };
+                let rows = self.query(
+                    &format!(
+                        "SELECT sql FROM sqlite_schema WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%'{filter} \
+                         ORDER BY tbl_name = name DESC, rowid"
+                    ),
+                    args,
+                )?;
+                let mut text = String::new();
+                for r in rows {
+                    text.push_str(&r[0].to_text(""));
+                    text.push_str(";\n");
+                }
+                self.print(&text)?;
+            }
+            Dot::Indexes { table } => {
+                let (filter, args) = like_filter("tbl_name", table);
+                let rows = self.query(
+                    &format!(
+                        "SELECT name FROM sqlite_schema WHERE type = 'index'{filter} ORDER BY 1"
+                    ),
+                    args,
+                )?;
+                let text: String = rows
+                    .into_iter()
+                    .map(|r| format!("{}\n", r[0].to_text("")))
+                    .collect();
+                self.print(&text)?;
+            }
+            Dot::Dump { .. } => {
+                return Err(usage(
+                    ".dump is not available in the shell yet; use `libsql-shell dump DB`",
+                ));
+            }
+            Dot::Read { file } => {
+                let f = File::open(&file).map_err(|e| usage(format!("cannot open {file}: {e}")))?;
+                let was = self.interactive;
+                self.interactive = false;
+                let r = self.run_script(BufReader::new(f), &file);
+                self.interactive = was;
+                r?;
+            }
+            Dot::Mode { mode, table } => match mode {
+                Some(m) => {
+                    self.settings.format = m;
+                    if table.is_some() {
+                        self.settings.insert_table = table;
+                    }
+                }
+                None => {
+                    let name = format!("{:?}", self.settings.format).to_ascii_lowercase();
+                    self.print(&format!("current output mode: {name}\n"))?;
+                }
+            },
+            Dot::Headers { state } => self.settings.header = Some(state.is_on()),
+            Dot::Nullvalue { text } => self.settings.null_text = text,
+            Dot::Separator { sep } => self.settings.separator = Some(sep),
+            Dot::Timer { state } => self.settings.timer = state.is_on(),
+            Dot::Changes { state } => self.settings.changes = state.is_on(),
+            Dot::Bail { state } => {
+                self.settings.bail = state.is_on();
+                self.session.set_mode(if state.is_on() {
+                    ErrorMode::Stop
+                } else {
+                    ErrorMode::KeepGoing
+                });
+            }
+            Dot::Echo { state } => self.settings.echo = state.is_on(),
+            Dot::Output { file } => self.set_output(file, false)?,
+            Dot::Once { file } => self.set_output(Some(file), true)?,
+            Dot::Open { target } => self.connect(target.as_deref().unwrap_or(":memory:"))?,
+            Dot::Connect { target } => self.connect(&target)?,
+            Dot::Show => {
+                let s = &self.settings;
+                let q = |t: &str| format!("\"{}\"", t.escape_default());
+                let output = match &self.out {
+                    Out::Stdout => "stdout".to_string(),
+                    Out::File(_, name) => name.clone(),
+                };
+                let text = format!(
+                    "{:>12}: {}\n{:>12}: {}\n{:>12}: {}\n{:>12}: {}\n{:>12}: {}\n{:>12}: {}\n{:>12}: {}\n{:>12}: {}\n{:>12}: {}\n{:>12}: {}\n",
+                    "database", self.name,
+                    "echo", on_off(s.echo),
+                    "headers", match s.header { Some(h) => on_off(h).to_string(), None => "default".into() },
+                    "mode", format!("{:?}", s.format).to_ascii_lowercase(),
+                    "nullvalue", q(&s.null_text),
+                    "output", output,
+                    "separator", q(s.separator.as_deref().unwrap_or("|")),
+                    "timer", on_off(s.timer),
+                    "changes", on_off(s.changes),
+                    "bail", on_off(s.bail),
+                );
+                self.print(&text)?;
+            }
+            Dot::Print { text } => {
+                let line = format!("{}\n", text.join(" "));
+                self.print(&line)?;
+            }
+            Dot::Parameter { action } => match action {
+                ParamAction::Set { name, value } => {
+                    let v = parse_value(&value);
+                    self.params.retain(|(n, _)| n != &name);
+                    self.params.push((name, v));
+                }
+                ParamAction::Unset { name } => self.params.retain(|(n, _)| n != &name),
+                ParamAction::Clear => self.params.clear(),
+                ParamAction::List => {
+                    let text: String = self
+                        .params
+                        .iter()
+                        .map(|(n, v)| format!("{n} {}\n", v.to_sql_literal()))
+                        .collect();
+                    self.print(&text)?;
+                }
+            },
+            Dot::Transport => {
+                let info = self.session.transport().info();
+                let text = format!(
+                    "transport: {}\nprotocol: {}\nendpoint: {}\n",
+                    info.kind, info.protocol, info.endpoint
+                );
+                self.print(&text)?;
+            }
+            Dot::Pending => {
+                let text: String = self
+                    .session
+                    .pending()
+                    .map(|(o, sql)| format!("{:>4}  {sql}\n", o.index))
+                    .collect();
+                let text = if text.is_empty() {
+                    "no statements pending\n".to_string()
+                } else {
+                    text
+                };
+                self.print(&text)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn set_output(&mut self, file: Option<String>, once: bool) -> Result<()> {
+        if let Out::File(w, _) = &mut self.out {
+            w.flush()?;
+        }
+        self.out = match file {
+            None => Out::Stdout,
+            Some(f) if f == "stdout" || f == "-" => Out::Stdout,
+            Some(f) => {
+                let file = File::create(&f).map_err(|e| usage(format!("cannot write {f}: {e}")))?;
+                Out::File(io::BufWriter::new(file), f)
+            }
+        };
+        self.once = once;
+        Ok(())
+    }
+
+    fn connect(&mut self, target: &str) -> Result<()> {
+        self.with_output(|s, out| s.finish(out))?;
+        let mode = if self.settings.bail {
+            ErrorMode::Stop
+        } else {
+            ErrorMode::KeepGoing
+        };
+        let (session, name) = open_session(Some(target), &self.conn, mode)?;
+        self.session = session;
+        self.name = name;
+        self.schema_dirty = true;
+        Ok(())
+    }
+}
+
+fn on_off(b: bool) -> &'static str {
+    if b {
+        "on"
+    } else {
+        "off"
+    }
+}
+
+fn like_filter(column: &str, pattern: Option<String>) -> (String, Vec<Value>) {
+    match pattern {
+        Some(p) => (format!(" AND {column} LIKE ?1"), vec![Value::Text(p)]),
+        None => (String::new(), Vec::new()),
+    }
+}
+
+/// Names laid out in columns, as sqlite3's `.tables` does.
+fn columns(names: &[String], width: usize) -> String {
+    if names.is_empty() {
+        return String::new();
+    }
+    let w = names.iter().map(|n| n.chars().count()).max().unwrap_or(0) + 2;
+    let per_line = (width / w).max(1);
+    let rows = names.len().div_ceil(per_line);
+    let mut out = String::new();
+    for r in 0..rows {
+        let mut line = String::new();
+        for c in 0..per_line {
+            if let Some(n) = names.get(c * rows + r) {
+                line.push_str(&format!("{n:<w$}"));
+            }
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+/// The top-level command: arguments, a piped script, or the interactive shell.
+pub fn run(
+    db: Option<String>,
+    sql_args: Vec<String>,
+    output: OutputArgs,
+    conn: &ConnArgs,
+    bail: bool,
+) -> Result<ExitCode> {
+    let interactive = sql_args.is_empty() && io::stdin().is_terminal();
+    let mut shell = Shell::open(db.as_deref(), conn, &output, interactive, bail)?;
+    if interactive {
+        return crate::repl::run(shell);
+    }
+    let result = if sql_args.is_empty() {
+        shell.run_script(io::stdin().lock(), "<stdin>")
+    } else {
+        let mut r = Ok(());
+        for (i, a) in sql_args.iter().enumerate() {
+            r = shell.run_arg(i + 1, a);
+            if r.is_err() || shell.done() {
+                break;
+            }
+        }
+        r
+    };
+    let finished = shell.finish();
+    result?;
+    finished?;
+    if let Some(code) = shell.quit {
+        if code != 0 {
+            return Ok(ExitCode::from(code.clamp(0, 255) as u8));
+        }
+    }
+    if shell.failures() > 0 {
+        return Err(anyhow::Error::new(StatementsFailed(shell.failures())));
+    }
+    Ok(ExitCode::SUCCESS)
+}
