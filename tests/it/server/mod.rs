@@ -188,6 +188,7 @@ pub(crate) struct Shared {
     sticky_requests: AtomicUsize,
     pipeline_log: Mutex<Vec<Vec<String>>>,
     ws_handshakes: Mutex<Vec<Option<String>>>,
+    ws_log: Mutex<Vec<String>>,
     latency: Mutex<Duration>,
     faults: Mutex<VecDeque<Fault>>,
     ws_faults: Mutex<VecDeque<WsFault>>,
@@ -309,6 +310,7 @@ impl TestServer {
             sticky_requests: AtomicUsize::new(0),
             pipeline_log: Mutex::new(Vec::new()),
             ws_handshakes: Mutex::new(Vec::new()),
+            ws_log: Mutex::new(Vec::new()),
             latency: Mutex::new(Duration::ZERO),
             faults: Mutex::new(VecDeque::new()),
             ws_faults: Mutex::new(VecDeque::new()),
@@ -381,12 +383,19 @@ impl TestServer {
         lock(&self.shared.ws_handshakes).clone()
     }
 
-    /// Zero `requests`, `sticky_requests`, the pipeline log and the handshake log.
+    /// The `type` of every WebSocket `request` message, in arrival order over all
+    /// connections, e.g. `["open_stream", "batch", "get_autocommit", "close_stream"]`.
+    pub fn ws_log(&self) -> Vec<String> {
+        lock(&self.shared.ws_log).clone()
+    }
+
+    /// Zero `requests`, `sticky_requests`, the pipeline, handshake and WebSocket logs.
     pub fn reset_counters(&self) {
         self.shared.requests.store(0, Ordering::SeqCst);
         self.shared.sticky_requests.store(0, Ordering::SeqCst);
         lock(&self.shared.pipeline_log).clear();
         lock(&self.shared.ws_handshakes).clear();
+        lock(&self.shared.ws_log).clear();
     }
 
     /// Sleep this long before handling each Hrana request (HTTP POST or WebSocket request).

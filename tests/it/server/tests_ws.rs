@@ -306,6 +306,15 @@ fn server_ws_session_runs_every_request_kind() {
         17,
         "one per request message; hello does not count"
     );
+    let log = s.ws_log();
+    assert_eq!(log.len(), 17);
+    assert_eq!(&log[..4], ["open_stream", "execute", "batch", "execute"]);
+    assert_eq!(
+        &log[log.len() - 3..],
+        ["fetch_cursor", "close_stream", "execute"]
+    );
+    s.reset_counters();
+    assert!(s.ws_log().is_empty());
     drop(ws);
 }
 

@@ -249,6 +249,10 @@ impl Session<'_> {
                         );
                     }
                     self.shared.count_request(false);
+                    let kind = serde_json::to_value(&request)
+                        .ok()
+                        .and_then(|v| v.get("type").and_then(Json::as_str).map(str::to_string));
+                    lock(&self.shared.ws_log).push(kind.unwrap_or_default());
                     self.shared.sleep_latency();
                     let fault = lock(&self.shared.ws_faults).pop_front();
                     if fault == Some(WsFault::CloseMidRequest) {
