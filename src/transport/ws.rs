@@ -98,22 +98,13 @@ impl WsTransport {
         Ok(t)
     }
 
-    /// The negotiated Hrana version (1, 2 or 3).
-    pub fn version(&self) -> u8 {
-        self.version
-    }
-
     fn reconnect(&mut self) -> Result<(), TransportError> {
         self.conn = None;
         self.stream_id = None;
-        let (mut ws, version) = match self.handshake(true) {
-            Err(Handshake::NoSubprotocol) => self.handshake(false),
-            other => other,
-        }
-        .map_err(|h| match h {
-            Handshake::NoSubprotocol => unreachable!("only an offer can go unanswered"),
-            Handshake::Failed(e) => e,
-        })?;
+        let (mut ws, version) = match self.handshake(true)? {
+            Some(x) => x,
+            None => self.handshake(false)?.expect("no offer, no refusal"),
+        };
         let hello = ClientMsg::Hello {
             jwt: self.token.as_ref().map(|t| t.expose().to_string()),
         };
@@ -128,16 +119,19 @@ impl WsTransport {
         Ok(())
     }
 
-    fn tcp(&self) -> Result<TcpStream, TransportError> {
-        let connect_error = |reason: String| TransportError::Connect {
+    fn connect_error(&self, reason: String) -> TransportError {
+        TransportError::Connect {
             host: self.host.clone(),
             port: self.port,
             reason,
-        };
+        }
+    }
+
+    fn tcp(&self) -> Result<TcpStream, TransportError> {
         let host = self.host.trim_start_matches('[').trim_end_matches(']');
         let addrs: Vec<_> = (host, self.port)
             .to_socket_addrs()
-            .map_err(|_| connect_error("DNS lookup failed".into()))?
+            .map_err(|_| self.connect_error("DNS lookup failed".into()))?
             .collect();
         let mut last = None;
         for addr in &addrs {
@@ -146,14 +140,14 @@ impl WsTransport {
                     let timeouts = s
                         .set_read_timeout(Some(self.timeout))
                         .and_then(|_| s.set_write_timeout(Some(self.timeout)));
-                    timeouts.map_err(|e| connect_error(e.to_string()))?;
+                    timeouts.map_err(|e| self.connect_error(e.to_string()))?;
                     let _ = s.set_nodelay(true);
                     return Ok(s);
                 }
                 Err(e) => last = Some(e),
             }
         }
-        Err(connect_error(match last {
+        Err(self.connect_error(match last {
             None => "DNS lookup failed".into(),
             Some(e) if e.kind() == io::ErrorKind::ConnectionRefused => "connection refused".into(),
             Some(e) if is_timeout(&e) => {
@@ -164,8 +158,10 @@ impl WsTransport {
     }
 
     /// One WebSocket handshake, offering the Hrana subprotocols or (for a server that
-    /// ignores the offer) none; returns the socket and the Hrana version.
-    fn handshake(&self, offer: bool) -> Result<(Socket, u8), Handshake> {
+    /// ignores the offer) none; returns the socket and the Hrana version, or `None` when
+    /// the offer was answered without a subprotocol.
+    fn handshake(&self, offer: bool) -> Result<Option<(Socket, u8)>, TransportError> {
+        use tungstenite::Error as E;
         let tcp = self.tcp()?;
         let mut req = self
             .url
@@ -186,8 +182,11 @@ impl WsTransport {
         let (ws, resp) = match tungstenite::client_tls_with_config(req, tcp, None, None) {
             Ok(x) => x,
             Err(HandshakeError::Interrupted(_)) => {
-                return Err(TransportError::Timeout(self.timeout.as_secs()).into())
+                return Err(TransportError::Timeout(self.timeout.as_secs()))
             }
+            Err(HandshakeError::Failure(E::Protocol(
+                ProtocolError::SecWebSocketSubProtocolError(SubProtocolError::NoSubProtocol),
+            ))) if offer => return Ok(None),
             Err(HandshakeError::Failure(e)) => return Err(self.handshake_error(e)),
         };
         let echoed = resp
@@ -201,22 +200,16 @@ impl WsTransport {
             Some(other) => {
                 return Err(TransportError::Protocol(format!(
                     "the server chose the WebSocket subprotocol {other:?}, which was not offered"
-                ))
-                .into())
+                )))
             }
         };
-        Ok((ws, version))
+        Ok(Some((ws, version)))
     }
 
-    fn handshake_error(&self, e: tungstenite::Error) -> Handshake {
+    fn handshake_error(&self, e: tungstenite::Error) -> TransportError {
         use tungstenite::Error as E;
-        let connect_error = |reason: String| TransportError::Connect {
-            host: self.host.clone(),
-            port: self.port,
-            reason,
-        };
         let offered = SUBPROTOCOLS.replace(',', ", ");
-        Handshake::Failed(match e {
+        match e {
             E::Http(resp) => {
                 let status = resp.status().as_u16();
                 let body = self.excerpt(resp.body().as_deref().unwrap_or_default());
@@ -232,20 +225,17 @@ impl WsTransport {
                     },
                 }
             }
-            E::Protocol(ProtocolError::SecWebSocketSubProtocolError(
-                SubProtocolError::NoSubProtocol,
-            )) => return Handshake::NoSubprotocol,
             E::Protocol(ProtocolError::SecWebSocketSubProtocolError(_)) => {
                 TransportError::Protocol(format!(
                     "the server did not accept any of the WebSocket subprotocols {offered}"
                 ))
             }
-            E::Tls(e) => connect_error(format!("TLS handshake failed: {e}")),
+            E::Tls(e) => self.connect_error(format!("TLS handshake failed: {e}")),
             E::Io(e) if is_timeout(&e) => TransportError::Timeout(self.timeout.as_secs()),
             E::Io(e) if e.kind() == io::ErrorKind::InvalidData && self.url.starts_with("wss:") => {
-                connect_error(format!("TLS handshake failed: {e}"))
+                self.connect_error(format!("TLS handshake failed: {e}"))
             }
-            E::Io(_) | E::ConnectionClosed | E::AlreadyClosed => connect_error(
+            E::Io(_) | E::ConnectionClosed | E::AlreadyClosed => self.connect_error(
                 "the server closed the connection during the WebSocket handshake".into(),
             ),
             E::Url(e) => TransportError::Protocol(format!("invalid WebSocket URL: {e}")),
@@ -253,7 +243,7 @@ impl WsTransport {
                 "WebSocket handshake failed: {}",
                 self.scrub(&other.to_string())
             )),
-        })
+        }
     }
 
     fn scrub(&self, s: &str) -> String {
@@ -280,11 +270,6 @@ impl WsTransport {
     /// A socket failure; `unanswered` says whether a request of ours may have run.
     fn socket_error(&self, e: tungstenite::Error, unanswered: bool) -> TransportError {
         use tungstenite::Error as E;
-        let outcome = if unanswered {
-            TransportError::OUTCOME_UNKNOWN
-        } else {
-            TransportError::NOTHING_APPLIED
-        };
         let reason = match e {
             E::Io(e) if is_timeout(&e) => return TransportError::Timeout(self.timeout.as_secs()),
             E::Io(e) => format!("the server closed the connection ({e})"),
@@ -295,13 +280,10 @@ impl WsTransport {
             }
             other => format!("WebSocket error: {}", self.scrub(&other.to_string())),
         };
-        TransportError::ConnectionLost { reason, outcome }
-    }
-
-    fn alloc_request_id(&mut self) -> i32 {
-        let id = self.next_request_id;
-        self.next_request_id = id.checked_add(1).unwrap_or(1);
-        id
+        TransportError::ConnectionLost {
+            reason,
+            outcome: outcome(unanswered),
+        }
     }
 
     /// Write the burst, then read and replay every response. `Ok(false)`: all answers that
@@ -309,17 +291,13 @@ impl WsTransport {
     fn run(
         &mut self,
         conn: &mut Conn,
-        msgs: &[(i32, Slot, WsRequest)],
+        msgs: &[(i32, Slot)],
+        texts: Vec<String>,
         reqs: &[Request],
         out: &mut [Option<RequestResult>],
         sink: &mut dyn StepSink,
     ) -> Result<bool, PipelineError> {
-        for (id, _, req) in msgs {
-            let msg = ClientMsg::Request {
-                request_id: *id,
-                request: req.clone(),
-            };
-            let text = serde_json::to_string(&msg).expect("requests serialize");
+        for text in texts {
             if let Err(e) = conn.ws.write(Message::Text(text)) {
                 return Err(self.socket_error(e, true).into());
             }
@@ -353,11 +331,7 @@ impl WsTransport {
                         Read::Socket(e) => self.socket_error(*e, unanswered),
                         Read::Closed(reason) => TransportError::ConnectionLost {
                             reason: format!("{reason}{before_hello}"),
-                            outcome: if unanswered {
-                                TransportError::OUTCOME_UNKNOWN
-                            } else {
-                                TransportError::NOTHING_APPLIED
-                            },
+                            outcome: outcome(unanswered),
                         },
                         Read::Fatal(te) => te,
                     }
@@ -460,16 +434,24 @@ impl WsTransport {
     }
 }
 
-/// Why a handshake attempt failed.
-enum Handshake {
-    /// The server echoed no subprotocol (an old server): retry without offering any.
-    NoSubprotocol,
-    Failed(TransportError),
+/// The messages of one pipeline, serialized, with what each is for.
+#[derive(Default)]
+struct Burst {
+    slots: Vec<(i32, Slot)>,
+    texts: Vec<String>,
 }
 
-impl From<TransportError> for Handshake {
-    fn from(e: TransportError) -> Self {
-        Handshake::Failed(e)
+impl Burst {
+    fn push(&mut self, next_id: &mut i32, slot: Slot, request: WsRequest) {
+        let request_id = *next_id;
+        *next_id = request_id.checked_add(1).unwrap_or(1);
+        let msg = ClientMsg::Request {
+            request_id,
+            request,
+        };
+        self.texts
+            .push(serde_json::to_string(&msg).expect("requests serialize"));
+        self.slots.push((request_id, slot));
     }
 }
 
@@ -479,6 +461,14 @@ enum Read {
     /// A close frame, with its description.
     Closed(String),
     Fatal(TransportError),
+}
+
+fn outcome(unanswered: bool) -> &'static str {
+    if unanswered {
+        TransportError::OUTCOME_UNKNOWN
+    } else {
+        TransportError::NOTHING_APPLIED
+    }
 }
 
 fn is_timeout(e: &io::Error) -> bool {
@@ -540,36 +530,30 @@ impl Transport for WsTransport {
             self.reconnect()?;
         }
         let mut out: Vec<Option<RequestResult>> = vec![None; reqs.len()];
-        let mut msgs: Vec<(i32, Slot, WsRequest)> = Vec::with_capacity(reqs.len() + 2);
+        let mut burst = Burst::default();
+        let ids = &mut self.next_request_id;
         let stream_id = match self.stream_id {
             Some(s) => s,
             None => {
                 let s = self.next_stream_id;
                 self.next_stream_id = s.checked_add(1).unwrap_or(1);
-                msgs.push((
-                    self.alloc_request_id(),
-                    Slot::Open,
-                    WsRequest::OpenStream { stream_id: s },
-                ));
+                burst.push(ids, Slot::Open, WsRequest::OpenStream { stream_id: s });
                 s
             }
         };
         for (i, r) in reqs.iter().enumerate() {
             match to_ws_request(r, stream_id, self.version) {
-                Ok(req) => msgs.push((self.alloc_request_id(), Slot::User(i), req)),
+                Ok(req) => burst.push(ids, Slot::User(i), req),
                 Err(e) => out[i] = Some(Err(e)),
             }
         }
         if after == After::Close {
-            msgs.push((
-                self.alloc_request_id(),
-                Slot::Close,
-                WsRequest::CloseStream { stream_id },
-            ));
+            burst.push(ids, Slot::Close, WsRequest::CloseStream { stream_id });
         }
         self.stream_id = (after == After::KeepOpen).then_some(stream_id);
         let mut conn = self.conn.take().expect("connected");
-        match self.run(&mut conn, &msgs, reqs, &mut out, sink) {
+        let Burst { slots, texts } = burst;
+        match self.run(&mut conn, &slots, texts, reqs, &mut out, sink) {
             Ok(true) => self.conn = Some(conn),
             Ok(false) => self.stream_id = None,
             Err(e @ PipelineError::Sink(_)) => {
@@ -581,17 +565,8 @@ impl Transport for WsTransport {
                 return Err(e);
             }
         }
-        Ok(out
-            .into_iter()
-            .map(|r| {
-                r.unwrap_or_else(|| {
-                    Err(SqlError {
-                        message: "no response".into(),
-                        code: None,
-                    })
-                })
-            })
-            .collect())
+        // Every slot is filled: answered, or refused locally.
+        Ok(out.into_iter().flatten().collect())
     }
 
     fn stream_open(&self) -> bool {

@@ -5,5 +5,7 @@ mod exec;
 mod formats;
 mod harness;
 mod official_client;
-mod session;
 mod server;
+mod session;
+mod shell;
+mod ws;

@@ -13,7 +13,8 @@ struct Scenario {
     stderr: &'static str,
     /// `x` values of table `t` afterwards, comma-separated in order.
     t: &'static str,
-    /// HTTP requests the whole run costs (None: not asserted).
+    /// Round trips the whole run costs (None: not asserted): HTTP pipeline POSTs, or
+    /// WebSocket bursts (each carries exactly one `batch` request).
     requests: Option<usize>,
 }
 
@@ -30,11 +31,23 @@ const fn s(
     t: &'static str,
     requests: Option<usize>,
 ) -> Scenario {
-    Scenario { name, args: &[], script, stdout, code, stderr, t, requests }
+    Scenario {
+        name,
+        args: &[],
+        script,
+        stdout,
+        code,
+        stderr,
+        t,
+        requests,
+    }
 }
 
 const fn kg(sc: Scenario) -> Scenario {
-    Scenario { args: &["--keep-going"], ..sc }
+    Scenario {
+        args: &["--keep-going"],
+        ..sc
+    }
 }
 
 const SCENARIOS: &[Scenario] = &[
@@ -83,8 +96,13 @@ fn run_all(backend: Backend) {
             s.reset_counters();
         }
         let out = db.exec(["-m", "list"]).args(sc.args).arg(sc.script).run();
-        let t = db.query_strings("SELECT coalesce(group_concat(x, ','), '') FROM (SELECT x FROM t ORDER BY x)");
-        let t = t[0].trim_start_matches("Text(\"").trim_end_matches("\")").to_string();
+        let t = db.query_strings(
+            "SELECT coalesce(group_concat(x, ','), '') FROM (SELECT x FROM t ORDER BY x)",
+        );
+        let t = t[0]
+            .trim_start_matches("Text(\"")
+            .trim_end_matches("\")")
+            .to_string();
         let mut problems = Vec::new();
         if out.stdout != sc.stdout {
             problems.push(format!("stdout {:?} != {:?}", out.stdout, sc.stdout));
@@ -99,7 +117,10 @@ fn run_all(backend: Backend) {
             problems.push(format!("table t = {t:?}, want {:?}", sc.t));
         }
         if let (Some(want), Some(server)) = (sc.requests, &db.server) {
-            let got = server.requests();
+            let got = match backend {
+                Backend::Ws => server.ws_log().iter().filter(|k| *k == "batch").count(),
+                _ => server.requests(),
+            };
             if got != want {
                 problems.push(format!("{got} requests, want {want}"));
             }
@@ -109,7 +130,12 @@ fn run_all(backend: Backend) {
         }
     }
     assert!(SCENARIOS.len() >= 30);
-    assert!(failures.is_empty(), "{} scenario(s) failed on {backend:?}:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} scenario(s) failed on {backend:?}:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -120,4 +146,9 @@ fn scenarios_local() {
 #[test]
 fn scenarios_http() {
     run_all(Backend::Http);
+}
+
+#[test]
+fn scenarios_ws() {
+    run_all(Backend::Ws);
 }
