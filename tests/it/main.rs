@@ -7,5 +7,4 @@ mod harness;
 mod official_client;
 mod server;
 mod session;
-mod shell;
 mod ws;
