@@ -339,10 +339,11 @@ fn route(shared: &Shared, req: &HttpRequest) -> Reply {
     };
     match (fault, reply) {
         (Some(Fault::DropAfterExecute), _) => Reply::Drop,
-        (Some(Fault::Garbage), _) => text(
-            200,
-            "<html><body>502 Bad Gateway (garbage, not JSON)</body></html>",
-        ),
+        (Some(Fault::Garbage), _) => Reply::Full {
+            status: 200,
+            ctype: "application/json",
+            body: b"<html><body>502 Bad Gateway (garbage, not JSON)</body></html>".to_vec(),
+        },
         (
             Some(Fault::Truncated),
             Reply::Full {

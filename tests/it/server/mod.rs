@@ -76,7 +76,8 @@ pub enum Fault {
     /// Answer 500 `{"error":"Internal error: injected fault"}` without executing; the stream
     /// the request named is gone.
     Status500,
-    /// Execute, then answer 200 with a body that is not JSON.
+    /// Execute, then answer 200 with `Content-Type: application/json` and a body that is not
+    /// JSON (an HTML page, as a confused proxy would send).
     Garbage,
     /// Execute, then answer 200 whose `Content-Length` promises more than is sent, and close.
     Truncated,

@@ -57,8 +57,8 @@ fn server_faults_do_what_they_say() {
     assert!(!inserted(3));
 
     s.fail_next(Fault::Garbage);
-    let (status, _, body) = post(&url, &ins(4), None);
-    assert_eq!(status, 200);
+    let (status, ctype, body) = post(&url, &ins(4), None);
+    assert_eq!((status, ctype.as_str()), (200, "application/json"));
     assert!(serde_json::from_str::<Json>(&body).is_err(), "{body}");
 
     s.fail_next(Fault::Truncated);
