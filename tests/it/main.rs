@@ -4,6 +4,7 @@
 mod exec;
 mod formats;
 mod harness;
+mod migrate;
 mod official_client;
 mod server;
 mod session;
