@@ -54,6 +54,10 @@ pub enum Command {
     Batch(crate::commands::batch::BatchArgs),
     /// Apply ordered SQL migrations: each atomic with its tracking row, in one request.
     Migrate(crate::commands::migrate::MigrateArgs),
+    /// Write the database as SQL (sqlite3 .dump layout), read from one consistent snapshot.
+    Dump(crate::commands::dump::DumpArgs),
+    /// Load a CSV file into a table (header row = column names), in one transaction.
+    Import(crate::commands::import::ImportArgs),
 }
 
 /// How to reach the database; accepted by every subcommand.

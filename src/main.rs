@@ -12,6 +12,8 @@ fn main() -> ExitCode {
         Some(Command::Exec(args)) => commands::exec::run(args, &cli.conn),
         Some(Command::Batch(args)) => commands::batch::run(args, &cli.conn),
         Some(Command::Migrate(args)) => commands::migrate::run(args, &cli.conn),
+        Some(Command::Dump(args)) => commands::dump::run(args, &cli.conn),
+        Some(Command::Import(args)) => commands::import::run(args, &cli.conn),
         None => commands::shell::run(cli.db, cli.sql, cli.output, &cli.conn, cli.bail),
     };
     match result {

@@ -1,0 +1,153 @@
+//! `import`: load a CSV file into a table (see `crate::import`), atomically by default, and
+//! report how many rows were imported.
+
+use std::fs::File;
+use std::io::{self, BufReader, IsTerminal, Read};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Result;
+use clap::Args;
+
+use crate::cli::ConnArgs;
+use crate::connect;
+use crate::error::{usage, StatementsFailed};
+use crate::import::{describe_failure, parse_delimiter, ImportError, ImportOptions, Importer};
+use crate::session::{ErrorMode, Origin, Output, Session};
+use crate::transport::{SqlError, Stmt};
+use crate::value::{Column, StmtSummary, Value};
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// Database.
+    #[arg(value_name = "DB")]
+    pub db: String,
+
+    /// CSV file (`-` is stdin). Its first row names the columns.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+
+    /// Table to load into; created (columns named by the header row) if missing.
+    #[arg(long, value_name = "TABLE")]
+    pub table: String,
+
+    /// Skip N rows before the header row.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub skip: u64,
+
+    /// Field separator: one character, or `\t` / `tab`.
+    #[arg(long, value_name = "C", default_value = ",")]
+    pub delimiter: String,
+
+    /// Commit as the rows go instead of in one transaction (a failure keeps earlier rows).
+    #[arg(long)]
+    pub no_transaction: bool,
+}
+
+/// Says which CSV line a failed statement came from; rows of the no-op reads are dropped.
+struct ImportOutput;
+
+impl Output for ImportOutput {
+    fn begin(&mut self, _: &[Column]) -> Result<()> {
+        Ok(())
+    }
+    fn row(&mut self, _: &[Value]) -> Result<()> {
+        Ok(())
+    }
+    fn end(&mut self, _: &StmtSummary) -> Result<()> {
+        Ok(())
+    }
+    fn error(&mut self, origin: &Origin, _sql: &str, err: &SqlError) -> Result<()> {
+        crate::error::print_message(&describe_failure(origin, err));
+        Ok(())
+    }
+    fn notice(&mut self, msg: &str) -> Result<()> {
+        eprintln!("libsql-shell: note: {msg}");
+        Ok(())
+    }
+}
+
+fn origin(label: &str) -> Origin {
+    Origin {
+        index: 0,
+        source: label.into(),
+        line: 0,
+        multiline: false,
+    }
+}
+
+pub fn run(args: ImportArgs, conn: &ConnArgs) -> Result<ExitCode> {
+    let delimiter = parse_delimiter(&args.delimiter).ok_or_else(|| {
+        usage(format!(
+            "--delimiter must be one character (or \\t), got '{}'",
+            args.delimiter
+        ))
+    })?;
+    let opts = ImportOptions {
+        table: args.table.clone(),
+        skip: args.skip,
+        delimiter,
+        transaction: !args.no_transaction,
+    };
+    let spec = connect::resolve(Some(&args.db), conn)?;
+    let (input, name): (Box<dyn Read>, String) = if args.file.as_os_str() == "-" {
+        (Box::new(io::stdin().lock()), "<stdin>".into())
+    } else {
+        let f = File::open(&args.file)
+            .map_err(|e| usage(format!("cannot open {}: {e}", args.file.display())))?;
+        (
+            Box::new(BufReader::with_capacity(1 << 16, f)),
+            args.file.display().to_string(),
+        )
+    };
+    let mut transport = connect::open(&spec)?;
+    let mut session = Session::new(transport.as_mut(), ErrorMode::Stop);
+    let mut out = ImportOutput;
+    let tty = io::stderr().is_terminal();
+    let mut progress = |n: u64| {
+        if tty {
+            eprint!("\rlibsql-shell: {n} rows read...");
+        }
+    };
+    let mut importer = Importer::new(&opts, &name);
+    let fed = importer.run(input, &mut session, &mut out, &mut progress);
+    if tty && importer.rows >= 10_000 {
+        eprint!("\r\x1b[K");
+    }
+    let ended = match &fed {
+        Ok(()) if opts.transaction => {
+            session.submit(Stmt::no_rows("COMMIT"), origin("COMMIT"), &mut out)
+        }
+        Err(e) if opts.transaction && !session.stopped() && e.is::<ImportError>() => {
+            session.submit(Stmt::no_rows("ROLLBACK"), origin("ROLLBACK"), &mut out)
+        }
+        _ => Ok(()),
+    };
+    let finished = session.finish(&mut out);
+    let failures = session.failures();
+    let rows = importer.rows;
+    let outcome = if opts.transaction {
+        "nothing was imported".to_string()
+    } else {
+        "the rows before it were imported".to_string()
+    };
+    match fed {
+        Err(e) if e.is::<ImportError>() && failures == 0 => {
+            return Err(anyhow::anyhow!("{e} (import stopped: {outcome})"));
+        }
+        Err(e) if !e.is::<ImportError>() => return Err(e),
+        _ => {}
+    }
+    ended?;
+    finished?;
+    if failures > 0 {
+        eprintln!("libsql-shell: import failed: {outcome}");
+        return Err(anyhow::Error::new(StatementsFailed(failures)));
+    }
+    println!(
+        "imported {rows} row{} into {}",
+        if rows == 1 { "" } else { "s" },
+        args.table
+    );
+    Ok(ExitCode::SUCCESS)
+}
