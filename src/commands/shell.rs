@@ -329,6 +329,10 @@ impl Shell {
         }
         for piece in splitter.push(line) {
             self.submit(piece, source, true)?;
+            if self.once {
+                // `.once` captures exactly the next statement's output.
+                self.sync()?;
+            }
         }
         Ok(())
     }

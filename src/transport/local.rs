@@ -2,6 +2,8 @@
 //! itself, the way a Hrana server does, so every layer above sees the same behaviour as remote.
 
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 use rusqlite::types::{ToSql, ToSqlOutput, ValueRef};
 use rusqlite::{Connection, OpenFlags};
@@ -104,6 +106,9 @@ pub struct LocalTransport {
     name: String,
     options: LocalOptions,
     stream_open: bool,
+    /// Set by Ctrl-C; the running (or next) statement stops with "interrupted". Sticky until
+    /// delivered, so a Ctrl-C that lands just before a statement starts is not lost.
+    interrupt: Arc<AtomicBool>,
 }
 
 impl LocalTransport {
@@ -128,21 +133,20 @@ impl LocalTransport {
                 TransportError::Local(format!("--init-command failed: {}", sql_error(e).message))
             })?;
         }
+        let interrupt = Arc::new(AtomicBool::new(false));
+        let flag = interrupt.clone();
+        conn.progress_handler(1000, Some(move || flag.swap(false, Ordering::Relaxed)));
         Ok(LocalTransport {
             conn,
             name: path.to_string(),
             options,
             stream_open: false,
+            interrupt,
         })
     }
 
     pub fn connection(&self) -> &Connection {
         &self.conn
-    }
-
-    /// A handle that interrupts the running statement from another thread (Ctrl-C).
-    pub fn interrupt_handle(&self) -> rusqlite::InterruptHandle {
-        self.conn.get_interrupt_handle()
     }
 
     fn rewrite_begin<'a>(&self, sql: &'a str) -> std::borrow::Cow<'a, str> {
@@ -374,8 +378,8 @@ impl Transport for LocalTransport {
     }
 
     fn interrupter(&self) -> Option<std::sync::Arc<dyn Fn() + Send + Sync>> {
-        let handle = self.conn.get_interrupt_handle();
-        Some(std::sync::Arc::new(move || handle.interrupt()))
+        let flag = self.interrupt.clone();
+        Some(Arc::new(move || flag.store(true, Ordering::Relaxed)))
     }
 
     fn capabilities(&self) -> Capabilities {

@@ -6,6 +6,8 @@ mod formats;
 mod harness;
 mod migrate;
 mod official_client;
+mod repl;
 mod server;
 mod session;
+mod shell;
 mod ws;

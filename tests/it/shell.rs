@@ -1,0 +1,207 @@
+//! The shell driven by piped scripts and arguments (no terminal), on every transport.
+
+use crate::harness::{shell, Backend, Db};
+use crate::on_every_transport;
+
+fn run_script(db: &Db, script: &str) -> crate::harness::Output {
+    shell().arg(db.target()).stdin(script.to_string()).run()
+}
+
+fn dot_commands_in_a_piped_session(db: &Db) {
+    let script = "\
+CREATE TABLE t(x INTEGER, y TEXT);
+CREATE INDEX t_y ON t(y);
+CREATE VIEW v AS SELECT x FROM t;
+INSERT INTO t VALUES (1, 'a'), (2, NULL);
+.tables
+.schema t
+.indexes t
+.mode csv
+.headers on
+SELECT * FROM t ORDER BY x;
+.headers off
+.nullvalue NULL
+SELECT * FROM t ORDER BY x;
+.mode list
+.separator ;
+SELECT x, y FROM t ORDER BY x;
+.separator |
+.mode json
+.param set :n 2
+SELECT x FROM t WHERE x = :n;
+.param list
+.param clear
+.param list
+.print done with params
+.mode line
+SELECT 1 AS one, 'two' AS two;
+.help tables
+";
+    let out = run_script(db, script);
+    assert_eq!(
+        out.ok(),
+        "t  v\n\
+CREATE TABLE t(x INTEGER, y TEXT);\nCREATE INDEX t_y ON t(y);\n\
+t_y\n\
+x,y\n1,a\n2,\n\
+1,a\n2,NULL\n\
+1;a\n2;NULL\n\
+[{\"x\":2}]\n\
+:n 2\n\
+done with params\n  one = 1\n  two = two\n\
+.tables [PATTERN]            List tables and views (optionally those matching a LIKE pattern)\n"
+    );
+}
+
+fn errors_continue_and_exit_1(db: &Db) {
+    let out = run_script(db, "SELECT 1;\nSELECT nope;\nSELECT 3;\n");
+    out.fails(1, "Error: near <stdin>:2: no such column: nope");
+    assert_eq!(
+        out.stdout,
+        "+---+\n| 1 |\n+---+\n| 1 |\n+---+\n+---+\n| 3 |\n+---+\n| 3 |\n+---+\n"
+    );
+}
+
+fn bail_stops_at_the_first_error(db: &Db) {
+    let out = shell()
+        .args(["--bail", "-m", "list"])
+        .arg(db.target())
+        .stdin("SELECT 1;\nSELECT nope;\nSELECT 3;\n")
+        .run();
+    out.fails(1, "no such column: nope");
+    assert_eq!(out.stdout, "1\n");
+    let out = run_script(
+        db,
+        ".mode list\n.bail on\nSELECT 1;\nSELECT nope;\nSELECT 3;\n",
+    );
+    out.fails(1, "no such column: nope");
+    assert_eq!(out.stdout, "1\n");
+}
+
+fn arguments_run_in_order(db: &Db) {
+    let out = shell()
+        .arg(db.target())
+        .args([
+            "CREATE TABLE t(x); INSERT INTO t VALUES (7)",
+            ".mode csv",
+            "SELECT x, 'a b' FROM t",
+            ".mode list",
+            "SELECT x FROM t",
+        ])
+        .run();
+    assert_eq!(out.ok(), "x,\"'a b'\"\n7,\"a b\"\n7\n");
+}
+
+fn transaction_in_a_script(db: &Db) {
+    let out = run_script(
+        db,
+        ".mode list\nCREATE TABLE t(x);\nBEGIN;\nINSERT INTO t VALUES (1);\n.pending\nINSERT INTO t VALUES (2);\nCOMMIT;\n.pending\nSELECT count(*) FROM t;\n",
+    );
+    assert_eq!(out.ok(), "   1  CREATE TABLE t(x);\n   2  BEGIN;\n   3  INSERT INTO t VALUES (1);\nno statements pending\n2\n");
+}
+
+fn output_and_once_write_files(db: &Db) {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("a.txt");
+    let b = dir.path().join("b.txt");
+    let script = format!(
+        ".mode list\n.output {}\nSELECT 1;\nSELECT 2;\n.output\nSELECT 3;\n.once {}\nSELECT 4;\nSELECT 5;\n",
+        a.display(),
+        b.display()
+    );
+    let out = run_script(db, &script);
+    assert_eq!(out.ok(), "3\n5\n");
+    assert_eq!(std::fs::read_to_string(&a).unwrap(), "1\n2\n");
+    assert_eq!(std::fs::read_to_string(&b).unwrap(), "4\n");
+}
+
+fn read_runs_a_file(db: &Db) {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("inc.sql");
+    std::fs::write(&f, ".mode list\nSELECT 'from file';\n").unwrap();
+    let out = run_script(db, &format!(".read {}\nSELECT 'after';\n", f.display()));
+    assert_eq!(out.ok(), "from file\nafter\n");
+}
+
+fn unknown_dot_command_is_an_error(db: &Db) {
+    let out = run_script(db, ".frobnicate\n");
+    out.fails(1, "unknown command: .frobnicate");
+}
+
+fn exit_with_code(db: &Db) {
+    let out = run_script(db, ".mode list\nSELECT 1;\n.exit 3\nSELECT 2;\n");
+    assert_eq!(out.code, 3);
+    assert_eq!(out.stdout, "1\n");
+}
+
+fn multi_line_statements_and_timer_changes_echo(db: &Db) {
+    let out = run_script(db, ".mode list\n.echo on\nSELECT\n  1\n  + 1;\n.echo off\n.changes on\nCREATE TABLE t(x);\nINSERT INTO t VALUES (1), (2);\n");
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(out.stdout, "SELECT\n  1\n  + 1;\n2\n");
+    assert!(out.stderr.contains("changes: 2"), "{}", out.stderr);
+}
+
+on_every_transport!(
+    dot_commands_in_a_piped_session,
+    errors_continue_and_exit_1,
+    bail_stops_at_the_first_error,
+    arguments_run_in_order,
+    transaction_in_a_script,
+    output_and_once_write_files,
+    read_runs_a_file,
+    unknown_dot_command_is_an_error,
+    exit_with_code,
+    multi_line_statements_and_timer_changes_echo,
+);
+
+#[test]
+fn show_and_transport_name_the_connection() {
+    let out = shell().args([":memory:", ".show", ".transport"]).run();
+    let text = out.ok();
+    assert!(text.contains("    database: :memory:\n"), "{text}");
+    assert!(text.contains("transport: local\n"), "{text}");
+    for backend in crate::harness::REMOTE_BACKENDS {
+        let db = Db::new(*backend);
+        let out = shell().arg(db.target()).arg(".transport").run();
+        let text = out.ok().to_string();
+        let kind = if *backend == Backend::Http {
+            "transport: http\n"
+        } else {
+            "transport: ws\n"
+        };
+        assert!(text.starts_with(kind), "{text}");
+        assert!(text.contains("endpoint: "), "{text}");
+    }
+}
+
+#[test]
+fn open_switches_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("a.db");
+    let b = dir.path().join("b.db");
+    let script = format!(
+        ".mode list\nCREATE TABLE only_a(x);\n.open {}\nCREATE TABLE only_b(x);\n.tables\n.open {}\n.tables\n",
+        b.display(),
+        a.display()
+    );
+    let out = shell().arg(&a).stdin(script).run();
+    assert_eq!(out.ok(), "only_b\nonly_a\n");
+}
+
+#[test]
+fn remote_prompt_transaction_costs_one_request() {
+    let db = Db::new(Backend::Http);
+    db.sql("CREATE TABLE t(x)");
+    let server = db.server();
+    server.reset_counters();
+    let out = shell()
+        .arg(db.target())
+        .stdin("BEGIN;\nINSERT INTO t VALUES (1);\nINSERT INTO t VALUES (2);\nCOMMIT;\n")
+        .run();
+    out.ok();
+    assert_eq!(server.requests(), 1);
+    server.reset_counters();
+    let out = shell().arg(db.target()).stdin(".tables\n").run();
+    assert_eq!(out.ok(), "t\n");
+    assert_eq!(server.requests(), 1);
+}
