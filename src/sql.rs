@@ -214,7 +214,7 @@ pub enum StmtKind {
 
 /// Classify a single statement by its keywords.
 pub fn classify(sql: &str) -> StmtKind {
-    let w: Vec<String> = words(sql).take(4).collect();
+    let w: Vec<String> = words(sql).take(6).collect();
     let first = w.first().map(String::as_str).unwrap_or("");
     let second = w.get(1).map(String::as_str);
     match first {

@@ -145,10 +145,14 @@ impl Params {
             if let Some((_, v)) = self
                 .named
                 .iter()
-                .find(|(n, _)| n == &mentioned || n == bare)
+                .find(|(n, _)| n.trim_start_matches([':', '@', '$']) == bare)
             {
                 stmt.named_args.push((mentioned.clone(), v.clone()));
             }
+        }
+        if !stmt.named_args.is_empty() {
+            // Hrana servers refuse a statement with both kinds; named parameters win.
+            stmt.args.clear();
         }
         stmt
     }

@@ -171,17 +171,28 @@ impl LocalTransport {
         at: StepRef,
         sink: &mut dyn StepSink,
     ) -> Result<Result<StmtSummary, SqlError>, PipelineError> {
+        // One statement per request, as a Hrana server requires (rusqlite's prepare would
+        // silently ignore the rest).
+        match crate::sql::split(&stmt.sql).len() {
+            0 => {
+                return Ok(Err(SqlError {
+                    message: "SQL text contains no statement".into(),
+                    code: Some("SQL_NO_STATEMENT".into()),
+                }))
+            }
+            1 => {}
+            _ => {
+                return Ok(Err(SqlError {
+                    message: "SQL text contains more than one statement".into(),
+                    code: Some("SQL_MANY_STATEMENTS".into()),
+                }))
+            }
+        }
         let sql = self.rewrite_begin(&stmt.sql);
         let mut prepared = match self.conn.prepare(&sql) {
             Ok(p) => p,
             Err(e) => return Ok(Err(sql_error(e))),
         };
-        if prepared.column_count() == 0 && sql.trim().is_empty() {
-            return Ok(Err(SqlError {
-                message: "SQL text contains no statement".into(),
-                code: Some("SQL_NO_STATEMENT".into()),
-            }));
-        }
         if let Err(e) = bind(&mut prepared, stmt) {
             return Ok(Err(e));
         }
@@ -227,7 +238,15 @@ impl LocalTransport {
             0
         };
         let rowid = self.conn.last_insert_rowid();
-        let last_insert_rowid = (rowid != rowid_before).then_some(rowid);
+        // An INSERT that inserted reports its rowid even when it equals the previous one.
+        let inserted = affected_row_count > 0
+            && matches!(
+                crate::sql::leading_words(&stmt.sql, 1)
+                    .first()
+                    .map(String::as_str),
+                Some("INSERT" | "REPLACE")
+            );
+        let last_insert_rowid = (rowid != rowid_before || inserted).then_some(rowid);
         let summary = StmtSummary {
             cols,
             rows_returned,
@@ -570,6 +589,32 @@ mod tests {
             vec![vec![Value::Text("é".into()), Value::Integer(2)]]
         );
         assert_eq!(r[3], Ok(Response::GetAutocommit(true)));
+    }
+
+    #[test]
+    fn one_statement_per_request_and_rowids_of_equal_value() {
+        let mut t = mem();
+        let r = t
+            .pipeline(
+                &[
+                    Request::Execute(Stmt::new("SELECT 1; SELECT 2")),
+                    Request::Execute(Stmt::new("-- only a comment")),
+                    Request::Sequence("CREATE TABLE a(x); CREATE TABLE b(x);".into()),
+                    Request::Execute(Stmt::new("INSERT INTO a VALUES (1)")),
+                    Request::Execute(Stmt::new("INSERT INTO b VALUES (1)")),
+                ],
+                After::Close,
+                &mut Discard,
+            )
+            .unwrap();
+        assert!(matches!(&r[0], Err(e) if e.code.as_deref() == Some("SQL_MANY_STATEMENTS")));
+        assert!(matches!(&r[1], Err(e) if e.code.as_deref() == Some("SQL_NO_STATEMENT")));
+        for i in [3, 4] {
+            match &r[i] {
+                Ok(Response::Execute(s)) => assert_eq!(s.last_insert_rowid, Some(1)),
+                other => panic!("{other:?}"),
+            }
+        }
     }
 
     #[test]

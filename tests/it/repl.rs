@@ -102,8 +102,9 @@ fn history_persists_across_runs_with_mode_0600() {
     p.exp_string("t.db> ").unwrap();
     p.send_line(".mode list").unwrap();
     p.exp_string("t.db> ").unwrap();
-    // Up three times: past `.mode list` and the first run's `.quit` to its statement.
-    p.send("\x1b[A\x1b[A\x1b[A").unwrap();
+    // Ctrl-P (previous history, no escape-sequence timing) three times: past `.mode list`
+    // and the first run's `.quit` to its statement.
+    p.send("\x10\x10\x10").unwrap();
     p.send_line("").unwrap();
     p.exp_string("remembered").unwrap();
     p.send_line(".quit").unwrap();
