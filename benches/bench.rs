@@ -19,6 +19,8 @@ struct Run {
     max_rss_kib: i64,
 }
 
+// The child is reaped by wait4 (for its rusage), which clippy cannot see.
+#[allow(clippy::zombie_processes)]
 fn run(cmd: &mut Command) -> Run {
     cmd.stdout(Stdio::null()).stderr(Stdio::piped());
     let start = Instant::now();

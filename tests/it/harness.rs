@@ -1,7 +1,7 @@
 //! Running the real binary, and databases to run it against on every transport.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
 use crate::server::TestServer;
@@ -56,10 +56,6 @@ impl Shell {
         self
     }
 
-    pub fn current_dir(mut self, d: &Path) -> Self {
-        self.cmd.current_dir(d);
-        self
-    }
 
     pub fn stdin(mut self, s: impl Into<Vec<u8>>) -> Self {
         self.stdin = Some(s.into());
