@@ -1,7 +1,12 @@
 //! The clap definition of the command line. Raw flags only: no I/O happens here; turning
 //! them into a target, credentials and options is `connect`'s job.
 
-use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
+
+use crate::color::ColorWhen;
+use crate::commands::generate::GenerateArgs;
 
 use crate::render::Format;
 use crate::transport::local::BeginMode;
@@ -9,11 +14,12 @@ use crate::transport::local::BeginMode;
 const AFTER_HELP: &str = "\
 Targets: a local file (dev.db, ./data, /abs/path, file:x.db?mode=ro, :memory:), or a remote
 database: libsql://HOST (HTTPS), libsql://HOST:PORT?tls=0 (plain HTTP), https://, http://,
-wss://, ws://, or a bare host name such as my-db-org.turso.io. Without DB, LIBSQL_URL then
-TURSO_DATABASE_URL are used.
+wss://, ws://, or a bare host name such as my-db-org.turso.io, or @NAME from the config file
+(`libsql-shell config list`). Without DB, LIBSQL_URL then TURSO_DATABASE_URL are used.
 
 Environment: LIBSQL_URL, TURSO_DATABASE_URL (database), LIBSQL_AUTH_TOKEN, TURSO_AUTH_TOKEN
-(token; --auth-token wins).
+(token; --auth-token wins; @NAME's own token comes last), LIBSQL_SHELL_CONFIG (config file),
+LIBSQL_SHELL_HISTORY (history file), NO_COLOR.
 
 Exit status: 0 success, 1 SQL or runtime failure, 2 usage, connection or authentication failure.";
 
@@ -23,7 +29,7 @@ Exit status: 0 success, 1 SQL or runtime failure, 2 usage, connection or authent
     version,
     about = "A SQL shell for libSQL and Turso: local SQLite files, Hrana over HTTP and WebSocket",
     after_help = AFTER_HELP,
-    args_conflicts_with_subcommands = true
+    override_usage = "libsql-shell [OPTIONS] [DB] [SQL]...\n       libsql-shell [OPTIONS] <COMMAND>"
 )]
 pub struct Cli {
     #[command(flatten)]
@@ -44,6 +50,10 @@ pub struct Cli {
 
     #[command(flatten)]
     pub output: OutputArgs,
+
+    /// When to colour error messages (auto: on a terminal, unless NO_COLOR is set).
+    #[arg(long, global = true, value_enum, value_name = "WHEN", default_value_t = ColorWhen::Auto)]
+    pub color: ColorWhen,
 }
 
 #[derive(Debug, Subcommand)]
@@ -58,6 +68,46 @@ pub enum Command {
     Dump(crate::commands::dump::DumpArgs),
     /// Load a CSV file into a table (header row = column names), in one transaction.
     Import(crate::commands::import::ImportArgs),
+    /// Named connections (@NAME): list them with tokens redacted, or print the file's path.
+    Config(crate::commands::config::ConfigArgs),
+}
+
+/// What `main` runs: the user's command line, or the hidden `generate` subcommand. `generate`
+/// is added to the parser here rather than to [`Command`], so the completions and man pages,
+/// which are generated from `Cli::command()`, never offer it.
+pub enum Invocation {
+    Run(Box<Cli>),
+    Generate(GenerateArgs),
+}
+
+impl Invocation {
+    /// Parse `std::env::args`, exiting with clap's message (status 2) on a usage error.
+    pub fn parse() -> Invocation {
+        let generate = GenerateArgs::augment_args(clap::Command::new("generate"))
+            .about("Write shell completions or man pages (output committed in the repository)")
+            .hide(true);
+        let mut cmd = Cli::command().subcommand(generate);
+        let mut matches = cmd.get_matches_mut();
+        let parsed = if matches.subcommand_name() == Some("generate") {
+            let (_, mut sub) = matches
+                .remove_subcommand()
+                .expect("the generate subcommand");
+            GenerateArgs::from_arg_matches_mut(&mut sub).map(Invocation::Generate)
+        } else {
+            Cli::from_arg_matches_mut(&mut matches).and_then(|c| {
+                // Global flags may precede a subcommand (`--config F exec @prod ...`), so
+                // clap lets a subcommand follow DB; a DB there would be ignored: refuse it.
+                if c.command.is_some() && (c.db.is_some() || !c.sql.is_empty()) {
+                    return Err(cmd.error(
+                        clap::error::ErrorKind::ArgumentConflict,
+                        "a subcommand takes its database after its name: libsql-shell exec DB \"SQL\"",
+                    ));
+                }
+                Ok(Invocation::Run(Box::new(c)))
+            })
+        };
+        parsed.unwrap_or_else(|e| e.format(&mut cmd).exit())
+    }
 }
 
 /// How to reach the database; accepted by every subcommand.
@@ -86,6 +136,11 @@ pub struct ConnArgs {
     /// Treat a bare DB name as a remote host (HTTPS).
     #[arg(long, global = true)]
     pub remote: bool,
+
+    /// Config file of named connections (else LIBSQL_SHELL_CONFIG, else
+    /// <config dir>/libsql-shell/config.toml).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub config: Option<PathBuf>,
 }
 
 /// How results are printed.

@@ -5,6 +5,7 @@
 
 use std::io;
 
+use crate::config::ConfigError;
 use crate::target::TargetError;
 use crate::transport::TransportError;
 
@@ -25,7 +26,11 @@ pub fn usage(msg: impl Into<String>) -> anyhow::Error {
 /// Map an error to the documented exit status.
 pub fn exit_code(err: &anyhow::Error) -> u8 {
     for cause in err.chain() {
-        if cause.is::<UsageError>() || cause.is::<TargetError>() || cause.is::<TransportError>() {
+        if cause.is::<UsageError>()
+            || cause.is::<TargetError>()
+            || cause.is::<TransportError>()
+            || cause.is::<ConfigError>()
+        {
             return 2;
         }
         if cause.is::<clap::Error>() {
@@ -43,13 +48,14 @@ pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
     })
 }
 
-/// Print an error to stderr as one line: `libsql-shell: error: outer: inner: ...`.
+/// Print an error to stderr as one line: `libsql-shell: error: outer: inner: ...` (the
+/// prefix in red under `--color`, see `crate::color`).
 pub fn print_error(err: &anyhow::Error) {
     if err.chain().any(|c| c.is::<StatementsFailed>()) {
         // The individual statement errors have been printed already.
         return;
     }
-    eprintln!("libsql-shell: error: {}", one_line(err));
+    crate::color::eprint_error(&one_line(err));
 }
 
 /// An error and its causes on one line, without repeating a cause already in the message.
@@ -70,5 +76,5 @@ pub fn one_line(err: &anyhow::Error) -> String {
 
 /// Print a non-fatal error (a failed statement under `--keep-going`, say).
 pub fn print_message(msg: &str) {
-    eprintln!("libsql-shell: error: {msg}");
+    crate::color::eprint_error(msg);
 }

@@ -4,7 +4,9 @@
 //! lives here so the integration tests (and the in-repo Hrana test server) can use it.
 
 pub mod cli;
+pub mod color;
 pub mod commands;
+pub mod config;
 pub mod connect;
 pub mod dot;
 pub mod dump;

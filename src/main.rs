@@ -2,20 +2,30 @@
 
 use std::process::ExitCode;
 
-use clap::Parser;
-use libsql_shell::cli::{Cli, Command};
-use libsql_shell::{commands, error};
+use anyhow::Result;
+use libsql_shell::cli::{Command, Invocation};
+use libsql_shell::{color, commands, error};
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Invocation::parse() {
+        Invocation::Run(cli) => cli,
+        Invocation::Generate(args) => return report(commands::generate::run(args)),
+    };
+    color::init(cli.color);
     let result = match cli.command {
         Some(Command::Exec(args)) => commands::exec::run(args, &cli.conn),
         Some(Command::Batch(args)) => commands::batch::run(args, &cli.conn),
         Some(Command::Migrate(args)) => commands::migrate::run(args, &cli.conn),
         Some(Command::Dump(args)) => commands::dump::run(args, &cli.conn),
         Some(Command::Import(args)) => commands::import::run(args, &cli.conn),
+        Some(Command::Config(args)) => commands::config::run(args, &cli.conn),
         None => commands::shell::run(cli.db, cli.sql, cli.output, &cli.conn, cli.bail),
     };
+    report(result)
+}
+
+/// The exit status of a command's result, printing its error (the one error sink).
+fn report(result: Result<ExitCode>) -> ExitCode {
     match result {
         Ok(code) => code,
         Err(e) if error::is_broken_pipe(&e) => ExitCode::SUCCESS,

@@ -4,6 +4,7 @@
 mod dump;
 mod exec;
 mod formats;
+mod generated;
 mod harness;
 mod migrate;
 mod official_client;
