@@ -118,7 +118,7 @@ pub fn run(args: ImportArgs, conn: &ConnArgs) -> Result<ExitCode> {
         Ok(()) if opts.transaction => {
             session.submit(Stmt::no_rows("COMMIT"), origin("COMMIT"), &mut out)
         }
-        Err(e) if opts.transaction && !session.stopped() && e.is::<ImportError>() => {
+        Err(e) if session.in_transaction() && !session.stopped() && e.is::<ImportError>() => {
             session.submit(Stmt::no_rows("ROLLBACK"), origin("ROLLBACK"), &mut out)
         }
         _ => Ok(()),

@@ -6,6 +6,7 @@ mod exec;
 mod formats;
 mod generated;
 mod harness;
+mod import;
 mod migrate;
 mod official_client;
 mod repl;
