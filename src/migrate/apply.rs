@@ -134,6 +134,7 @@ pub fn up(ctx: &mut Ctx<'_>, files: &[Migration], opts: &UpOptions) -> Result<()
     let mut applied = 0usize;
     let mut retries = 0usize;
     let mut done_now: Vec<i64> = Vec::new();
+    let mut by_others = 0usize;
     while !queue.is_empty() {
         let batch: Vec<Unit<'_>> = if opts.single_transaction {
             queue.iter().cloned().collect()
@@ -182,7 +183,9 @@ pub fn up(ctx: &mut Ctx<'_>, files: &[Migration], opts: &UpOptions) -> Result<()
                         ..opts.clone()
                     },
                 )?;
+                let before = queue.len();
                 queue.retain(|u| db.get(u.migration.version).is_none());
+                by_others += before - queue.len();
                 continue;
             }
             Outcome::Failed(f) => {
@@ -220,7 +223,15 @@ pub fn up(ctx: &mut Ctx<'_>, files: &[Migration], opts: &UpOptions) -> Result<()
     if applied == 0 && first.is_empty() {
         writeln!(ctx.out, "up to date ({at})")?;
     } else {
-        writeln!(ctx.out, "{applied} migration(s) applied; database at {at}")?;
+        let others = if by_others > 0 {
+            format!(" ({by_others} more by another runner)")
+        } else {
+            String::new()
+        };
+        writeln!(
+            ctx.out,
+            "{applied} migration(s) applied{others}; database at {at}"
+        )?;
     }
     Ok(())
 }

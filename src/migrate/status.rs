@@ -8,7 +8,8 @@ use anyhow::{anyhow, Result};
 use super::files::Migration;
 use super::TABLE;
 use crate::transport::{
-    After, Batch, BatchStep, Collect, Request, Response, StepOutcome, Stmt, Transport,
+    After, Batch, BatchStep, Collect, PipelineError, Request, Response, StepOutcome, Stmt,
+    Transport, TransportError,
 };
 use crate::value::Value;
 
@@ -155,7 +156,16 @@ pub fn read(t: &mut dyn Transport) -> Result<DbState> {
     let mut sink = Collect::default();
     let results = t
         .pipeline(&[Request::Batch(batch)], After::Close, &mut sink)
-        .map_err(|e| e.into_anyhow())?;
+        .map_err(|e| match e {
+            // Only a read: its outcome is not in doubt, whatever the transport says.
+            PipelineError::Transport(TransportError::ConnectionLost { reason, .. }) => {
+                anyhow::Error::new(TransportError::ConnectionLost {
+                    reason,
+                    outcome: "nothing was changed (reading the migration state)",
+                })
+            }
+            e => e.into_anyhow().context("cannot read the migration state"),
+        })?;
     let outcomes = match results.into_iter().next() {
         Some(Ok(Response::Batch(o))) => o,
         Some(Err(e)) => return Err(anyhow!("cannot read the migration status: {e}")),

@@ -1,10 +1,12 @@
 //! `migrate` on every transport: the real binary against a local file, the HTTP test server
 //! and the WebSocket test server, checked against the database file itself.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use crate::harness::{shell, Backend, Db, Output};
 use crate::on_every_transport;
+
+mod real_world;
 
 /// A migrations directory.
 struct Dir {
@@ -71,10 +73,17 @@ fn strings(db: &Db, sql: &str) -> Vec<String> {
 }
 
 fn versions(db: &Db) -> Vec<String> {
-    if strings(db, "SELECT count(*) FROM sqlite_master WHERE name = '_libsql_migrations'") == ["0"] {
+    if strings(
+        db,
+        "SELECT count(*) FROM sqlite_master WHERE name = '_libsql_migrations'",
+    ) == ["0"]
+    {
         return Vec::new();
     }
-    strings(db, "SELECT version FROM _libsql_migrations ORDER BY version")
+    strings(
+        db,
+        "SELECT version FROM _libsql_migrations ORDER BY version",
+    )
 }
 
 fn table_exists(db: &Db, name: &str) -> bool {
@@ -84,15 +93,23 @@ fn table_exists(db: &Db, name: &str) -> bool {
     ) == ["1"]
 }
 
-/// Requests the test server received while running `f` (HTTP: one per POST).
-fn http_requests(db: &Db, f: impl FnOnce() -> Output) -> (Output, Option<usize>) {
+/// Round trips to the server while running `f`: HTTP POSTs, or WebSocket bursts (each
+/// pipeline opens a stream); `None` on a local file.
+fn round_trips(db: &Db, f: impl FnOnce() -> Output) -> (Output, Option<usize>) {
     if let Some(s) = &db.server {
         s.reset_counters();
     }
     let out = f();
     let n = match db.backend {
         Backend::Http => Some(db.server().requests()),
-        _ => None,
+        Backend::Ws => Some(
+            db.server()
+                .ws_log()
+                .iter()
+                .filter(|m| *m == "open_stream")
+                .count(),
+        ),
+        Backend::Local => None,
     };
     (out, n)
 }
@@ -105,12 +122,15 @@ const ORDERED: &[(&str, &str)] = &[
 
 fn up_applies_in_numeric_order_and_records_rows(db: &Db) {
     let dir = Dir::new(ORDERED);
-    let (out, requests) = http_requests(db, || migrate(db, &dir, "up", &[]));
+    let (out, requests) = round_trips(db, || migrate(db, &dir, "up", &[]));
     let stdout = out.ok();
     assert!(stdout.starts_with("applying 1_a.sql ... ok ("), "{stdout}");
     assert!(stdout.contains("applying 2_b.sql ... ok ("), "{stdout}");
     assert!(stdout.contains("applying 10_c.sql ... ok ("), "{stdout}");
-    assert!(stdout.ends_with("3 migration(s) applied; database at version 10\n"), "{stdout}");
+    assert!(
+        stdout.ends_with("3 migration(s) applied; database at version 10\n"),
+        "{stdout}"
+    );
     assert_eq!(strings(db, "SELECT group_concat(m) FROM log"), ["a,b,c"]);
     assert_eq!(versions(db), ["1", "2", "10"]);
     assert_eq!(
@@ -132,12 +152,18 @@ fn up_applies_in_numeric_order_and_records_rows(db: &Db) {
 fn rerun_applies_nothing_and_writes_nothing(db: &Db) {
     let dir = Dir::new(ORDERED);
     migrate(db, &dir, "up", &[]).ok();
-    let before = strings(db, "SELECT group_concat(applied_at) FROM _libsql_migrations");
-    let (out, requests) = http_requests(db, || migrate(db, &dir, "up", &[]));
+    let before = strings(
+        db,
+        "SELECT group_concat(applied_at) FROM _libsql_migrations",
+    );
+    let (out, requests) = round_trips(db, || migrate(db, &dir, "up", &[]));
     assert_eq!(out.ok(), "up to date (version 10)\n");
     assert_eq!(requests.unwrap_or(1), 1);
     assert_eq!(
-        strings(db, "SELECT group_concat(applied_at) FROM _libsql_migrations"),
+        strings(
+            db,
+            "SELECT group_concat(applied_at) FROM _libsql_migrations"
+        ),
         before
     );
     assert_eq!(strings(db, "SELECT group_concat(m) FROM log"), ["a,b,c"]);
@@ -155,12 +181,25 @@ fn five(third: &str) -> Dir {
 
 fn failing_migration_leaves_no_trace_and_earlier_ones_stay(db: &Db) {
     let dir = five("CREATE TABLE three(x);\nINSERT INTO three VALUES (1);\n\nINSERT INTO nope VALUES (1);\nCREATE TABLE three_b(x);\n");
-    let (out, requests) = http_requests(db, || migrate(db, &dir, "up", &[]));
+    let (out, requests) = round_trips(db, || migrate(db, &dir, "up", &[]));
     let err = out.fails(1, "migration failed: 0003_three.sql:4: no such table: nope");
-    assert!(err.contains("statement: INSERT INTO nope VALUES (1)"), "{err}");
-    assert!(err.contains("nothing of 0003_three.sql was applied"), "{err}");
-    assert!(err.contains("the 2 migration(s) before it in this run stay applied"), "{err}");
-    assert!(out.stdout.contains("applying 0003_three.sql ... failed\n"), "{}", out.stdout);
+    assert!(
+        err.contains("statement: INSERT INTO nope VALUES (1)"),
+        "{err}"
+    );
+    assert!(
+        err.contains("nothing of 0003_three.sql was applied"),
+        "{err}"
+    );
+    assert!(
+        err.contains("the 2 migration(s) before it in this run stay applied"),
+        "{err}"
+    );
+    assert!(
+        out.stdout.contains("applying 0003_three.sql ... failed\n"),
+        "{}",
+        out.stdout
+    );
     assert!(!out.stdout.contains("0004"), "{}", out.stdout);
     assert_eq!(versions(db), ["1", "2"]);
     assert!(table_exists(db, "one") && table_exists(db, "two"));
@@ -177,24 +216,39 @@ fn failing_migration_leaves_no_trace_and_earlier_ones_stay(db: &Db) {
 
 fn status_json_and_check_exit_codes(db: &Db) {
     let dir = five("CREATE TABLE three(x);\n");
-    let (out, requests) = http_requests(db, || migrate(db, &dir, "status", &["--format", "json"]));
+    let (out, requests) = round_trips(db, || migrate(db, &dir, "status", &["--format", "json"]));
     let json: serde_json::Value = serde_json::from_str(out.ok()).unwrap();
     assert_eq!(json.as_array().unwrap().len(), 5);
-    assert_eq!(json[0], serde_json::json!({"version": 1, "name": "one", "state": "pending"}));
+    assert_eq!(
+        json[0],
+        serde_json::json!({"version": 1, "name": "one", "state": "pending"})
+    );
     assert_eq!(requests.unwrap_or(1), 1);
     migrate(db, &dir, "check", &[]).fails(1, "");
     migrate(db, &dir, "status", &["--exit-code"]).fails(1, "");
     migrate(db, &dir, "up", &["--to", "0002"]).ok();
     let out = migrate(db, &dir, "status", &[]);
     let text = out.ok();
-    assert!(text.starts_with("VERSION  NAME   STATE    APPLIED AT\n0001     one    applied  20"), "{text}");
+    assert!(
+        text.starts_with("VERSION  NAME   STATE    APPLIED AT\n0001     one    applied  20"),
+        "{text}"
+    );
     assert!(text.contains("\n0003     three  pending\n"), "{text}");
-    assert!(text.ends_with("5 migration(s): 2 applied, 3 pending\n"), "{text}");
+    assert!(
+        text.ends_with("5 migration(s): 2 applied, 3 pending\n"),
+        "{text}"
+    );
     let check = migrate(db, &dir, "check", &[]);
     check.fails(1, "");
-    assert!(check.stdout.contains("  0003_three.sql (pending)"), "{}", check.stdout);
+    assert!(
+        check.stdout.contains("  0003_three.sql (pending)"),
+        "{}",
+        check.stdout
+    );
     migrate(db, &dir, "up", &[]).ok();
-    assert!(migrate(db, &dir, "check", &[]).ok().starts_with("up to date: 5 migration(s): 5 applied"));
+    assert!(migrate(db, &dir, "check", &[])
+        .ok()
+        .starts_with("up to date: 5 migration(s): 5 applied"));
     migrate(db, &dir, "status", &["--exit-code"]).ok();
 
     let json: serde_json::Value =
@@ -208,12 +262,22 @@ fn status_json_and_check_exit_codes(db: &Db) {
         serde_json::from_str(migrate(db, &dir, "status", &["--format", "json"]).ok()).unwrap();
     assert_eq!(json[1]["state"], "changed");
     migrate(db, &dir, "check", &[]).fails(1, "");
-    migrate(db, &dir, "up", &[]).fails(1, "migration 0002_two.sql was changed after it was applied");
+    migrate(db, &dir, "up", &[])
+        .fails(1, "migration 0002_two.sql was changed after it was applied");
     let out = migrate_v(db, &dir, "restamp", "2");
-    assert!(out.ok().starts_with("restamped 0002_two.sql: checksum "), "{}", out.stdout);
-    assert_eq!(migrate(db, &dir, "up", &[]).ok(), "up to date (version 0005)\n");
+    assert!(
+        out.ok().starts_with("restamped 0002_two.sql: checksum "),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(
+        migrate(db, &dir, "up", &[]).ok(),
+        "up to date (version 0005)\n"
+    );
     assert!(!strings(db, "SELECT sql FROM sqlite_master WHERE name = 'two'")[0].contains('y'));
-    assert!(migrate_v(db, &dir, "restamp", "2").ok().contains("already matches"));
+    assert!(migrate_v(db, &dir, "restamp", "2")
+        .ok()
+        .contains("already matches"));
 
     // A deleted applied file is "missing".
     dir.remove("0005_five.sql");
@@ -222,7 +286,10 @@ fn status_json_and_check_exit_codes(db: &Db) {
     assert_eq!(json[4]["state"], "missing");
     assert_eq!(json[4]["name"], "five");
     migrate(db, &dir, "check", &[]).fails(1, "");
-    migrate(db, &dir, "up", &[]).fails(1, "migration 5 (five) is applied but no file has its version");
+    migrate(db, &dir, "up", &[]).fails(
+        1,
+        "migration 5 (five) is applied but no file has its version",
+    );
 }
 
 fn crlf_file_has_the_same_checksum_as_lf(db: &Db) {
@@ -245,20 +312,36 @@ fn hex(s: &str) -> String {
 
 fn down_reverts_and_needs_a_down_section(db: &Db) {
     let dir = Dir::new(&[
-        ("0001_a.sql", "-- migrate:up\nCREATE TABLE a(x);\n-- migrate:down\nDROP TABLE a;\n"),
-        ("0002_b.sql", "-- migrate:up\nCREATE TABLE b(x);\n-- migrate:down\nDROP TABLE b;\n"),
+        (
+            "0001_a.sql",
+            "-- migrate:up\nCREATE TABLE a(x);\n-- migrate:down\nDROP TABLE a;\n",
+        ),
+        (
+            "0002_b.sql",
+            "-- migrate:up\nCREATE TABLE b(x);\n-- migrate:down\nDROP TABLE b;\n",
+        ),
         ("0003_c.sql", "CREATE TABLE c(x);\n"),
     ]);
     migrate(db, &dir, "up", &[]).ok();
     migrate(db, &dir, "down", &[]).fails(1, "0003_c.sql has no -- migrate:down section");
     assert_eq!(versions(db), ["1", "2", "3"]);
     dir.remove("0003_c.sql");
-    dir.write("0003_c.sql", "-- migrate:up\nCREATE TABLE c(x);\n-- migrate:down\nDROP TABLE c;\n");
+    dir.write(
+        "0003_c.sql",
+        "-- migrate:up\nCREATE TABLE c(x);\n-- migrate:down\nDROP TABLE c;\n",
+    );
     migrate_v(db, &dir, "restamp", "3").ok();
-    let (out, requests) = http_requests(db, || migrate(db, &dir, "down", &["--steps", "2"]));
+    let (out, requests) = round_trips(db, || migrate(db, &dir, "down", &["--steps", "2"]));
     assert_eq!(
-        out.stdout.lines().map(|l| l.split(" ... ").next().unwrap()).collect::<Vec<_>>(),
-        ["reverting 0003_c.sql", "reverting 0002_b.sql", "2 migration(s) reverted"]
+        out.stdout
+            .lines()
+            .map(|l| l.split(" ... ").next().unwrap())
+            .collect::<Vec<_>>(),
+        [
+            "reverting 0003_c.sql",
+            "reverting 0002_b.sql",
+            "2 migration(s) reverted"
+        ]
     );
     out.ok();
     if let Some(n) = requests {
@@ -277,7 +360,7 @@ fn baseline_marks_without_running(db: &Db) {
         ("0002_legacy2.sql", "CREATE TABLE legacy2(x);\n"),
         ("0003_new.sql", "CREATE TABLE fresh(x);\n"),
     ]);
-    let (out, requests) = http_requests(db, || migrate_v(db, &dir, "baseline", "2"));
+    let (out, requests) = round_trips(db, || migrate_v(db, &dir, "baseline", "2"));
     assert_eq!(
         out.ok(),
         "marked applied (not run): 0001_legacy.sql\nmarked applied (not run): 0002_legacy2.sql\n\
@@ -289,9 +372,15 @@ fn baseline_marks_without_running(db: &Db) {
     assert_eq!(versions(db), ["1", "2"]);
     assert!(!table_exists(db, "fresh"));
     let out = migrate(db, &dir, "up", &[]);
-    assert!(out.ok().starts_with("applying 0003_new.sql ... ok"), "{}", out.stdout);
+    assert!(
+        out.ok().starts_with("applying 0003_new.sql ... ok"),
+        "{}",
+        out.stdout
+    );
     assert!(table_exists(db, "fresh"));
-    assert!(migrate_v(db, &dir, "baseline", "3").ok().starts_with("nothing to baseline"));
+    assert!(migrate_v(db, &dir, "baseline", "3")
+        .ok()
+        .starts_with("nothing to baseline"));
 }
 
 fn plan_prints_the_exact_sql_and_changes_nothing(db: &Db) {
@@ -299,7 +388,7 @@ fn plan_prints_the_exact_sql_and_changes_nothing(db: &Db) {
         ("0001_a.sql", "-- migrate:up\nCREATE TABLE a(x);\n\nINSERT INTO a VALUES (1)\n-- migrate:down\nDROP TABLE a;\n"),
         ("0002_b.sql", "BEGIN;\nCREATE TABLE b(x);\nCOMMIT;\n"),
     ]);
-    let (out, requests) = http_requests(db, || migrate(db, &dir, "plan", &[]));
+    let (out, requests) = round_trips(db, || migrate(db, &dir, "plan", &[]));
     let plan = out.ok().to_string();
     if let Some(n) = requests {
         assert_eq!(n, 1);
@@ -320,21 +409,35 @@ fn plan_prints_the_exact_sql_and_changes_nothing(db: &Db) {
     assert!(plan.contains("-- 0002_b.sql (version 2): one request\n-- (the file's own BEGIN/COMMIT wrapper is replaced by this transaction)\n"), "{plan}");
     // Exactly what runs: the checksum in the plan is the one recorded.
     migrate(db, &dir, "up", &[]).ok();
-    let sum = &strings(db, "SELECT checksum FROM _libsql_migrations WHERE version = 1")[0];
-    assert!(plan.contains(&format!("VALUES (1, 'a', '{sum}', strftime(")), "{plan}");
-    assert_eq!(migrate(db, &dir, "plan", &[]).ok(), "-- nothing to apply: up to date\n");
+    let sum = &strings(
+        db,
+        "SELECT checksum FROM _libsql_migrations WHERE version = 1",
+    )[0];
+    assert!(
+        plan.contains(&format!("VALUES (1, 'a', '{sum}', strftime(")),
+        "{plan}"
+    );
+    assert_eq!(
+        migrate(db, &dir, "plan", &[]).ok(),
+        "-- nothing to apply: up to date\n"
+    );
 }
 
 fn comment_only_and_no_transaction_files(db: &Db) {
     let dir = Dir::new(&[
         ("0001_a.sql", "CREATE TABLE a(x);\n"),
         ("0002_python.sql", "--\n-- Raw Python operation\n--\n"),
-        ("0003_vacuum.sql", "-- libsql-shell: no-transaction\nVACUUM;\n"),
+        (
+            "0003_vacuum.sql",
+            "-- libsql-shell: no-transaction\nVACUUM;\n",
+        ),
     ]);
     let out = migrate(db, &dir, "up", &[]);
     assert_eq!(out.code, 0, "{out:?}");
     assert!(
-        out.stderr.contains("note: 0002_python.sql has no statements (comments only); recorded as applied"),
+        out.stderr.contains(
+            "note: 0002_python.sql has no statements (comments only); recorded as applied"
+        ),
         "{}",
         out.stderr
     );
@@ -346,13 +449,19 @@ fn comment_only_and_no_transaction_files(db: &Db) {
 }
 
 fn out_of_order_is_refused_unless_allowed(db: &Db) {
-    let dir = Dir::new(&[("0001_a.sql", "CREATE TABLE a(x);\n"), ("0003_c.sql", "CREATE TABLE c(x);\n")]);
+    let dir = Dir::new(&[
+        ("0001_a.sql", "CREATE TABLE a(x);\n"),
+        ("0003_c.sql", "CREATE TABLE c(x);\n"),
+    ]);
     migrate(db, &dir, "up", &[]).ok();
     dir.write("0002_b.sql", "CREATE TABLE b(x);\n");
     let json: serde_json::Value =
         serde_json::from_str(migrate(db, &dir, "status", &["--format", "json"]).ok()).unwrap();
     assert_eq!(json[1]["state"], "pending");
-    migrate(db, &dir, "up", &[]).fails(1, "0002_b.sql is pending but older than the newest applied migration (3)");
+    migrate(db, &dir, "up", &[]).fails(
+        1,
+        "0002_b.sql is pending but older than the newest applied migration (3)",
+    );
     assert!(!table_exists(db, "b"));
     migrate(db, &dir, "up", &["--allow-out-of-order"]).ok();
     assert_eq!(versions(db), ["1", "2", "3"]);
@@ -362,12 +471,18 @@ fn single_transaction_is_all_or_nothing(db: &Db) {
     let dir = five("CREATE TABLE three(x);\nSELECT * FROM nope;\n");
     let out = migrate(db, &dir, "up", &["--single-transaction"]);
     out.fails(1, "0003_three.sql:2: no such table: nope");
-    assert!(out.stderr.contains("none of its 5 migrations was applied"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("none of its 5 migrations was applied"),
+        "{}",
+        out.stderr
+    );
     assert_eq!(versions(db), Vec::<String>::new());
     assert!(!table_exists(db, "one"));
     dir.write("0003_three.sql", "CREATE TABLE three(x);\n");
-    let (out, requests) = http_requests(db, || migrate(db, &dir, "up", &["--single-transaction"]));
-    assert!(out.ok().starts_with("applying 5 migrations in one transaction ... ok"));
+    let (out, requests) = round_trips(db, || migrate(db, &dir, "up", &["--single-transaction"]));
+    assert!(out
+        .ok()
+        .starts_with("applying 5 migrations in one transaction ... ok"));
     if let Some(n) = requests {
         assert_eq!(n, 2);
     }
@@ -385,74 +500,6 @@ fn bad_directories_are_usage_errors(db: &Db) {
     assert!(!table_exists(db, "_libsql_migrations"));
 }
 
-/// Django's `sqlmigrate` output as files (the shape of Django 4/5 on SQLite): an initial
-/// migration with a foreign key, a table rebuild of the referenced table, and a Python-only
-/// migration, applied to a database whose referencing table already holds rows.
-fn django_migrations_apply_on_a_database_with_rows(db: &Db) {
-    let dir = Dir::new(&[("0001_initial.sql", DJANGO_0001)]);
-    migrate(db, &dir, "up", &[]).ok();
-    db.sql("INSERT INTO library_author (id, name) VALUES (1, 'Ann'), (2, 'Bo'); \
-            INSERT INTO library_book (title, author_id) VALUES ('x', 1), ('y', 2), ('z', 1);");
-    dir.write("0002_alter_author_name.sql", DJANGO_0002);
-    dir.write("0003_populate.sql", DJANGO_0003);
-    // Without the runner's handling the rebuild fails on this database (foreign keys are
-    // enforced, as on sqld): prove it with a plain atomic batch of the same file.
-    let plain = shell().args(["batch"]).arg(db.target()).arg(dir.path().join("0002_alter_author_name.sql")).run();
-    plain.fails(1, "FOREIGN KEY constraint failed");
-    let out = migrate(db, &dir, "up", &[]);
-    assert_eq!(out.code, 0, "{out:?}");
-    assert!(out.stderr.contains("0003_populate.sql has no statements"), "{}", out.stderr);
-    assert_eq!(versions(db), ["1", "2", "3"]);
-    assert_eq!(strings(db, "SELECT count(*) FROM library_book JOIN library_author ON author_id = library_author.id"), ["3"]);
-    assert!(strings(db, "SELECT sql FROM sqlite_master WHERE name = 'library_author'")[0].contains("varchar(200)"));
-    assert!(db.query_strings("PRAGMA foreign_key_check").is_empty());
-
-    // A migration that would leave a dangling reference fails and leaves nothing.
-    dir.write("0004_drop_ann.sql", "BEGIN;\nCREATE TABLE marker(x);\nDELETE FROM library_author WHERE id = 1;\nCOMMIT;\n");
-    let out = migrate(db, &dir, "up", &[]);
-    let err = out.fails(1, "migration failed: 0004_drop_ann.sql leaves foreign key violations: library_book row 1 references a missing row of library_author");
-    assert!(err.contains("nothing of 0004_drop_ann.sql was applied"), "{err}");
-    assert_eq!(strings(db, "SELECT count(*) FROM library_author"), ["2"]);
-    assert!(!table_exists(db, "marker"));
-    assert_eq!(versions(db), ["1", "2", "3"]);
-}
-
-const DJANGO_0001: &str = "BEGIN;\n--\n-- Create model Author\n--\nCREATE TABLE \"library_author\" (\"id\" integer NOT NULL PRIMARY KEY AUTOINCREMENT, \"name\" varchar(100) NOT NULL);\n--\n-- Create model Book\n--\nCREATE TABLE \"library_book\" (\"id\" integer NOT NULL PRIMARY KEY AUTOINCREMENT, \"title\" varchar(200) NOT NULL, \"author_id\" bigint NOT NULL REFERENCES \"library_author\" (\"id\") DEFERRABLE INITIALLY DEFERRED);\nCREATE INDEX \"library_book_author_id_8d3f5a2c\" ON \"library_book\" (\"author_id\");\nCOMMIT;\n";
-
-const DJANGO_0002: &str = "BEGIN;\n--\n-- Alter field name on author\n--\nCREATE TABLE \"new__library_author\" (\"id\" integer NOT NULL PRIMARY KEY AUTOINCREMENT, \"name\" varchar(200) NOT NULL);\nINSERT INTO \"new__library_author\" (\"id\", \"name\") SELECT \"id\", \"name\" FROM \"library_author\";\nDROP TABLE \"library_author\";\nALTER TABLE \"new__library_author\" RENAME TO \"library_author\";\nCOMMIT;\n";
-
-const DJANGO_0003: &str = "BEGIN;\n--\n-- Raw Python operation\n--\n-- THIS OPERATION CANNOT BE WRITTEN AS SQL\nCOMMIT;\n";
-
-/// Several runners at once against one database: every migration applied exactly once, and
-/// every runner exits 0 (a loser says the migration was applied by another runner).
-fn racing_runners_apply_each_migration_exactly_once(db: &Db) {
-    let mut files = vec![("0001_runs.sql".to_string(), "CREATE TABLE runs(m INTEGER);\nINSERT INTO runs VALUES (1);\n".to_string())];
-    for v in 2..=8 {
-        files.push((
-            format!("{v:04}_m{v}.sql"),
-            format!("CREATE TABLE t{v}(x);\nINSERT INTO t{v} VALUES (1), (2), (3);\nINSERT INTO runs VALUES ({v});\n"),
-        ));
-    }
-    let refs: Vec<(&str, &str)> = files.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
-    let dir = Dir::new(&refs);
-    let outs: Vec<Output> = std::thread::scope(|s| {
-        let handles: Vec<_> = (0..8).map(|_| s.spawn(|| migrate(db, &dir, "up", &[]))).collect();
-        handles.into_iter().map(|h| h.join().unwrap()).collect()
-    });
-    for out in &outs {
-        assert_eq!(out.code, 0, "{out:?}");
-        for line in out.stderr.lines() {
-            assert!(line.contains("already applied by another runner"), "{out:?}");
-        }
-    }
-    assert_eq!(
-        strings(db, "SELECT group_concat(m) FROM (SELECT m FROM runs ORDER BY m)"),
-        ["1,2,3,4,5,6,7,8"]
-    );
-    assert_eq!(versions(db), ["1", "2", "3", "4", "5", "6", "7", "8"]);
-    migrate(db, &dir, "check", &[]).ok();
-}
-
 on_every_transport!(
     up_applies_in_numeric_order_and_records_rows,
     rerun_applies_nothing_and_writes_nothing,
@@ -466,97 +513,4 @@ on_every_transport!(
     out_of_order_is_refused_unless_allowed,
     single_transaction_is_all_or_nothing,
     bad_directories_are_usage_errors,
-    django_migrations_apply_on_a_database_with_rows,
-    racing_runners_apply_each_migration_exactly_once,
 );
-
-#[test]
-fn new_numbers_files_and_never_overwrites() {
-    let dir = Dir::new(&[]);
-    let new = |name: &str, extra: &[&str]| {
-        shell()
-            .args(["migrate", "new", name, "--dir"])
-            .arg(dir.path())
-            .args(extra)
-            .run()
-    };
-    let p1 = new("create users", &[]).ok().trim().to_string();
-    assert!(p1.ends_with("0001_create_users.sql"), "{p1}");
-    assert_eq!(
-        std::fs::read_to_string(&p1).unwrap(),
-        "-- migrate:up\n\n\n-- migrate:down\n\n"
-    );
-    let p2 = new("add-email", &[]).ok().trim().to_string();
-    assert!(p2.ends_with("0002_add_email.sql"), "{p2}");
-    new("!!", &[]).fails(2, "not a usable migration name");
-    // Timestamps once the files use them.
-    let p3 = new("ts", &["--timestamp"]).ok().trim().to_string();
-    let name = Path::new(&p3).file_name().unwrap().to_string_lossy().to_string();
-    assert_eq!(name.len(), "YYYYMMDDHHMMSS_ts.sql".len(), "{name}");
-    assert!(name.starts_with("20"), "{name}");
-    let p4 = new("next", &[]).ok().trim().to_string();
-    let v3: u64 = name[..14].parse().unwrap();
-    let v4: u64 = Path::new(&p4).file_name().unwrap().to_string_lossy()[..14].parse().unwrap();
-    assert!(v4 > v3);
-    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 4);
-    // The new files are valid, empty migrations.
-    let db = Db::new(Backend::Local);
-    let out = migrate(&db, &dir, "up", &[]);
-    assert_eq!(out.code, 0, "{out:?}");
-    assert_eq!(out.stderr.matches("has no statements (comments only)").count(), 4);
-}
-
-/// The test server drops or garbles the request at a random point of a run; the database is
-/// never left with a migration without its row or a row without its migration, and running
-/// again converges.
-#[test]
-fn faults_never_leave_a_partial_migration() {
-    use crate::server::Fault;
-    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
-    let mut rand = |n: u64| {
-        seed ^= seed << 13;
-        seed ^= seed >> 7;
-        seed ^= seed << 17;
-        seed % n
-    };
-    let files: Vec<(String, String)> = (1..=4)
-        .map(|v| (format!("{v:04}_m{v}.sql"), format!("CREATE TABLE t{v}(x);\nINSERT INTO t{v} VALUES ({v});\n")))
-        .collect();
-    let refs: Vec<(&str, &str)> = files.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
-    for run in 0..50 {
-        let db = Db::new(Backend::Http);
-        let dir = Dir::new(&refs);
-        let server = db.server();
-        server.set_latency(std::time::Duration::from_millis(40));
-        let fault = match rand(5) {
-            0 => Fault::DropBeforeExecute,
-            1 => Fault::DropAfterExecute,
-            2 => Fault::Status500,
-            3 => Fault::Garbage,
-            _ => Fault::Truncated,
-        };
-        // Fault the request after the k-th: 1 = the first migration's.
-        let k = 1 + rand(4) as usize;
-        let out = std::thread::scope(|s| {
-            let h = s.spawn(|| migrate(&db, &dir, "up", &[]));
-            while server.requests() < k && !h.is_finished() {
-                std::thread::sleep(std::time::Duration::from_millis(1));
-            }
-            server.fail_next(fault.clone());
-            h.join().unwrap()
-        });
-        let ctx = format!("run {run}, fault {fault:?} after request {k}: {out:?}");
-        assert!(matches!(out.code, 0 | 2), "{ctx}");
-        assert!(!out.stderr.contains("panicked"), "{ctx}");
-        for v in 1..=4 {
-            let recorded = strings(&db, &format!("SELECT count(*) FROM sqlite_master WHERE name = '_libsql_migrations'")) == ["1"]
-                && strings(&db, &format!("SELECT count(*) FROM _libsql_migrations WHERE version = {v}")) == ["1"];
-            assert_eq!(table_exists(&db, &format!("t{v}")), recorded, "t{v}: {ctx}");
-        }
-        server.set_latency(std::time::Duration::ZERO);
-        let again = migrate(&db, &dir, "up", &[]);
-        assert_eq!(again.code, 0, "{ctx}\nagain: {again:?}");
-        assert_eq!(versions(&db), ["1", "2", "3", "4"], "{ctx}");
-        assert_eq!(strings(&db, "SELECT x FROM t3"), ["3"], "{ctx}");
-    }
-}

@@ -1,0 +1,251 @@
+//! Real-world shapes: Django's `sqlmigrate` files on a database with rows, racing runners,
+//! faults injected by the test server, and `migrate new`.
+
+use std::path::Path;
+
+use super::{migrate, strings, table_exists, versions, Dir};
+use crate::harness::{shell, Backend, Db, Output};
+use crate::on_every_transport;
+
+/// Django's `sqlmigrate` output as files (the shape of Django 4/5 on SQLite): an initial
+/// migration with a foreign key, a table rebuild of the referenced table, and a Python-only
+/// migration, applied to a database whose referencing table already holds rows.
+fn django_migrations_apply_on_a_database_with_rows(db: &Db) {
+    let dir = Dir::new(&[("0001_initial.sql", DJANGO_0001)]);
+    migrate(db, &dir, "up", &[]).ok();
+    db.sql(
+        "INSERT INTO library_author (id, name) VALUES (1, 'Ann'), (2, 'Bo'); \
+            INSERT INTO library_book (title, author_id) VALUES ('x', 1), ('y', 2), ('z', 1);",
+    );
+    dir.write("0002_alter_author_name.sql", DJANGO_0002);
+    dir.write("0003_populate.sql", DJANGO_0003);
+    // Without the runner's handling the rebuild fails on this database (foreign keys are
+    // enforced, as on sqld): prove it with a plain atomic batch of the same file.
+    let plain = shell()
+        .args(["batch"])
+        .arg(db.target())
+        .arg(dir.path().join("0002_alter_author_name.sql"))
+        .run();
+    plain.fails(1, "FOREIGN KEY constraint failed");
+    let out = migrate(db, &dir, "up", &[]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(
+        out.stderr.contains("0003_populate.sql has no statements"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(versions(db), ["1", "2", "3"]);
+    assert_eq!(strings(db, "SELECT count(*) FROM library_book JOIN library_author ON author_id = library_author.id"), ["3"]);
+    assert!(strings(
+        db,
+        "SELECT sql FROM sqlite_master WHERE name = 'library_author'"
+    )[0]
+    .contains("varchar(200)"));
+    assert!(db.query_strings("PRAGMA foreign_key_check").is_empty());
+
+    // A migration that would leave a dangling reference fails and leaves nothing.
+    dir.write(
+        "0004_drop_ann.sql",
+        "BEGIN;\nCREATE TABLE marker(x);\nDELETE FROM library_author WHERE id = 1;\nCOMMIT;\n",
+    );
+    let out = migrate(db, &dir, "up", &[]);
+    let err = out.fails(1, "migration failed: 0004_drop_ann.sql leaves foreign key violations: library_book row 1 references a missing row of library_author");
+    assert!(
+        err.contains("nothing of 0004_drop_ann.sql was applied"),
+        "{err}"
+    );
+    assert_eq!(strings(db, "SELECT count(*) FROM library_author"), ["2"]);
+    assert!(!table_exists(db, "marker"));
+    assert_eq!(versions(db), ["1", "2", "3"]);
+}
+
+const DJANGO_0001: &str = "BEGIN;\n--\n-- Create model Author\n--\nCREATE TABLE \"library_author\" (\"id\" integer NOT NULL PRIMARY KEY AUTOINCREMENT, \"name\" varchar(100) NOT NULL);\n--\n-- Create model Book\n--\nCREATE TABLE \"library_book\" (\"id\" integer NOT NULL PRIMARY KEY AUTOINCREMENT, \"title\" varchar(200) NOT NULL, \"author_id\" bigint NOT NULL REFERENCES \"library_author\" (\"id\") DEFERRABLE INITIALLY DEFERRED);\nCREATE INDEX \"library_book_author_id_8d3f5a2c\" ON \"library_book\" (\"author_id\");\nCOMMIT;\n";
+
+const DJANGO_0002: &str = "BEGIN;\n--\n-- Alter field name on author\n--\nCREATE TABLE \"new__library_author\" (\"id\" integer NOT NULL PRIMARY KEY AUTOINCREMENT, \"name\" varchar(200) NOT NULL);\nINSERT INTO \"new__library_author\" (\"id\", \"name\") SELECT \"id\", \"name\" FROM \"library_author\";\nDROP TABLE \"library_author\";\nALTER TABLE \"new__library_author\" RENAME TO \"library_author\";\nCOMMIT;\n";
+
+const DJANGO_0003: &str = "BEGIN;\n--\n-- Raw Python operation\n--\n-- THIS OPERATION CANNOT BE WRITTEN AS SQL\nCOMMIT;\n";
+
+/// Several runners at once against one database: every migration applied exactly once, and
+/// every runner exits 0 (a loser says the migration was applied by another runner).
+fn racing_runners_apply_each_migration_exactly_once(db: &Db) {
+    let mut files = vec![(
+        "0001_runs.sql".to_string(),
+        "CREATE TABLE runs(m INTEGER);\nINSERT INTO runs VALUES (1);\n".to_string(),
+    )];
+    for v in 2..=8 {
+        files.push((
+            format!("{v:04}_m{v}.sql"),
+            format!("CREATE TABLE t{v}(x);\nINSERT INTO t{v} VALUES (1), (2), (3);\nINSERT INTO runs VALUES ({v});\n"),
+        ));
+    }
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    let dir = Dir::new(&refs);
+    let outs: Vec<Output> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..8)
+            .map(|_| s.spawn(|| migrate(db, &dir, "up", &[])))
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    for out in &outs {
+        assert_eq!(out.code, 0, "{out:?}");
+        for line in out.stderr.lines() {
+            assert!(
+                line.contains("already applied by another runner"),
+                "{out:?}"
+            );
+        }
+    }
+    assert_eq!(
+        strings(
+            db,
+            "SELECT group_concat(m) FROM (SELECT m FROM runs ORDER BY m)"
+        ),
+        ["1,2,3,4,5,6,7,8"]
+    );
+    assert_eq!(versions(db), ["1", "2", "3", "4", "5", "6", "7", "8"]);
+    migrate(db, &dir, "check", &[]).ok();
+}
+
+on_every_transport!(
+    django_migrations_apply_on_a_database_with_rows,
+    racing_runners_apply_each_migration_exactly_once,
+);
+
+#[test]
+fn new_numbers_files_and_never_overwrites() {
+    let dir = Dir::new(&[]);
+    let new = |name: &str, extra: &[&str]| {
+        shell()
+            .args(["migrate", "new", name, "--dir"])
+            .arg(dir.path())
+            .args(extra)
+            .run()
+    };
+    let p1 = new("create users", &[]).ok().trim().to_string();
+    assert!(p1.ends_with("0001_create_users.sql"), "{p1}");
+    assert_eq!(
+        std::fs::read_to_string(&p1).unwrap(),
+        "-- migrate:up\n\n\n-- migrate:down\n\n"
+    );
+    let p2 = new("add-email", &[]).ok().trim().to_string();
+    assert!(p2.ends_with("0002_add_email.sql"), "{p2}");
+    new("!!", &[]).fails(2, "not a usable migration name");
+    // Timestamps once the files use them.
+    let p3 = new("ts", &["--timestamp"]).ok().trim().to_string();
+    let name = Path::new(&p3)
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .to_string();
+    assert_eq!(name.len(), "YYYYMMDDHHMMSS_ts.sql".len(), "{name}");
+    assert!(name.starts_with("20"), "{name}");
+    let p4 = new("next", &[]).ok().trim().to_string();
+    let v3: u64 = name[..14].parse().unwrap();
+    let v4: u64 = Path::new(&p4).file_name().unwrap().to_string_lossy()[..14]
+        .parse()
+        .unwrap();
+    assert!(v4 > v3);
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 4);
+    // The new files are valid, empty migrations.
+    let db = Db::new(Backend::Local);
+    let out = migrate(&db, &dir, "up", &[]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(
+        out.stderr
+            .matches("has no statements (comments only)")
+            .count(),
+        4
+    );
+}
+
+/// The test server drops or garbles a request at a random point of a run (50 runs over
+/// HTTP, 20 over WebSocket); the database is never left with a migration without its row or
+/// a row without its migration, and running again converges.
+#[test]
+fn faults_never_leave_a_partial_migration() {
+    use crate::server::{Fault, WsFault};
+    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut rand = |n: u64| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed % n
+    };
+    let files: Vec<(String, String)> = (1..=4)
+        .map(|v| {
+            (
+                format!("{v:04}_m{v}.sql"),
+                format!("CREATE TABLE t{v}(x);\nINSERT INTO t{v} VALUES ({v});\n"),
+            )
+        })
+        .collect();
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    let (mut lost_applied, mut lost_not_applied) = (0, 0);
+    for run in 0..70 {
+        let backend = if run < 50 { Backend::Http } else { Backend::Ws };
+        let db = Db::new(backend);
+        let dir = Dir::new(&refs);
+        let server = db.server();
+        server.set_latency(std::time::Duration::from_millis(30));
+        // The k-th request: over HTTP 1 reads the state and 2..=5 apply migrations 1..=4;
+        // over WebSocket each pipeline is 3 or 4 messages (19 in all).
+        let k = 1 + rand(if backend == Backend::Http { 5 } else { 19 }) as usize;
+        let pick = rand(5);
+        let fault = format!("{pick}");
+        let out = std::thread::scope(|s| {
+            let h = s.spawn(|| migrate(&db, &dir, "up", &[]));
+            while server.requests() < k && !h.is_finished() {
+                std::thread::sleep(std::time::Duration::from_millis(1));
+            }
+            // Queued while request k sleeps in the server's latency: it applies to request k.
+            match backend {
+                Backend::Http => server.fail_next(match pick {
+                    0 => Fault::DropBeforeExecute,
+                    1 => Fault::DropAfterExecute,
+                    2 => Fault::Status500,
+                    3 => Fault::Garbage,
+                    _ => Fault::Truncated,
+                }),
+                _ => server.ws_fault_next(if pick % 2 == 0 {
+                    WsFault::CloseMidRequest
+                } else {
+                    WsFault::CloseAfterExecute
+                }),
+            }
+            h.join().unwrap()
+        });
+        let ctx = format!("run {run} on {backend:?}, fault {fault} on request {k}: {out:?}");
+        assert!(matches!(out.code, 0 | 2), "{ctx}");
+        assert!(!out.stderr.contains("panicked"), "{ctx}");
+        lost_applied += out.stderr.contains("was applied (checked again)") as usize;
+        lost_not_applied += out.stderr.contains("checked again: it was not applied") as usize;
+        let tracked = strings(
+            &db,
+            "SELECT count(*) FROM sqlite_master WHERE name = '_libsql_migrations'",
+        ) == ["1"];
+        for v in 1..=4 {
+            let recorded = tracked
+                && strings(
+                    &db,
+                    &format!("SELECT count(*) FROM _libsql_migrations WHERE version = {v}"),
+                ) == ["1"];
+            assert_eq!(table_exists(&db, &format!("t{v}")), recorded, "t{v}: {ctx}");
+        }
+        server.set_latency(std::time::Duration::ZERO);
+        let again = migrate(&db, &dir, "up", &[]);
+        assert_eq!(again.code, 0, "{ctx}\nagain: {again:?}");
+        assert_eq!(versions(&db), ["1", "2", "3", "4"], "{ctx}");
+        assert_eq!(strings(&db, "SELECT x FROM t3"), ["3"], "{ctx}");
+    }
+    // Both outcomes of a lost migration request were exercised and told apart.
+    assert!(
+        lost_applied >= 5 && lost_not_applied >= 5,
+        "{lost_applied} {lost_not_applied}"
+    );
+}
