@@ -13,6 +13,7 @@ const SCRUBBED_ENV: &[&str] = &[
     "LIBSQL_AUTH_TOKEN",
     "TURSO_AUTH_TOKEN",
     "NO_COLOR",
+    "LIBSQL_SHELL_CONFIG",
 ];
 
 /// A command line for the binary under test, with a clean environment.

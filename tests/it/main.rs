@@ -1,6 +1,7 @@
 //! The one integration-test binary: runs the real `libsql-shell` binary against local
 //! databases and the in-repo Hrana test server.
 
+mod config;
 mod dump;
 mod exec;
 mod formats;
