@@ -10,6 +10,7 @@ mod harness;
 mod import;
 mod migrate;
 mod official_client;
+mod readme;
 mod repl;
 mod server;
 mod session;
