@@ -204,7 +204,7 @@ impl<'a> Importer<'a> {
                 arg_bytes = 0;
                 self.push_out(session, out)?;
             }
-            if self.rows % 10_000 == 0 {
+            if self.rows.is_multiple_of(10_000) {
                 progress(self.rows);
             }
         }

@@ -150,9 +150,8 @@ pub fn sql_real_literal(f: f64) -> String {
         return if f.is_sign_negative() { "-0.0" } else { "0.0" }.to_string();
     }
     // -2^63 <= f < 2^63: the range in which sqlite3's `(sqlite3_int64)r == r` test holds.
-    if f.fract() == 0.0
-        && (-9.223_372_036_854_775_808e18..9.223_372_036_854_775_808e18).contains(&f)
-    {
+    let two_63 = -(i64::MIN as f64);
+    if f.fract() == 0.0 && (-two_63..two_63).contains(&f) {
         return format!("{}.0", f as i64);
     }
     let sci = format!("{:e}", f);
@@ -323,7 +322,7 @@ mod tests {
             (1e18, "1000000000000000000.0"),
             (1e19, "10000000000000000000.0"),
             (3.0e16, "30000000000000000.0"),
-            (-9.223_372_036_854_775_808e18, "-9223372036854775808.0"),
+            (-(2f64.powi(63)), "-9223372036854775808.0"),
             (f64::INFINITY, "1e999"),
             (f64::NEG_INFINITY, "-1e999"),
             // Shortest round-trip digits where sqlite3 3.40 prints 20 (see the doc comment):
@@ -337,7 +336,7 @@ mod tests {
             (0.00012, "0.00012"),
             (5e-324, "5.0e-324"),
             (f64::MAX, "1.7976931348623157e+308"),
-            (9.223_372_036_854_775_808e18, "9223372036854776000.0"),
+            (2f64.powi(63), "9223372036854776000.0"),
             (-0.0, "-0.0"),
         ];
         for (f, want) in cases {

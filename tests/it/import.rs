@@ -13,7 +13,12 @@ fn csv_file(dir: &tempfile::TempDir, text: impl AsRef<[u8]>) -> PathBuf {
 }
 
 fn import(db: &Db, file: &PathBuf, args: &[&str]) -> Output {
-    shell().arg("import").arg(db.target()).arg(file).args(args).run()
+    shell()
+        .arg("import")
+        .arg(db.target())
+        .arg(file)
+        .args(args)
+        .run()
 }
 
 fn one(db: &Db, sql: &str) -> String {
@@ -42,11 +47,17 @@ fn creates_the_table_from_the_header(db: &Db) {
 }
 
 fn appends_by_column_name_with_affinity(db: &Db) {
-    db.sql("CREATE TABLE people(id INTEGER PRIMARY KEY, name TEXT NOT NULL, score REAL);
-            INSERT INTO people(name, score) VALUES ('first', 1.5);");
+    db.sql(
+        "CREATE TABLE people(id INTEGER PRIMARY KEY, name TEXT NOT NULL, score REAL);
+            INSERT INTO people(name, score) VALUES ('first', 1.5);",
+    );
     let dir = tempfile::tempdir().unwrap();
     let f = csv_file(&dir, "exported by;tool\nscore;name\n2.5;ann\n7;bob\n");
-    let out = import(db, &f, &["--table", "people", "--delimiter", ";", "--skip", "1"]);
+    let out = import(
+        db,
+        &f,
+        &["--table", "people", "--delimiter", ";", "--skip", "1"],
+    );
     assert_eq!(out.ok(), "imported 2 rows into people\n");
     assert_eq!(
         db.query_strings("SELECT id || ' ' || name || ' ' || score || ' ' || typeof(score) FROM people ORDER BY id"),
@@ -71,13 +82,19 @@ fn a_malformed_row_imports_nothing(db: &Db) {
     let out = import(db, &f, &["--table", "m"]);
     let err = out.fails(1, "data.csv:3: expected 2 fields (the header's), found 1");
     assert!(err.contains("nothing was imported"), "{err}");
-    assert_eq!(one(db, "SELECT count(*) FROM sqlite_schema WHERE name = 'm'"), "Integer(0)");
+    assert_eq!(
+        one(db, "SELECT count(*) FROM sqlite_schema WHERE name = 'm'"),
+        "Integer(0)"
+    );
 
     let f = csv_file(&dir, b"a,b\n1,2\n\xff,3\n");
     import(db, &f, &["--table", "m"]).fails(1, "data.csv:3: invalid UTF-8");
     let f = csv_file(&dir, "");
     import(db, &f, &["--table", "m"]).fails(1, "no header row");
-    assert_eq!(one(db, "SELECT count(*) FROM sqlite_schema WHERE name = 'm'"), "Integer(0)");
+    assert_eq!(
+        one(db, "SELECT count(*) FROM sqlite_schema WHERE name = 'm'"),
+        "Integer(0)"
+    );
 }
 
 /// Larger than one request: the session sends it in chunks inside one transaction, so a
@@ -89,7 +106,7 @@ fn big_import_is_chunked_and_atomic(db: &Db) {
         text.push_str(&format!("{i},\"row {i}, quoted\"\n"));
     }
     db.sql("CREATE TABLE big(n INTEGER PRIMARY KEY, label TEXT)");
-    let f = csv_file(&dir, &format!("{text}25000,duplicate\n"));
+    let f = csv_file(&dir, format!("{text}25000,duplicate\n"));
     if let Some(s) = &db.server {
         s.reset_counters();
     }
@@ -104,7 +121,10 @@ fn big_import_is_chunked_and_atomic(db: &Db) {
     let out = import(db, &f, &["--table", "big"]);
     assert_eq!(out.ok(), "imported 25000 rows into big\n");
     assert_eq!(
-        one(db, "SELECT count(*) || ' ' || sum(n) || ' ' || max(label) FROM big"),
+        one(
+            db,
+            "SELECT count(*) || ' ' || sum(n) || ' ' || max(label) FROM big"
+        ),
         "Text(\"25000 312512500 row 9999, quoted\")"
     );
 }
@@ -128,7 +148,11 @@ fn csv_round_trip(db: &Db) {
            (3, 'multi' || char(10) || 'line', 0.1), (4, 'é ü 中文 🎉', 1e300), (5, '', 0.0);
          CREATE TABLE dst(id INTEGER, name TEXT, score REAL);",
     );
-    let csv = db.exec(["-m", "csv", "SELECT * FROM src ORDER BY id"]).run().ok().to_string();
+    let csv = db
+        .exec(["-m", "csv", "SELECT * FROM src ORDER BY id"])
+        .run()
+        .ok()
+        .to_string();
     let out = shell()
         .args(["import", &db.target(), "-", "--table", "dst"])
         .stdin(csv)
