@@ -407,18 +407,11 @@ impl WsTransport {
                     )))
                 }
                 Ok(Message::Close(frame)) => {
-                    let reason = match frame {
-                        Some(f) if f.reason.is_empty() => format!(
-                            "the server closed the WebSocket (code {})",
-                            u16::from(f.code)
-                        ),
-                        Some(f) => format!(
-                            "the server closed the WebSocket (code {}: {})",
-                            u16::from(f.code),
-                            self.scrub(&f.reason)
-                        ),
-                        None => "the server closed the WebSocket".into(),
-                    };
+                    let detail = frame.map_or(String::new(), |f| match f.reason.as_ref() {
+                        "" => format!(" (code {})", u16::from(f.code)),
+                        r => format!(" (code {}: {})", u16::from(f.code), self.scrub(r)),
+                    });
+                    let reason = format!("the server closed the WebSocket{detail}");
                     return Err(Read::Closed(reason));
                 }
                 Ok(_) => continue,
@@ -487,6 +480,24 @@ fn tcp_of(s: &MaybeTlsStream<TcpStream>) -> Option<&TcpStream> {
     }
 }
 
+/// Whether the server went away while the connection sat idle (EOF or reset, seen without
+/// blocking), so that a burst is not sent into a dead socket. Unread data (a ping, a close
+/// frame) counts as alive: the burst's reading deals with it.
+fn idle_socket_closed(conn: &Conn) -> bool {
+    let Some(tcp) = tcp_of(conn.ws.get_ref()) else {
+        return false;
+    };
+    if tcp.set_nonblocking(true).is_err() {
+        return false;
+    }
+    let closed = match tcp.peek(&mut [0u8; 1]) {
+        Ok(0) => true,
+        Ok(_) => false,
+        Err(e) => e.kind() != io::ErrorKind::WouldBlock,
+    };
+    closed | tcp.set_nonblocking(false).is_err()
+}
+
 fn to_ws_request(r: &Request, stream_id: i32, version: u8) -> Result<WsRequest, SqlError> {
     Ok(match r {
         Request::Execute(s) => WsRequest::Execute {
@@ -525,6 +536,16 @@ impl Transport for WsTransport {
     ) -> Result<Vec<RequestResult>, PipelineError> {
         if reqs.is_empty() && after == After::Close && self.stream_id.is_none() {
             return Ok(Vec::new());
+        }
+        if self.conn.as_ref().is_some_and(idle_socket_closed) {
+            self.conn = None;
+            if self.stream_id.take().is_some() {
+                return Err(TransportError::ConnectionLost {
+                    reason: "the server closed the connection while the stream was idle".into(),
+                    outcome: TransportError::NOTHING_APPLIED,
+                }
+                .into());
+            }
         }
         if self.conn.is_none() {
             self.reconnect()?;

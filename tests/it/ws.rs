@@ -1,7 +1,8 @@
 //! Hrana over WebSocket: round trips, versions, faults and secrecy, through the binary and
 //! through the transport itself (for what the binary cannot show deterministically).
 
-use std::net::TcpListener;
+use std::net::{TcpListener, TcpStream};
+use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -138,6 +139,18 @@ fn connection_dropped_mid_request_is_a_clear_error() {
     s.ws_fault_next(WsFault::CloseMidRequest);
     let out = exec(&s, &[], "SELECT 1");
     out.fails(2, "connection lost: the server closed the connection");
+    assert_eq!(out.stderr.lines().count(), 1, "{}", out.stderr);
+}
+
+#[test]
+fn a_close_frame_is_reported_with_its_code_and_reason() {
+    let s = TestServer::start();
+    s.set_read_only(true);
+    let out = exec(&s, &[], "CREATE TABLE t(x)");
+    out.fails(
+        2,
+        "connection lost: the server closed the WebSocket (code 1008: Authorization forbidden",
+    );
     assert_eq!(out.stderr.lines().count(), 1, "{}", out.stderr);
 }
 
@@ -377,68 +390,84 @@ fn a_server_that_echoes_no_subprotocol_is_spoken_to_in_hrana1() {
     );
 }
 
-/// A hand-rolled server: pings before answering, answers out of order, and sends a message
-/// type nobody knows.
-#[test]
+// A hand-rolled hrana3 server, for what the test server does not do.
+
+type ServerWs = tungstenite::WebSocket<TcpStream>;
+
 #[allow(clippy::result_large_err)] // the handshake callback's signature is tungstenite's
+fn accept_hrana3(listener: &TcpListener) -> ServerWs {
+    let (sock, _) = listener.accept().unwrap();
+    sock.set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let echo = |_: &_, mut resp: tungstenite::handshake::server::Response| {
+        resp.headers_mut()
+            .insert("Sec-WebSocket-Protocol", "hrana3".parse().unwrap());
+        Ok(resp)
+    };
+    tungstenite::accept_hdr(sock, echo).unwrap()
+}
+
+/// The next `n` JSON messages.
+fn read_json(ws: &mut ServerWs, n: usize) -> Vec<Json> {
+    (0..n)
+        .map(|_| loop {
+            if let Message::Text(t) = ws.read().unwrap() {
+                break serde_json::from_str(&t).unwrap();
+            }
+        })
+        .collect()
+}
+
+/// A `response_ok` for a request; an `execute` of the text `N` returns one row `N`.
+fn answer(req: &Json) -> Json {
+    let response = match req["request"]["type"].as_str().unwrap() {
+        "execute" => json!({"type": "execute", "result": {
+            "cols": [{"name": "n"}],
+            "rows": [[{"type": "integer", "value": req["request"]["stmt"]["sql"]}]],
+            "affected_row_count": 0, "last_insert_rowid": null}}),
+        other => json!({"type": other}),
+    };
+    json!({"type": "response_ok", "request_id": req["request_id"], "response": response})
+}
+
+fn send_all(ws: &mut ServerWs, msgs: impl IntoIterator<Item = Json>) {
+    for m in msgs {
+        ws.send(Message::Text(m.to_string())).unwrap();
+    }
+}
+
+fn connect_port(port: u16) -> WsTransport {
+    let url = format!("ws://127.0.0.1:{port}");
+    let token = Some(AuthToken::new("tok"));
+    WsTransport::connect(&url, "127.0.0.1", port, token, Duration::from_secs(10)).unwrap()
+}
+
+/// Pings before answering, answers out of order, and sends a message type nobody knows.
+#[test]
 fn pings_are_answered_and_responses_are_matched_by_id() {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     let server = thread::spawn(move || {
-        let (sock, _) = listener.accept().unwrap();
-        sock.set_read_timeout(Some(Duration::from_secs(10)))
-            .unwrap();
-        let mut ws = tungstenite::accept_hdr(
-            sock,
-            |_: &_, mut resp: tungstenite::handshake::server::Response| {
-                resp.headers_mut()
-                    .insert("Sec-WebSocket-Protocol", "hrana3".parse().unwrap());
-                Ok(resp)
-            },
-        )
-        .unwrap();
-        let mut texts = (0..5).map(|_| loop {
-            if let Message::Text(t) = ws.read().unwrap() {
-                break serde_json::from_str::<Json>(&t).unwrap();
-            }
-        });
-        let hello = texts.next().unwrap();
-        let reqs: Vec<Json> = texts.collect();
+        let mut ws = accept_hrana3(&listener);
+        let mut msgs = read_json(&mut ws, 5);
+        let hello = msgs.remove(0);
         ws.send(Message::Ping(b"are you there".to_vec())).unwrap();
         let pong = loop {
-            match ws.read().unwrap() {
-                Message::Pong(p) => break p,
-                _ => continue,
+            if let Message::Pong(p) = ws.read().unwrap() {
+                break p;
             }
         };
-        let row = |n: &str| json!({"cols": [{"name": "n"}], "rows": [[{"type": "integer", "value": n}]], "affected_row_count": 0, "last_insert_rowid": null});
-        let mut answers = vec![
+        let first = [
             json!({"type": "hello_ok"}),
             json!({"type": "surprise", "x": 1}),
         ];
-        for r in reqs.iter().rev() {
-            let id = r["request_id"].clone();
-            let response = match r["request"]["type"].as_str().unwrap() {
-                "execute" => {
-                    json!({"type": "execute", "result": row(r["request"]["stmt"]["sql"].as_str().unwrap())})
-                }
-                other => json!({"type": other}),
-            };
-            answers.push(json!({"type": "response_ok", "request_id": id, "response": response}));
-        }
-        for a in answers {
-            ws.send(Message::Text(a.to_string())).unwrap();
-        }
-        (hello, reqs, pong)
+        send_all(
+            &mut ws,
+            first.into_iter().chain(msgs.iter().rev().map(answer)),
+        );
+        (hello, msgs, pong)
     });
-    let mut t = WsTransport::connect(
-        &format!("ws://127.0.0.1:{port}"),
-        "127.0.0.1",
-        port,
-        Some(AuthToken::new("tok")),
-        Duration::from_secs(10),
-    )
-    .unwrap();
+    let mut t = connect_port(port);
     let mut sink = Collect::default();
     let r = t
         .pipeline(&[execute("1"), execute("2")], After::Close, &mut sink)
@@ -453,4 +482,50 @@ fn pings_are_answered_and_responses_are_matched_by_id() {
         .collect();
     assert_eq!(kinds, ["open_stream", "execute", "execute", "close_stream"]);
     assert_eq!(pong, b"are you there");
+}
+
+/// A server that hangs up between pipelines: with no stream open the next pipeline just
+/// reconnects (nothing was sent into the dead socket); with one open, its loss is reported
+/// as nothing applied.
+#[test]
+fn a_connection_closed_while_idle_is_noticed_before_sending() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let (hung_up, wait) = mpsc::channel();
+    let server = thread::spawn(move || {
+        let mut ws = accept_hrana3(&listener);
+        let msgs = read_json(&mut ws, 4);
+        send_all(&mut ws, [json!({"type": "hello_ok"})]);
+        send_all(&mut ws, msgs[1..].iter().map(answer));
+        drop(ws);
+        hung_up.send(()).unwrap();
+        let mut ws = accept_hrana3(&listener);
+        let msgs = read_json(&mut ws, 4);
+        send_all(&mut ws, [json!({"type": "hello_ok"})]);
+        send_all(&mut ws, msgs[1..].iter().map(answer));
+        let msgs = read_json(&mut ws, 2);
+        send_all(&mut ws, msgs.iter().map(answer));
+        drop(ws);
+        hung_up.send(()).unwrap();
+    });
+    let mut t = connect_port(port);
+    let mut sink = Collect::default();
+    t.pipeline(&[execute("1")], After::Close, &mut sink)
+        .unwrap();
+    wait.recv().unwrap();
+    t.pipeline(&[execute("2")], After::Close, &mut sink)
+        .unwrap();
+    t.pipeline(&[execute("3")], After::KeepOpen, &mut sink)
+        .unwrap();
+    assert_eq!(rows(&sink), [["1"], ["2"], ["3"]]);
+    wait.recv().unwrap();
+    match t.pipeline(&[execute("4")], After::Close, &mut sink) {
+        Err(PipelineError::Transport(TransportError::ConnectionLost { reason, outcome })) => {
+            assert_eq!(outcome, TransportError::NOTHING_APPLIED);
+            assert!(reason.contains("while the stream was idle"), "{reason}");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(!t.stream_open());
+    server.join().unwrap();
 }
