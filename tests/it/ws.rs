@@ -529,3 +529,31 @@ fn a_connection_closed_while_idle_is_noticed_before_sending() {
     assert!(!t.stream_open());
     server.join().unwrap();
 }
+
+#[test]
+fn connection_failures_exit_2_with_the_reason() {
+    let s = TestServer::start();
+    let not_tls = s.ws_url().replace("ws://", "wss://");
+    let out = shell().args(["exec", &not_tls, "SELECT 1"]).run();
+    out.fails(
+        2,
+        &format!(
+            "cannot connect to 127.0.0.1:{}: TLS handshake failed",
+            s.port()
+        ),
+    );
+    let out = shell()
+        .args(["exec", "wss://no-such-host.invalid", "SELECT 1"])
+        .run();
+    out.fails(
+        2,
+        "cannot connect to no-such-host.invalid:443: DNS lookup failed",
+    );
+    // Accepted by the kernel, never answered.
+    let silent = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("ws://127.0.0.1:{}", silent.local_addr().unwrap().port());
+    let out = shell()
+        .args(["exec", "--timeout", "1", &url, "SELECT 1"])
+        .run();
+    out.fails(2, "request timed out after 1 s (--timeout)");
+}
