@@ -45,8 +45,8 @@ complete -c libsql-shell -n "__fish_libsql_shell_needs_command" -l null -d 'Text
 complete -c libsql-shell -n "__fish_libsql_shell_needs_command" -l separator -d 'Column separator for the list format' -r
 complete -c libsql-shell -n "__fish_libsql_shell_needs_command" -l insert-table -d 'Table name used by the insert format' -r
 complete -c libsql-shell -n "__fish_libsql_shell_needs_command" -l color -d 'When to colour error messages (auto: on a terminal, unless NO_COLOR is set)' -r -f -a "auto\t'Colour when stderr is a terminal and NO_COLOR is not set'
-always\t''
-never\t''"
+always\t'Colour even when stderr is not a terminal (NO_COLOR is ignored)'
+never\t'Never colour'"
 complete -c libsql-shell -n "__fish_libsql_shell_needs_command" -l local -d 'Treat DB as a local file name even if it looks like a host name'
 complete -c libsql-shell -n "__fish_libsql_shell_needs_command" -l remote -d 'Treat a bare DB name as a remote host (HTTPS)'
 complete -c libsql-shell -n "__fish_libsql_shell_needs_command" -l bail -d 'Stop at the first error in a script or argument list (sqlite3\'s -bail)'
@@ -85,8 +85,8 @@ immediate\t''
 exclusive\t''"
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand exec" -l config -d 'Config file of named connections (else LIBSQL_SHELL_CONFIG, else <config dir>/libsql-shell/config.toml)' -r -F
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand exec" -l color -d 'When to colour error messages (auto: on a terminal, unless NO_COLOR is set)' -r -f -a "auto\t'Colour when stderr is a terminal and NO_COLOR is not set'
-always\t''
-never\t''"
+always\t'Colour even when stderr is not a terminal (NO_COLOR is ignored)'
+never\t'Never colour'"
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand exec" -l keep-going -d 'Continue after a failed statement (the exit status is still 1)'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand exec" -l header -d 'Print column names (default: on for table, box, markdown, csv, tsv; off for list)'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand exec" -l no-header -d 'Do not print column names'
@@ -114,8 +114,8 @@ immediate\t''
 exclusive\t''"
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand batch" -l config -d 'Config file of named connections (else LIBSQL_SHELL_CONFIG, else <config dir>/libsql-shell/config.toml)' -r -F
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand batch" -l color -d 'When to colour error messages (auto: on a terminal, unless NO_COLOR is set)' -r -f -a "auto\t'Colour when stderr is a terminal and NO_COLOR is not set'
-always\t''
-never\t''"
+always\t'Colour even when stderr is not a terminal (NO_COLOR is ignored)'
+never\t'Never colour'"
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand batch" -l no-transaction -d 'Run in autocommit instead of one transaction (statements are still grouped)'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand batch" -l header -d 'Print column names (default: on for table, box, markdown, csv, tsv; off for list)'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand batch" -l no-header -d 'Do not print column names'
@@ -132,8 +132,8 @@ immediate\t''
 exclusive\t''"
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and not __fish_seen_subcommand_from up status check new down plan baseline restamp help" -l config -d 'Config file of named connections (else LIBSQL_SHELL_CONFIG, else <config dir>/libsql-shell/config.toml)' -r -F
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and not __fish_seen_subcommand_from up status check new down plan baseline restamp help" -l color -d 'When to colour error messages (auto: on a terminal, unless NO_COLOR is set)' -r -f -a "auto\t'Colour when stderr is a terminal and NO_COLOR is not set'
-always\t''
-never\t''"
+always\t'Colour even when stderr is not a terminal (NO_COLOR is ignored)'
+never\t'Never colour'"
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and not __fish_seen_subcommand_from up status check new down plan baseline restamp help" -l dry-run -d 'Print the SQL that would run instead of running it'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and not __fish_seen_subcommand_from up status check new down plan baseline restamp help" -l single-transaction -d 'Apply every pending migration in ONE transaction (all or nothing)'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and not __fish_seen_subcommand_from up status check new down plan baseline restamp help" -l allow-out-of-order -d 'Apply pending migrations older than the newest applied one instead of refusing'
@@ -159,8 +159,8 @@ immediate\t''
 exclusive\t''"
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from up" -l config -d 'Config file of named connections (else LIBSQL_SHELL_CONFIG, else <config dir>/libsql-shell/config.toml)' -r -F
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from up" -l color -d 'When to colour error messages (auto: on a terminal, unless NO_COLOR is set)' -r -f -a "auto\t'Colour when stderr is a terminal and NO_COLOR is not set'
-always\t''
-never\t''"
+always\t'Colour even when stderr is not a terminal (NO_COLOR is ignored)'
+never\t'Never colour'"
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from up" -l dry-run -d 'Print the SQL that would run instead of running it'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from up" -l single-transaction -d 'Apply every pending migration in ONE transaction (all or nothing)'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from up" -l allow-out-of-order -d 'Apply pending migrations older than the newest applied one instead of refusing'
@@ -178,8 +178,8 @@ immediate\t''
 exclusive\t''"
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from status" -l config -d 'Config file of named connections (else LIBSQL_SHELL_CONFIG, else <config dir>/libsql-shell/config.toml)' -r -F
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from status" -l color -d 'When to colour error messages (auto: on a terminal, unless NO_COLOR is set)' -r -f -a "auto\t'Colour when stderr is a terminal and NO_COLOR is not set'
-always\t''
-never\t''"
+always\t'Colour even when stderr is not a terminal (NO_COLOR is ignored)'
+never\t'Never colour'"
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from status" -l exit-code -d 'Exit 1 when anything is pending, changed or missing'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from status" -l local -d 'Treat DB as a local file name even if it looks like a host name'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from status" -l remote -d 'Treat a bare DB name as a remote host (HTTPS)'
@@ -193,8 +193,8 @@ immediate\t''
 exclusive\t''"
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from check" -l config -d 'Config file of named connections (else LIBSQL_SHELL_CONFIG, else <config dir>/libsql-shell/config.toml)' -r -F
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from check" -l color -d 'When to colour error messages (auto: on a terminal, unless NO_COLOR is set)' -r -f -a "auto\t'Colour when stderr is a terminal and NO_COLOR is not set'
-always\t''
-never\t''"
+always\t'Colour even when stderr is not a terminal (NO_COLOR is ignored)'
+never\t'Never colour'"
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from check" -l local -d 'Treat DB as a local file name even if it looks like a host name'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from check" -l remote -d 'Treat a bare DB name as a remote host (HTTPS)'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -207,8 +207,8 @@ immediate\t''
 exclusive\t''"
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from new" -l config -d 'Config file of named connections (else LIBSQL_SHELL_CONFIG, else <config dir>/libsql-shell/config.toml)' -r -F
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from new" -l color -d 'When to colour error messages (auto: on a terminal, unless NO_COLOR is set)' -r -f -a "auto\t'Colour when stderr is a terminal and NO_COLOR is not set'
-always\t''
-never\t''"
+always\t'Colour even when stderr is not a terminal (NO_COLOR is ignored)'
+never\t'Never colour'"
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from new" -l timestamp -d 'Use a UTC timestamp (YYYYMMDDHHMMSS) as the version even if the files are numbered'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from new" -l local -d 'Treat DB as a local file name even if it looks like a host name'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from new" -l remote -d 'Treat a bare DB name as a remote host (HTTPS)'
@@ -223,8 +223,8 @@ immediate\t''
 exclusive\t''"
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from down" -l config -d 'Config file of named connections (else LIBSQL_SHELL_CONFIG, else <config dir>/libsql-shell/config.toml)' -r -F
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from down" -l color -d 'When to colour error messages (auto: on a terminal, unless NO_COLOR is set)' -r -f -a "auto\t'Colour when stderr is a terminal and NO_COLOR is not set'
-always\t''
-never\t''"
+always\t'Colour even when stderr is not a terminal (NO_COLOR is ignored)'
+never\t'Never colour'"
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from down" -l local -d 'Treat DB as a local file name even if it looks like a host name'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from down" -l remote -d 'Treat a bare DB name as a remote host (HTTPS)'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from down" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -238,8 +238,8 @@ immediate\t''
 exclusive\t''"
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from plan" -l config -d 'Config file of named connections (else LIBSQL_SHELL_CONFIG, else <config dir>/libsql-shell/config.toml)' -r -F
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from plan" -l color -d 'When to colour error messages (auto: on a terminal, unless NO_COLOR is set)' -r -f -a "auto\t'Colour when stderr is a terminal and NO_COLOR is not set'
-always\t''
-never\t''"
+always\t'Colour even when stderr is not a terminal (NO_COLOR is ignored)'
+never\t'Never colour'"
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from plan" -l dry-run -d 'Print the SQL that would run instead of running it'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from plan" -l single-transaction -d 'Apply every pending migration in ONE transaction (all or nothing)'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from plan" -l allow-out-of-order -d 'Apply pending migrations older than the newest applied one instead of refusing'
@@ -255,8 +255,8 @@ immediate\t''
 exclusive\t''"
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from baseline" -l config -d 'Config file of named connections (else LIBSQL_SHELL_CONFIG, else <config dir>/libsql-shell/config.toml)' -r -F
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from baseline" -l color -d 'When to colour error messages (auto: on a terminal, unless NO_COLOR is set)' -r -f -a "auto\t'Colour when stderr is a terminal and NO_COLOR is not set'
-always\t''
-never\t''"
+always\t'Colour even when stderr is not a terminal (NO_COLOR is ignored)'
+never\t'Never colour'"
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from baseline" -l local -d 'Treat DB as a local file name even if it looks like a host name'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from baseline" -l remote -d 'Treat a bare DB name as a remote host (HTTPS)'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from baseline" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -269,8 +269,8 @@ immediate\t''
 exclusive\t''"
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from restamp" -l config -d 'Config file of named connections (else LIBSQL_SHELL_CONFIG, else <config dir>/libsql-shell/config.toml)' -r -F
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from restamp" -l color -d 'When to colour error messages (auto: on a terminal, unless NO_COLOR is set)' -r -f -a "auto\t'Colour when stderr is a terminal and NO_COLOR is not set'
-always\t''
-never\t''"
+always\t'Colour even when stderr is not a terminal (NO_COLOR is ignored)'
+never\t'Never colour'"
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from restamp" -l local -d 'Treat DB as a local file name even if it looks like a host name'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from restamp" -l remote -d 'Treat a bare DB name as a remote host (HTTPS)'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from restamp" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -293,8 +293,8 @@ immediate\t''
 exclusive\t''"
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand dump" -l config -d 'Config file of named connections (else LIBSQL_SHELL_CONFIG, else <config dir>/libsql-shell/config.toml)' -r -F
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand dump" -l color -d 'When to colour error messages (auto: on a terminal, unless NO_COLOR is set)' -r -f -a "auto\t'Colour when stderr is a terminal and NO_COLOR is not set'
-always\t''
-never\t''"
+always\t'Colour even when stderr is not a terminal (NO_COLOR is ignored)'
+never\t'Never colour'"
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand dump" -l schema-only -d 'Only the schema: CREATE statements, no rows'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand dump" -l data-only -d 'Only the rows: INSERT statements, no CREATE, no BEGIN/COMMIT'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand dump" -l local -d 'Treat DB as a local file name even if it looks like a host name'
@@ -311,8 +311,8 @@ immediate\t''
 exclusive\t''"
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand import" -l config -d 'Config file of named connections (else LIBSQL_SHELL_CONFIG, else <config dir>/libsql-shell/config.toml)' -r -F
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand import" -l color -d 'When to colour error messages (auto: on a terminal, unless NO_COLOR is set)' -r -f -a "auto\t'Colour when stderr is a terminal and NO_COLOR is not set'
-always\t''
-never\t''"
+always\t'Colour even when stderr is not a terminal (NO_COLOR is ignored)'
+never\t'Never colour'"
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand import" -l no-transaction -d 'Commit as the rows go instead of in one transaction (a failure keeps earlier rows)'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand import" -l local -d 'Treat DB as a local file name even if it looks like a host name'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand import" -l remote -d 'Treat a bare DB name as a remote host (HTTPS)'
@@ -325,8 +325,8 @@ immediate\t''
 exclusive\t''"
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand config; and not __fish_seen_subcommand_from list path help" -l config -d 'Config file of named connections (else LIBSQL_SHELL_CONFIG, else <config dir>/libsql-shell/config.toml)' -r -F
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand config; and not __fish_seen_subcommand_from list path help" -l color -d 'When to colour error messages (auto: on a terminal, unless NO_COLOR is set)' -r -f -a "auto\t'Colour when stderr is a terminal and NO_COLOR is not set'
-always\t''
-never\t''"
+always\t'Colour even when stderr is not a terminal (NO_COLOR is ignored)'
+never\t'Never colour'"
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand config; and not __fish_seen_subcommand_from list path help" -l local -d 'Treat DB as a local file name even if it looks like a host name'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand config; and not __fish_seen_subcommand_from list path help" -l remote -d 'Treat a bare DB name as a remote host (HTTPS)'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand config; and not __fish_seen_subcommand_from list path help" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -341,8 +341,8 @@ immediate\t''
 exclusive\t''"
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand config; and __fish_seen_subcommand_from list" -l config -d 'Config file of named connections (else LIBSQL_SHELL_CONFIG, else <config dir>/libsql-shell/config.toml)' -r -F
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand config; and __fish_seen_subcommand_from list" -l color -d 'When to colour error messages (auto: on a terminal, unless NO_COLOR is set)' -r -f -a "auto\t'Colour when stderr is a terminal and NO_COLOR is not set'
-always\t''
-never\t''"
+always\t'Colour even when stderr is not a terminal (NO_COLOR is ignored)'
+never\t'Never colour'"
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand config; and __fish_seen_subcommand_from list" -l local -d 'Treat DB as a local file name even if it looks like a host name'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand config; and __fish_seen_subcommand_from list" -l remote -d 'Treat a bare DB name as a remote host (HTTPS)'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand config; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -354,8 +354,8 @@ immediate\t''
 exclusive\t''"
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand config; and __fish_seen_subcommand_from path" -l config -d 'Config file of named connections (else LIBSQL_SHELL_CONFIG, else <config dir>/libsql-shell/config.toml)' -r -F
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand config; and __fish_seen_subcommand_from path" -l color -d 'When to colour error messages (auto: on a terminal, unless NO_COLOR is set)' -r -f -a "auto\t'Colour when stderr is a terminal and NO_COLOR is not set'
-always\t''
-never\t''"
+always\t'Colour even when stderr is not a terminal (NO_COLOR is ignored)'
+never\t'Never colour'"
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand config; and __fish_seen_subcommand_from path" -l local -d 'Treat DB as a local file name even if it looks like a host name'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand config; and __fish_seen_subcommand_from path" -l remote -d 'Treat a bare DB name as a remote host (HTTPS)'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand config; and __fish_seen_subcommand_from path" -s h -l help -d 'Print help (see more with \'--help\')'

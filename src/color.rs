@@ -17,7 +17,9 @@ pub enum ColorWhen {
     /// Colour when stderr is a terminal and NO_COLOR is not set.
     #[default]
     Auto,
+    /// Colour even when stderr is not a terminal (NO_COLOR is ignored).
     Always,
+    /// Never colour.
     Never,
 }
 
