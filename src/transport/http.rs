@@ -215,8 +215,16 @@ impl HttpTransport {
         reqs: &[Request],
         after: After,
     ) -> Result<Option<PipelineResponse>, TransportError> {
-        let mut requests: Vec<StreamRequest> =
-            reqs.iter().map(|r| to_stream_request(r, version)).collect();
+        // `get_autocommit` is Hrana 3 only: a v2 server refuses the whole pipeline with a 400
+        // after running the requests before it. The caller may have built this pipeline
+        // before the version was known, so such requests are answered here, not sent.
+        let local = |r: &Request| version == HttpVersion::V2 && matches!(r, Request::GetAutocommit);
+        let mut requests: Vec<StreamRequest> = reqs
+            .iter()
+            .filter(|r| !local(r))
+            .map(|r| to_stream_request(r, version))
+            .collect();
+        let sent = requests.len();
         let closing = after == After::Close;
         if closing {
             requests.push(StreamRequest::Close {});
@@ -250,7 +258,7 @@ impl HttpTransport {
                 Some(e) => Err(e),
             };
         }
-        let resp: PipelineResponse = serde_json::from_slice(&bytes).map_err(|e| {
+        let mut resp: PipelineResponse = serde_json::from_slice(&bytes).map_err(|e| {
             self.drop_stream();
             if e.is_eof() {
                 TransportError::ConnectionLost {
@@ -264,13 +272,27 @@ impl HttpTransport {
                 ))
             }
         })?;
-        let expected = reqs.len() + usize::from(closing);
+        let expected = sent + usize::from(closing);
         if resp.results.len() != expected {
             self.drop_stream();
             return Err(TransportError::Protocol(format!(
                 "server returned {} results for {expected} requests",
                 resp.results.len()
             )));
+        }
+        if sent < reqs.len() {
+            let mut answered = std::mem::take(&mut resp.results).into_iter();
+            for r in reqs {
+                resp.results.push(match local(r) {
+                    true => StreamResult::Error {
+                        error: WireError::from(&unsupported(
+                            "get_autocommit needs Hrana 3; this server speaks Hrana 2",
+                        )),
+                    },
+                    false => answered.next().expect("counted above"),
+                });
+            }
+            resp.results.extend(answered);
         }
         if closing {
             self.drop_stream();
