@@ -357,6 +357,18 @@ impl<'t> Session<'t> {
             After::Close
         };
         let was_live = self.live;
+        if !caps.streams && (after == After::KeepOpen || was_live) {
+            // A stateless server (HTTP API v1) runs every request on a fresh connection: a
+            // transaction cannot outlive the request that began it. Sending the rest would
+            // run it in autocommit after the first part was rolled back, so refuse.
+            self.reset_after_loss();
+            return Err(anyhow::Error::new(TransportError::Local(
+                "the server offers only the stateless HTTP API v1 (no /v2 or /v3 pipeline), \
+                 where a transaction cannot stay open between requests"
+                    .into(),
+            ))
+            .context("transaction lost: nothing was committed"));
+        }
 
         // Build the batch: user steps, plus a ROLLBACK after each COMMIT that runs when the
         // COMMIT did not succeed (skipped or failed), so a failure never leaves half a
@@ -455,7 +467,8 @@ impl<'t> Session<'t> {
         self.tx_start = None;
         self.savepoints.clear();
         self.live = false;
-        self.stopped = true;
+        // Back in autocommit: an interactive session goes on, a script stops.
+        self.stopped = self.mode == ErrorMode::Stop;
     }
 }
 
@@ -475,10 +488,27 @@ fn explain_loss(
         {
             Some("nothing was committed")
         }
-        TransportError::ConnectionLost { .. } | TransportError::Timeout(_) if had_commit => Some(
-            "the outcome of COMMIT is unknown: the transaction may or may not have been committed",
-        ),
-        TransportError::ConnectionLost { .. } | TransportError::Timeout(_) if tx_work => {
+        // Refused before anything ran (sqld answers 429 at the door).
+        TransportError::Http { status: 429, .. } if tx_work => Some("nothing was committed"),
+        // No readable answer: the request may have run (a 5xx may come from a proxy after
+        // the server committed, garbage may replace a good answer). A transaction without
+        // its COMMIT in this request is gone either way: the stream was dropped.
+        TransportError::ConnectionLost { .. }
+        | TransportError::Timeout(_)
+        | TransportError::Http { .. }
+        | TransportError::Protocol(_)
+            if had_commit =>
+        {
+            Some(
+                "the outcome of COMMIT is unknown: the transaction may or may not have been committed",
+            )
+        }
+        TransportError::ConnectionLost { .. }
+        | TransportError::Timeout(_)
+        | TransportError::Http { .. }
+        | TransportError::Protocol(_)
+            if tx_work =>
+        {
             Some("the transaction is gone: nothing was committed")
         }
         _ => None,
