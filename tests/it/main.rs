@@ -8,6 +8,7 @@ mod formats;
 mod generated;
 mod harness;
 mod import;
+mod http;
 mod migrate;
 mod official_client;
 mod readme;
