@@ -20,8 +20,31 @@ use crate::migrate::files::{self, Migration};
 use crate::migrate::script;
 use crate::migrate::status::{self, DbState, State};
 
+const SEMANTICS: &str = "\
+Files: DIR/<version>_<name>.sql, version = digits (0001 or 20261124093000), applied in numeric
+order. Optional sections: a line `-- migrate:up` and a line `-- migrate:down`; without them the
+whole file is the up section. A file whose first line is `-- libsql-shell: no-transaction` runs
+outside a transaction (NOT atomic: recorded only after all its statements succeeded).
+
+Each migration is ONE transaction in ONE request, on every transport: BEGIN IMMEDIATE; the
+tracking row INSERT first (so a second runner racing on the same migration conflicts on the
+primary key, rolls back entirely, and reports it as applied by another runner); the file's
+statements; COMMIT, with ROLLBACK if any step fails. A BEGIN/COMMIT around the whole file (as
+in Django's sqlmigrate output) is replaced by this transaction.
+
+Foreign keys: when the database enforces them (sqld does by default), `PRAGMA foreign_keys=OFF`
+runs before BEGIN (it cannot change inside a transaction), `PRAGMA foreign_key_check` runs
+before COMMIT and any violation fails the migration, and enforcement is switched back on after
+COMMIT: SQLite's procedure for table rebuilds, as Django's schema editor does. ON DELETE
+actions do not fire inside a migration.
+
+Tracking table _libsql_migrations(version, name, checksum, applied_at, execution_ms): checksum =
+SHA-256 of the up section with line endings normalised (CRLF and LF files are the same
+migration, and run the same SQL); applied_at and execution_ms come from the server's clock
+inside the transaction (time spent executing, not network time).";
+
 #[derive(Debug, Args)]
-#[command(args_conflicts_with_subcommands = true)]
+#[command(args_conflicts_with_subcommands = true, after_long_help = SEMANTICS)]
 pub struct MigrateArgs {
     /// Directory holding the migration files (<version>_<name>.sql).
     #[arg(long, global = true, value_name = "DIR", default_value = "migrations")]

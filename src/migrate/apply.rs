@@ -160,7 +160,18 @@ pub fn up(ctx: &mut Ctx<'_>, files: &[Migration], opts: &UpOptions) -> Result<()
                 writeln!(ctx.out, "already applied by another runner")?;
                 ctx.out.flush()?;
                 let m = batch[f.unit].migration;
-                db = status::read(ctx.t.as_mut())?;
+                db = DbState {
+                    // As first read: a local connection may still have it off from the
+                    // rolled-back batch.
+                    foreign_keys: db.foreign_keys,
+                    ..status::read(ctx.t.as_mut())?
+                };
+                if m.no_transaction {
+                    note(&format!(
+                        "{} runs outside a transaction: its statements ran here too before the                          conflict (no-transaction migrations are not protected against                          concurrent runners)",
+                        m.file_name
+                    ));
+                }
                 match db.get(m.version) {
                     Some(a) if a.checksum == m.checksum => note(&format!(
                         "migration {} already applied by another runner",
@@ -196,7 +207,10 @@ pub fn up(ctx: &mut Ctx<'_>, files: &[Migration], opts: &UpOptions) -> Result<()
             Outcome::Lost(e) => {
                 writeln!(ctx.out, "connection lost")?;
                 ctx.out.flush()?;
-                db = recheck(ctx, &batch, e, Direction::Up)?;
+                db = DbState {
+                    foreign_keys: db.foreign_keys,
+                    ..recheck(ctx, &batch, e, Direction::Up)?
+                };
                 let before = queue.len();
                 queue.retain(|u| db.get(u.migration.version).is_none());
                 applied += before - queue.len();

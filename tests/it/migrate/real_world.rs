@@ -249,3 +249,47 @@ fn faults_never_leave_a_partial_migration() {
         "{lost_applied} {lost_not_applied}"
     );
 }
+
+/// The README's figures: 100 pending migrations against the HTTP test server with 20 ms added
+/// to every request. `cargo test --test it migrate_benchmark -- --ignored --nocapture`
+#[test]
+#[ignore = "a benchmark: run by hand"]
+fn migrate_benchmark() {
+    let files: Vec<(String, String)> = (1..=100)
+        .map(|v| {
+            (
+                format!("{v:04}_m{v}.sql"),
+                format!("CREATE TABLE t{v}(x);\nINSERT INTO t{v} VALUES ({v});\n"),
+            )
+        })
+        .collect();
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    let dir = Dir::new(&refs);
+    for (label, extra) in [
+        ("one transaction per migration", &[][..]),
+        ("--single-transaction", &["--single-transaction"][..]),
+    ] {
+        let db = Db::new(Backend::Http);
+        db.server()
+            .set_latency(std::time::Duration::from_millis(20));
+        db.server().reset_counters();
+        let started = std::time::Instant::now();
+        migrate(&db, &dir, "up", extra).ok();
+        let elapsed = started.elapsed();
+        let requests = db.server().requests();
+        db.server().reset_counters();
+        let started = std::time::Instant::now();
+        migrate(&db, &dir, "up", &[]).ok();
+        let noop = started.elapsed();
+        eprintln!(
+            "100 pending, 20 ms latency, {label}: {} ms, {requests} requests; no-op re-run: {} ms, {} request(s)",
+            elapsed.as_millis(),
+            noop.as_millis(),
+            db.server().requests()
+        );
+        assert_eq!(versions(&db).len(), 100);
+    }
+}
