@@ -17,6 +17,8 @@ const BIN: &str = env!("CARGO_BIN_EXE_libsql-shell");
 struct Run {
     wall: Duration,
     max_rss_kib: i64,
+    /// CPU time (user + system) of the child itself.
+    cpu: Duration,
 }
 
 // The child is reaped by wait4 (for its rusage), which clippy cannot see.
@@ -36,9 +38,12 @@ fn run(cmd: &mut Command) -> Run {
         libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
         "{cmd:?} failed"
     );
+    let tv =
+        |t: libc::timeval| Duration::from_micros(t.tv_sec as u64 * 1_000_000 + t.tv_usec as u64);
     Run {
         wall,
         max_rss_kib: usage.ru_maxrss,
+        cpu: tv(usage.ru_utime) + tv(usage.ru_stime),
     }
 }
 
@@ -68,7 +73,12 @@ fn report(name: &str, ours: &Run, reference: &str, theirs: Option<&Run>) {
             t.max_rss_kib,
             ours.wall.as_secs_f64() / t.wall.as_secs_f64()
         ),
-        None => println!("{name:<44} ours {:>9.1} ms {:>8} KiB | {reference}", ms(ours.wall), ours.max_rss_kib),
+        None => println!(
+            "{name:<44} ours {:>9.1} ms {:>8} KiB (client cpu {:.1} ms) | {reference}",
+            ms(ours.wall),
+            ours.max_rss_kib,
+            ms(ours.cpu)
+        ),
     }
 }
 
@@ -128,10 +138,12 @@ fn startup() {
     let ours = Run {
         wall: ours / n,
         max_rss_kib: rss,
+        cpu: Duration::ZERO,
     };
     let theirs = Run {
         wall: theirs / n,
         max_rss_kib: 0,
+        cpu: Duration::ZERO,
     };
     report(
         "startup: exec :memory: \"select 1\" (mean of 50)",
@@ -161,7 +173,11 @@ fn statements_file(dir: &Path, name: &str, n: usize) -> std::path::PathBuf {
 }
 
 fn remote_latency(dir: &Path) {
-    let latency = Duration::from_millis(20);
+    let latency_ms: u64 = std::env::var("BENCH_LATENCY_MS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(20);
+    let latency = Duration::from_millis(latency_ms);
     for (label, command, n) in [
         (
             "exec -f: 1,000 statements, HTTP +20 ms/request",
@@ -230,6 +246,70 @@ fn big_load(dir: &Path) {
     );
 }
 
+/// `dump` of a 1,000,000-row table over HTTP and from the local file, against
+/// `sqlite3 .dump` of the same file (peak RSS must stay flat: rows are paged); then `import`
+/// of the dumped rows as CSV over HTTP with 20 ms added per request.
+fn dump_and_import(dir: &Path) {
+    let rows = 1_000_000usize;
+    let server = server::TestServer::start();
+    let db = server.db_path();
+    rusqlite::Connection::open(&db)
+        .unwrap()
+        .execute_batch(&format!(
+            "CREATE TABLE t(id INTEGER PRIMARY KEY, name TEXT, score REAL, n INTEGER);
+             WITH RECURSIVE c(v) AS (SELECT 1 UNION ALL SELECT v + 1 FROM c WHERE v < {rows})
+             INSERT INTO t SELECT v, 'name-' || v || ', \"q\"', v * 0.25, v * 7 FROM c;"
+        ))
+        .unwrap();
+    let theirs = best_of(3, || run(Command::new("sqlite3").arg(&db).arg(".dump")));
+    let local = best_of(3, || run(Command::new(BIN).arg("dump").arg(&db)));
+    report(
+        &format!("dump: {rows} rows x 4 cols, local file"),
+        &local,
+        "sqlite3 .dump",
+        Some(&theirs),
+    );
+    server.reset_counters();
+    let http = best_of(3, || {
+        run(Command::new(BIN).arg("dump").arg(server.http_url()))
+    });
+    let pages = server.requests() / 3;
+    report(
+        &format!("dump: {rows} rows x 4 cols, HTTP ({pages} requests)"),
+        &http,
+        "sqlite3 .dump (local)",
+        Some(&theirs),
+    );
+
+    let csv = dir.join("import.csv");
+    let out = std::fs::File::create(&csv).unwrap();
+    let status = Command::new(BIN)
+        .args(["exec", "-m", "csv"])
+        .arg(&db)
+        .arg("SELECT id, name, score, n FROM t")
+        .stdout(out)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let target = server::TestServer::start();
+    target.set_latency(Duration::from_millis(20));
+    let r = run(Command::new(BIN)
+        .arg("import")
+        .arg(target.http_url())
+        .arg(&csv)
+        .args(["--table", "t"]));
+    report(
+        &format!("import: {rows}-row CSV, HTTP +20 ms/request"),
+        &r,
+        &format!(
+            "{:.0} rows/s, {} requests",
+            rows as f64 / r.wall.as_secs_f64(),
+            target.requests()
+        ),
+        None,
+    );
+}
+
 fn main() {
     let filter: Option<String> = std::env::args().skip(1).find(|a| !a.starts_with('-'));
     let want = |name: &str| filter.as_deref().is_none_or(|f| name.contains(f));
@@ -246,5 +326,8 @@ fn main() {
     }
     if want("big") {
         big_load(dir.path());
+    }
+    if want("dump") {
+        dump_and_import(dir.path());
     }
 }

@@ -34,6 +34,8 @@ Register-ArgumentCompleter -Native -CommandName 'libsql-shell' -ScriptBlock {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour error messages (auto: on a terminal, unless NO_COLOR is set)')
             [CompletionResult]::new('--local', '--local', [CompletionResultType]::ParameterName, 'Treat DB as a local file name even if it looks like a host name')
             [CompletionResult]::new('--remote', '--remote', [CompletionResultType]::ParameterName, 'Treat a bare DB name as a remote host (HTTPS)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print each remote round trip to stderr: endpoint, protocol, statements, bytes, time')
+            [CompletionResult]::new('--trace', '--trace', [CompletionResultType]::ParameterName, 'Print each remote round trip to stderr: endpoint, protocol, statements, bytes, time')
             [CompletionResult]::new('--bail', '--bail', [CompletionResultType]::ParameterName, 'Stop at the first error in a script or argument list (sqlite3''s -bail)')
             [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Print column names (default: on for table, box, markdown, csv, tsv; off for list)')
             [CompletionResult]::new('--no-header', '--no-header', [CompletionResultType]::ParameterName, 'Do not print column names')
@@ -71,6 +73,8 @@ Register-ArgumentCompleter -Native -CommandName 'libsql-shell' -ScriptBlock {
             [CompletionResult]::new('--no-header', '--no-header', [CompletionResultType]::ParameterName, 'Do not print column names')
             [CompletionResult]::new('--local', '--local', [CompletionResultType]::ParameterName, 'Treat DB as a local file name even if it looks like a host name')
             [CompletionResult]::new('--remote', '--remote', [CompletionResultType]::ParameterName, 'Treat a bare DB name as a remote host (HTTPS)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print each remote round trip to stderr: endpoint, protocol, statements, bytes, time')
+            [CompletionResult]::new('--trace', '--trace', [CompletionResultType]::ParameterName, 'Print each remote round trip to stderr: endpoint, protocol, statements, bytes, time')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
@@ -92,6 +96,8 @@ Register-ArgumentCompleter -Native -CommandName 'libsql-shell' -ScriptBlock {
             [CompletionResult]::new('--no-header', '--no-header', [CompletionResultType]::ParameterName, 'Do not print column names')
             [CompletionResult]::new('--local', '--local', [CompletionResultType]::ParameterName, 'Treat DB as a local file name even if it looks like a host name')
             [CompletionResult]::new('--remote', '--remote', [CompletionResultType]::ParameterName, 'Treat a bare DB name as a remote host (HTTPS)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print each remote round trip to stderr: endpoint, protocol, statements, bytes, time')
+            [CompletionResult]::new('--trace', '--trace', [CompletionResultType]::ParameterName, 'Print each remote round trip to stderr: endpoint, protocol, statements, bytes, time')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
@@ -110,6 +116,8 @@ Register-ArgumentCompleter -Native -CommandName 'libsql-shell' -ScriptBlock {
             [CompletionResult]::new('--allow-out-of-order', '--allow-out-of-order', [CompletionResultType]::ParameterName, 'Apply pending migrations older than the newest applied one instead of refusing')
             [CompletionResult]::new('--local', '--local', [CompletionResultType]::ParameterName, 'Treat DB as a local file name even if it looks like a host name')
             [CompletionResult]::new('--remote', '--remote', [CompletionResultType]::ParameterName, 'Treat a bare DB name as a remote host (HTTPS)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print each remote round trip to stderr: endpoint, protocol, statements, bytes, time')
+            [CompletionResult]::new('--trace', '--trace', [CompletionResultType]::ParameterName, 'Print each remote round trip to stderr: endpoint, protocol, statements, bytes, time')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('up', 'up', [CompletionResultType]::ParameterValue, 'Apply pending migrations in version order, each in one transaction (the default)')
@@ -137,6 +145,8 @@ Register-ArgumentCompleter -Native -CommandName 'libsql-shell' -ScriptBlock {
             [CompletionResult]::new('--allow-out-of-order', '--allow-out-of-order', [CompletionResultType]::ParameterName, 'Apply pending migrations older than the newest applied one instead of refusing')
             [CompletionResult]::new('--local', '--local', [CompletionResultType]::ParameterName, 'Treat DB as a local file name even if it looks like a host name')
             [CompletionResult]::new('--remote', '--remote', [CompletionResultType]::ParameterName, 'Treat a bare DB name as a remote host (HTTPS)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print each remote round trip to stderr: endpoint, protocol, statements, bytes, time')
+            [CompletionResult]::new('--trace', '--trace', [CompletionResultType]::ParameterName, 'Print each remote round trip to stderr: endpoint, protocol, statements, bytes, time')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
@@ -153,6 +163,8 @@ Register-ArgumentCompleter -Native -CommandName 'libsql-shell' -ScriptBlock {
             [CompletionResult]::new('--exit-code', '--exit-code', [CompletionResultType]::ParameterName, 'Exit 1 when anything is pending, changed or missing')
             [CompletionResult]::new('--local', '--local', [CompletionResultType]::ParameterName, 'Treat DB as a local file name even if it looks like a host name')
             [CompletionResult]::new('--remote', '--remote', [CompletionResultType]::ParameterName, 'Treat a bare DB name as a remote host (HTTPS)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print each remote round trip to stderr: endpoint, protocol, statements, bytes, time')
+            [CompletionResult]::new('--trace', '--trace', [CompletionResultType]::ParameterName, 'Print each remote round trip to stderr: endpoint, protocol, statements, bytes, time')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
@@ -167,6 +179,8 @@ Register-ArgumentCompleter -Native -CommandName 'libsql-shell' -ScriptBlock {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour error messages (auto: on a terminal, unless NO_COLOR is set)')
             [CompletionResult]::new('--local', '--local', [CompletionResultType]::ParameterName, 'Treat DB as a local file name even if it looks like a host name')
             [CompletionResult]::new('--remote', '--remote', [CompletionResultType]::ParameterName, 'Treat a bare DB name as a remote host (HTTPS)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print each remote round trip to stderr: endpoint, protocol, statements, bytes, time')
+            [CompletionResult]::new('--trace', '--trace', [CompletionResultType]::ParameterName, 'Print each remote round trip to stderr: endpoint, protocol, statements, bytes, time')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
@@ -182,6 +196,8 @@ Register-ArgumentCompleter -Native -CommandName 'libsql-shell' -ScriptBlock {
             [CompletionResult]::new('--timestamp', '--timestamp', [CompletionResultType]::ParameterName, 'Use a UTC timestamp (YYYYMMDDHHMMSS) as the version even if the files are numbered')
             [CompletionResult]::new('--local', '--local', [CompletionResultType]::ParameterName, 'Treat DB as a local file name even if it looks like a host name')
             [CompletionResult]::new('--remote', '--remote', [CompletionResultType]::ParameterName, 'Treat a bare DB name as a remote host (HTTPS)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print each remote round trip to stderr: endpoint, protocol, statements, bytes, time')
+            [CompletionResult]::new('--trace', '--trace', [CompletionResultType]::ParameterName, 'Print each remote round trip to stderr: endpoint, protocol, statements, bytes, time')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
@@ -197,6 +213,8 @@ Register-ArgumentCompleter -Native -CommandName 'libsql-shell' -ScriptBlock {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour error messages (auto: on a terminal, unless NO_COLOR is set)')
             [CompletionResult]::new('--local', '--local', [CompletionResultType]::ParameterName, 'Treat DB as a local file name even if it looks like a host name')
             [CompletionResult]::new('--remote', '--remote', [CompletionResultType]::ParameterName, 'Treat a bare DB name as a remote host (HTTPS)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print each remote round trip to stderr: endpoint, protocol, statements, bytes, time')
+            [CompletionResult]::new('--trace', '--trace', [CompletionResultType]::ParameterName, 'Print each remote round trip to stderr: endpoint, protocol, statements, bytes, time')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
@@ -215,6 +233,8 @@ Register-ArgumentCompleter -Native -CommandName 'libsql-shell' -ScriptBlock {
             [CompletionResult]::new('--allow-out-of-order', '--allow-out-of-order', [CompletionResultType]::ParameterName, 'Apply pending migrations older than the newest applied one instead of refusing')
             [CompletionResult]::new('--local', '--local', [CompletionResultType]::ParameterName, 'Treat DB as a local file name even if it looks like a host name')
             [CompletionResult]::new('--remote', '--remote', [CompletionResultType]::ParameterName, 'Treat a bare DB name as a remote host (HTTPS)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print each remote round trip to stderr: endpoint, protocol, statements, bytes, time')
+            [CompletionResult]::new('--trace', '--trace', [CompletionResultType]::ParameterName, 'Print each remote round trip to stderr: endpoint, protocol, statements, bytes, time')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
@@ -229,6 +249,8 @@ Register-ArgumentCompleter -Native -CommandName 'libsql-shell' -ScriptBlock {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour error messages (auto: on a terminal, unless NO_COLOR is set)')
             [CompletionResult]::new('--local', '--local', [CompletionResultType]::ParameterName, 'Treat DB as a local file name even if it looks like a host name')
             [CompletionResult]::new('--remote', '--remote', [CompletionResultType]::ParameterName, 'Treat a bare DB name as a remote host (HTTPS)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print each remote round trip to stderr: endpoint, protocol, statements, bytes, time')
+            [CompletionResult]::new('--trace', '--trace', [CompletionResultType]::ParameterName, 'Print each remote round trip to stderr: endpoint, protocol, statements, bytes, time')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
@@ -243,6 +265,8 @@ Register-ArgumentCompleter -Native -CommandName 'libsql-shell' -ScriptBlock {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour error messages (auto: on a terminal, unless NO_COLOR is set)')
             [CompletionResult]::new('--local', '--local', [CompletionResultType]::ParameterName, 'Treat DB as a local file name even if it looks like a host name')
             [CompletionResult]::new('--remote', '--remote', [CompletionResultType]::ParameterName, 'Treat a bare DB name as a remote host (HTTPS)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print each remote round trip to stderr: endpoint, protocol, statements, bytes, time')
+            [CompletionResult]::new('--trace', '--trace', [CompletionResultType]::ParameterName, 'Print each remote round trip to stderr: endpoint, protocol, statements, bytes, time')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
@@ -300,6 +324,8 @@ Register-ArgumentCompleter -Native -CommandName 'libsql-shell' -ScriptBlock {
             [CompletionResult]::new('--data-only', '--data-only', [CompletionResultType]::ParameterName, 'Only the rows: INSERT statements, no CREATE, no BEGIN/COMMIT')
             [CompletionResult]::new('--local', '--local', [CompletionResultType]::ParameterName, 'Treat DB as a local file name even if it looks like a host name')
             [CompletionResult]::new('--remote', '--remote', [CompletionResultType]::ParameterName, 'Treat a bare DB name as a remote host (HTTPS)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print each remote round trip to stderr: endpoint, protocol, statements, bytes, time')
+            [CompletionResult]::new('--trace', '--trace', [CompletionResultType]::ParameterName, 'Print each remote round trip to stderr: endpoint, protocol, statements, bytes, time')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
@@ -317,6 +343,8 @@ Register-ArgumentCompleter -Native -CommandName 'libsql-shell' -ScriptBlock {
             [CompletionResult]::new('--no-transaction', '--no-transaction', [CompletionResultType]::ParameterName, 'Commit as the rows go instead of in one transaction (a failure keeps earlier rows)')
             [CompletionResult]::new('--local', '--local', [CompletionResultType]::ParameterName, 'Treat DB as a local file name even if it looks like a host name')
             [CompletionResult]::new('--remote', '--remote', [CompletionResultType]::ParameterName, 'Treat a bare DB name as a remote host (HTTPS)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print each remote round trip to stderr: endpoint, protocol, statements, bytes, time')
+            [CompletionResult]::new('--trace', '--trace', [CompletionResultType]::ParameterName, 'Print each remote round trip to stderr: endpoint, protocol, statements, bytes, time')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
@@ -330,6 +358,8 @@ Register-ArgumentCompleter -Native -CommandName 'libsql-shell' -ScriptBlock {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour error messages (auto: on a terminal, unless NO_COLOR is set)')
             [CompletionResult]::new('--local', '--local', [CompletionResultType]::ParameterName, 'Treat DB as a local file name even if it looks like a host name')
             [CompletionResult]::new('--remote', '--remote', [CompletionResultType]::ParameterName, 'Treat a bare DB name as a remote host (HTTPS)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print each remote round trip to stderr: endpoint, protocol, statements, bytes, time')
+            [CompletionResult]::new('--trace', '--trace', [CompletionResultType]::ParameterName, 'Print each remote round trip to stderr: endpoint, protocol, statements, bytes, time')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the named connections (@NAME); tokens are never shown')
@@ -346,6 +376,8 @@ Register-ArgumentCompleter -Native -CommandName 'libsql-shell' -ScriptBlock {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour error messages (auto: on a terminal, unless NO_COLOR is set)')
             [CompletionResult]::new('--local', '--local', [CompletionResultType]::ParameterName, 'Treat DB as a local file name even if it looks like a host name')
             [CompletionResult]::new('--remote', '--remote', [CompletionResultType]::ParameterName, 'Treat a bare DB name as a remote host (HTTPS)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print each remote round trip to stderr: endpoint, protocol, statements, bytes, time')
+            [CompletionResult]::new('--trace', '--trace', [CompletionResultType]::ParameterName, 'Print each remote round trip to stderr: endpoint, protocol, statements, bytes, time')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
@@ -359,6 +391,8 @@ Register-ArgumentCompleter -Native -CommandName 'libsql-shell' -ScriptBlock {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour error messages (auto: on a terminal, unless NO_COLOR is set)')
             [CompletionResult]::new('--local', '--local', [CompletionResultType]::ParameterName, 'Treat DB as a local file name even if it looks like a host name')
             [CompletionResult]::new('--remote', '--remote', [CompletionResultType]::ParameterName, 'Treat a bare DB name as a remote host (HTTPS)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print each remote round trip to stderr: endpoint, protocol, statements, bytes, time')
+            [CompletionResult]::new('--trace', '--trace', [CompletionResultType]::ParameterName, 'Print each remote round trip to stderr: endpoint, protocol, statements, bytes, time')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break

@@ -167,7 +167,7 @@ _libsql__shell() {
 
     case "${cmd}" in
         libsql__shell)
-            opts="-m -h -V --auth-token --timeout --init-command --transaction-mode --local --remote --config --bail --format --header --no-header --null --separator --insert-table --color --help --version exec batch migrate dump import config help"
+            opts="-v -m -h -V --auth-token --timeout --init-command --transaction-mode --local --remote --trace --config --bail --format --header --no-header --null --separator --insert-table --color --help --version exec batch migrate dump import config help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -225,7 +225,7 @@ _libsql__shell() {
             return 0
             ;;
         libsql__subcmd__shell__subcmd__batch)
-            opts="-m -h --no-transaction --format --header --no-header --null --separator --insert-table --auth-token --timeout --init-command --transaction-mode --local --remote --config --color --help"
+            opts="-m -v -h --no-transaction --format --header --no-header --null --separator --insert-table --auth-token --timeout --init-command --transaction-mode --local --remote --trace --config --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -283,7 +283,7 @@ _libsql__shell() {
             return 0
             ;;
         libsql__subcmd__shell__subcmd__config)
-            opts="-h --auth-token --timeout --init-command --transaction-mode --local --remote --config --color --help list path help"
+            opts="-v -h --auth-token --timeout --init-command --transaction-mode --local --remote --trace --config --color --help list path help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -377,7 +377,7 @@ _libsql__shell() {
             return 0
             ;;
         libsql__subcmd__shell__subcmd__config__subcmd__list)
-            opts="-h --auth-token --timeout --init-command --transaction-mode --local --remote --config --color --help"
+            opts="-v -h --auth-token --timeout --init-command --transaction-mode --local --remote --trace --config --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -415,7 +415,7 @@ _libsql__shell() {
             return 0
             ;;
         libsql__subcmd__shell__subcmd__config__subcmd__path)
-            opts="-h --auth-token --timeout --init-command --transaction-mode --local --remote --config --color --help"
+            opts="-v -h --auth-token --timeout --init-command --transaction-mode --local --remote --trace --config --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -453,7 +453,7 @@ _libsql__shell() {
             return 0
             ;;
         libsql__subcmd__shell__subcmd__dump)
-            opts="-o -h --schema-only --data-only --output --page-rows --auth-token --timeout --init-command --transaction-mode --local --remote --config --color --help"
+            opts="-o -v -h --schema-only --data-only --output --page-rows --auth-token --timeout --init-command --transaction-mode --local --remote --trace --config --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -503,7 +503,7 @@ _libsql__shell() {
             return 0
             ;;
         libsql__subcmd__shell__subcmd__exec)
-            opts="-f -m -h --file --keep-going --param --arg --format --header --no-header --null --separator --insert-table --auth-token --timeout --init-command --transaction-mode --local --remote --config --color --help"
+            opts="-f -m -v -h --file --keep-going --param --arg --format --header --no-header --null --separator --insert-table --auth-token --timeout --init-command --transaction-mode --local --remote --trace --config --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -829,7 +829,7 @@ _libsql__shell() {
             return 0
             ;;
         libsql__subcmd__shell__subcmd__import)
-            opts="-h --table --skip --delimiter --no-transaction --auth-token --timeout --init-command --transaction-mode --local --remote --config --color --help"
+            opts="-v -h --table --skip --delimiter --no-transaction --auth-token --timeout --init-command --transaction-mode --local --remote --trace --config --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -879,7 +879,7 @@ _libsql__shell() {
             return 0
             ;;
         libsql__subcmd__shell__subcmd__migrate)
-            opts="-h --dir --to --dry-run --single-transaction --allow-out-of-order --auth-token --timeout --init-command --transaction-mode --local --remote --config --color --help up status check new down plan baseline restamp help"
+            opts="-v -h --dir --to --dry-run --single-transaction --allow-out-of-order --auth-token --timeout --init-command --transaction-mode --local --remote --trace --config --color --help up status check new down plan baseline restamp help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -925,7 +925,7 @@ _libsql__shell() {
             return 0
             ;;
         libsql__subcmd__shell__subcmd__migrate__subcmd__baseline)
-            opts="-h --dir --auth-token --timeout --init-command --transaction-mode --local --remote --config --color --help"
+            opts="-v -h --dir --auth-token --timeout --init-command --transaction-mode --local --remote --trace --config --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -967,7 +967,7 @@ _libsql__shell() {
             return 0
             ;;
         libsql__subcmd__shell__subcmd__migrate__subcmd__check)
-            opts="-h --dir --auth-token --timeout --init-command --transaction-mode --local --remote --config --color --help"
+            opts="-v -h --dir --auth-token --timeout --init-command --transaction-mode --local --remote --trace --config --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1009,7 +1009,7 @@ _libsql__shell() {
             return 0
             ;;
         libsql__subcmd__shell__subcmd__migrate__subcmd__down)
-            opts="-h --steps --dir --auth-token --timeout --init-command --transaction-mode --local --remote --config --color --help"
+            opts="-v -h --steps --dir --auth-token --timeout --init-command --transaction-mode --local --remote --trace --config --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1195,7 +1195,7 @@ _libsql__shell() {
             return 0
             ;;
         libsql__subcmd__shell__subcmd__migrate__subcmd__new)
-            opts="-h --timestamp --dir --auth-token --timeout --init-command --transaction-mode --local --remote --config --color --help"
+            opts="-v -h --timestamp --dir --auth-token --timeout --init-command --transaction-mode --local --remote --trace --config --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1237,7 +1237,7 @@ _libsql__shell() {
             return 0
             ;;
         libsql__subcmd__shell__subcmd__migrate__subcmd__plan)
-            opts="-h --to --dry-run --single-transaction --allow-out-of-order --dir --auth-token --timeout --init-command --transaction-mode --local --remote --config --color --help"
+            opts="-v -h --to --dry-run --single-transaction --allow-out-of-order --dir --auth-token --timeout --init-command --transaction-mode --local --remote --trace --config --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1283,7 +1283,7 @@ _libsql__shell() {
             return 0
             ;;
         libsql__subcmd__shell__subcmd__migrate__subcmd__restamp)
-            opts="-h --dir --auth-token --timeout --init-command --transaction-mode --local --remote --config --color --help"
+            opts="-v -h --dir --auth-token --timeout --init-command --transaction-mode --local --remote --trace --config --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1325,7 +1325,7 @@ _libsql__shell() {
             return 0
             ;;
         libsql__subcmd__shell__subcmd__migrate__subcmd__status)
-            opts="-h --format --exit-code --dir --auth-token --timeout --init-command --transaction-mode --local --remote --config --color --help"
+            opts="-v -h --format --exit-code --dir --auth-token --timeout --init-command --transaction-mode --local --remote --trace --config --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1371,7 +1371,7 @@ _libsql__shell() {
             return 0
             ;;
         libsql__subcmd__shell__subcmd__migrate__subcmd__up)
-            opts="-h --to --dry-run --single-transaction --allow-out-of-order --dir --auth-token --timeout --init-command --transaction-mode --local --remote --config --color --help"
+            opts="-v -h --to --dry-run --single-transaction --allow-out-of-order --dir --auth-token --timeout --init-command --transaction-mode --local --remote --trace --config --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -31,6 +31,8 @@ set edit:completion:arg-completer[libsql-shell] = {|@words|
             cand --color 'When to colour error messages (auto: on a terminal, unless NO_COLOR is set)'
             cand --local 'Treat DB as a local file name even if it looks like a host name'
             cand --remote 'Treat a bare DB name as a remote host (HTTPS)'
+            cand -v 'Print each remote round trip to stderr: endpoint, protocol, statements, bytes, time'
+            cand --trace 'Print each remote round trip to stderr: endpoint, protocol, statements, bytes, time'
             cand --bail 'Stop at the first error in a script or argument list (sqlite3''s -bail)'
             cand --header 'Print column names (default: on for table, box, markdown, csv, tsv; off for list)'
             cand --no-header 'Do not print column names'
@@ -67,6 +69,8 @@ set edit:completion:arg-completer[libsql-shell] = {|@words|
             cand --no-header 'Do not print column names'
             cand --local 'Treat DB as a local file name even if it looks like a host name'
             cand --remote 'Treat a bare DB name as a remote host (HTTPS)'
+            cand -v 'Print each remote round trip to stderr: endpoint, protocol, statements, bytes, time'
+            cand --trace 'Print each remote round trip to stderr: endpoint, protocol, statements, bytes, time'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -87,6 +91,8 @@ set edit:completion:arg-completer[libsql-shell] = {|@words|
             cand --no-header 'Do not print column names'
             cand --local 'Treat DB as a local file name even if it looks like a host name'
             cand --remote 'Treat a bare DB name as a remote host (HTTPS)'
+            cand -v 'Print each remote round trip to stderr: endpoint, protocol, statements, bytes, time'
+            cand --trace 'Print each remote round trip to stderr: endpoint, protocol, statements, bytes, time'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -104,6 +110,8 @@ set edit:completion:arg-completer[libsql-shell] = {|@words|
             cand --allow-out-of-order 'Apply pending migrations older than the newest applied one instead of refusing'
             cand --local 'Treat DB as a local file name even if it looks like a host name'
             cand --remote 'Treat a bare DB name as a remote host (HTTPS)'
+            cand -v 'Print each remote round trip to stderr: endpoint, protocol, statements, bytes, time'
+            cand --trace 'Print each remote round trip to stderr: endpoint, protocol, statements, bytes, time'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand up 'Apply pending migrations in version order, each in one transaction (the default)'
@@ -130,6 +138,8 @@ set edit:completion:arg-completer[libsql-shell] = {|@words|
             cand --allow-out-of-order 'Apply pending migrations older than the newest applied one instead of refusing'
             cand --local 'Treat DB as a local file name even if it looks like a host name'
             cand --remote 'Treat a bare DB name as a remote host (HTTPS)'
+            cand -v 'Print each remote round trip to stderr: endpoint, protocol, statements, bytes, time'
+            cand --trace 'Print each remote round trip to stderr: endpoint, protocol, statements, bytes, time'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -145,6 +155,8 @@ set edit:completion:arg-completer[libsql-shell] = {|@words|
             cand --exit-code 'Exit 1 when anything is pending, changed or missing'
             cand --local 'Treat DB as a local file name even if it looks like a host name'
             cand --remote 'Treat a bare DB name as a remote host (HTTPS)'
+            cand -v 'Print each remote round trip to stderr: endpoint, protocol, statements, bytes, time'
+            cand --trace 'Print each remote round trip to stderr: endpoint, protocol, statements, bytes, time'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -158,6 +170,8 @@ set edit:completion:arg-completer[libsql-shell] = {|@words|
             cand --color 'When to colour error messages (auto: on a terminal, unless NO_COLOR is set)'
             cand --local 'Treat DB as a local file name even if it looks like a host name'
             cand --remote 'Treat a bare DB name as a remote host (HTTPS)'
+            cand -v 'Print each remote round trip to stderr: endpoint, protocol, statements, bytes, time'
+            cand --trace 'Print each remote round trip to stderr: endpoint, protocol, statements, bytes, time'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -172,6 +186,8 @@ set edit:completion:arg-completer[libsql-shell] = {|@words|
             cand --timestamp 'Use a UTC timestamp (YYYYMMDDHHMMSS) as the version even if the files are numbered'
             cand --local 'Treat DB as a local file name even if it looks like a host name'
             cand --remote 'Treat a bare DB name as a remote host (HTTPS)'
+            cand -v 'Print each remote round trip to stderr: endpoint, protocol, statements, bytes, time'
+            cand --trace 'Print each remote round trip to stderr: endpoint, protocol, statements, bytes, time'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -186,6 +202,8 @@ set edit:completion:arg-completer[libsql-shell] = {|@words|
             cand --color 'When to colour error messages (auto: on a terminal, unless NO_COLOR is set)'
             cand --local 'Treat DB as a local file name even if it looks like a host name'
             cand --remote 'Treat a bare DB name as a remote host (HTTPS)'
+            cand -v 'Print each remote round trip to stderr: endpoint, protocol, statements, bytes, time'
+            cand --trace 'Print each remote round trip to stderr: endpoint, protocol, statements, bytes, time'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -203,6 +221,8 @@ set edit:completion:arg-completer[libsql-shell] = {|@words|
             cand --allow-out-of-order 'Apply pending migrations older than the newest applied one instead of refusing'
             cand --local 'Treat DB as a local file name even if it looks like a host name'
             cand --remote 'Treat a bare DB name as a remote host (HTTPS)'
+            cand -v 'Print each remote round trip to stderr: endpoint, protocol, statements, bytes, time'
+            cand --trace 'Print each remote round trip to stderr: endpoint, protocol, statements, bytes, time'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -216,6 +236,8 @@ set edit:completion:arg-completer[libsql-shell] = {|@words|
             cand --color 'When to colour error messages (auto: on a terminal, unless NO_COLOR is set)'
             cand --local 'Treat DB as a local file name even if it looks like a host name'
             cand --remote 'Treat a bare DB name as a remote host (HTTPS)'
+            cand -v 'Print each remote round trip to stderr: endpoint, protocol, statements, bytes, time'
+            cand --trace 'Print each remote round trip to stderr: endpoint, protocol, statements, bytes, time'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -229,6 +251,8 @@ set edit:completion:arg-completer[libsql-shell] = {|@words|
             cand --color 'When to colour error messages (auto: on a terminal, unless NO_COLOR is set)'
             cand --local 'Treat DB as a local file name even if it looks like a host name'
             cand --remote 'Treat a bare DB name as a remote host (HTTPS)'
+            cand -v 'Print each remote round trip to stderr: endpoint, protocol, statements, bytes, time'
+            cand --trace 'Print each remote round trip to stderr: endpoint, protocol, statements, bytes, time'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -275,6 +299,8 @@ set edit:completion:arg-completer[libsql-shell] = {|@words|
             cand --data-only 'Only the rows: INSERT statements, no CREATE, no BEGIN/COMMIT'
             cand --local 'Treat DB as a local file name even if it looks like a host name'
             cand --remote 'Treat a bare DB name as a remote host (HTTPS)'
+            cand -v 'Print each remote round trip to stderr: endpoint, protocol, statements, bytes, time'
+            cand --trace 'Print each remote round trip to stderr: endpoint, protocol, statements, bytes, time'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -291,6 +317,8 @@ set edit:completion:arg-completer[libsql-shell] = {|@words|
             cand --no-transaction 'Commit as the rows go instead of in one transaction (a failure keeps earlier rows)'
             cand --local 'Treat DB as a local file name even if it looks like a host name'
             cand --remote 'Treat a bare DB name as a remote host (HTTPS)'
+            cand -v 'Print each remote round trip to stderr: endpoint, protocol, statements, bytes, time'
+            cand --trace 'Print each remote round trip to stderr: endpoint, protocol, statements, bytes, time'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -303,6 +331,8 @@ set edit:completion:arg-completer[libsql-shell] = {|@words|
             cand --color 'When to colour error messages (auto: on a terminal, unless NO_COLOR is set)'
             cand --local 'Treat DB as a local file name even if it looks like a host name'
             cand --remote 'Treat a bare DB name as a remote host (HTTPS)'
+            cand -v 'Print each remote round trip to stderr: endpoint, protocol, statements, bytes, time'
+            cand --trace 'Print each remote round trip to stderr: endpoint, protocol, statements, bytes, time'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand list 'List the named connections (@NAME); tokens are never shown'
@@ -318,6 +348,8 @@ set edit:completion:arg-completer[libsql-shell] = {|@words|
             cand --color 'When to colour error messages (auto: on a terminal, unless NO_COLOR is set)'
             cand --local 'Treat DB as a local file name even if it looks like a host name'
             cand --remote 'Treat a bare DB name as a remote host (HTTPS)'
+            cand -v 'Print each remote round trip to stderr: endpoint, protocol, statements, bytes, time'
+            cand --trace 'Print each remote round trip to stderr: endpoint, protocol, statements, bytes, time'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -330,6 +362,8 @@ set edit:completion:arg-completer[libsql-shell] = {|@words|
             cand --color 'When to colour error messages (auto: on a terminal, unless NO_COLOR is set)'
             cand --local 'Treat DB as a local file name even if it looks like a host name'
             cand --remote 'Treat a bare DB name as a remote host (HTTPS)'
+            cand -v 'Print each remote round trip to stderr: endpoint, protocol, statements, bytes, time'
+            cand --trace 'Print each remote round trip to stderr: endpoint, protocol, statements, bytes, time'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }

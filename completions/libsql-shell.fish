@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_libsql_shell_global_optspecs
-    string join \n auth-token= timeout= init-command= transaction-mode= local remote config= bail m/format= header no-header null= separator= insert-table= color= h/help V/version
+    string join \n auth-token= timeout= init-command= transaction-mode= local remote v/trace config= bail m/format= header no-header null= separator= insert-table= color= h/help V/version
 end
 
 function __fish_libsql_shell_needs_command
@@ -49,6 +49,7 @@ always\t'Colour even when stderr is not a terminal (NO_COLOR is ignored)'
 never\t'Never colour'"
 complete -c libsql-shell -n "__fish_libsql_shell_needs_command" -l local -d 'Treat DB as a local file name even if it looks like a host name'
 complete -c libsql-shell -n "__fish_libsql_shell_needs_command" -l remote -d 'Treat a bare DB name as a remote host (HTTPS)'
+complete -c libsql-shell -n "__fish_libsql_shell_needs_command" -s v -l trace -d 'Print each remote round trip to stderr: endpoint, protocol, statements, bytes, time'
 complete -c libsql-shell -n "__fish_libsql_shell_needs_command" -l bail -d 'Stop at the first error in a script or argument list (sqlite3\'s -bail)'
 complete -c libsql-shell -n "__fish_libsql_shell_needs_command" -l header -d 'Print column names (default: on for table, box, markdown, csv, tsv; off for list)'
 complete -c libsql-shell -n "__fish_libsql_shell_needs_command" -l no-header -d 'Do not print column names'
@@ -92,6 +93,7 @@ complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand exec" -l heade
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand exec" -l no-header -d 'Do not print column names'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand exec" -l local -d 'Treat DB as a local file name even if it looks like a host name'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand exec" -l remote -d 'Treat a bare DB name as a remote host (HTTPS)'
+complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand exec" -s v -l trace -d 'Print each remote round trip to stderr: endpoint, protocol, statements, bytes, time'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand exec" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand batch" -s m -l format -d 'Output format' -r -f -a "table\t''
 box\t''
@@ -121,6 +123,7 @@ complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand batch" -l head
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand batch" -l no-header -d 'Do not print column names'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand batch" -l local -d 'Treat DB as a local file name even if it looks like a host name'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand batch" -l remote -d 'Treat a bare DB name as a remote host (HTTPS)'
+complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand batch" -s v -l trace -d 'Print each remote round trip to stderr: endpoint, protocol, statements, bytes, time'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand batch" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and not __fish_seen_subcommand_from up status check new down plan baseline restamp help" -l dir -d 'Directory holding the migration files (<version>_<name>.sql)' -r -F
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and not __fish_seen_subcommand_from up status check new down plan baseline restamp help" -l to -d 'Apply pending migrations up to and including this version only' -r
@@ -139,6 +142,7 @@ complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and n
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and not __fish_seen_subcommand_from up status check new down plan baseline restamp help" -l allow-out-of-order -d 'Apply pending migrations older than the newest applied one instead of refusing'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and not __fish_seen_subcommand_from up status check new down plan baseline restamp help" -l local -d 'Treat DB as a local file name even if it looks like a host name'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and not __fish_seen_subcommand_from up status check new down plan baseline restamp help" -l remote -d 'Treat a bare DB name as a remote host (HTTPS)'
+complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and not __fish_seen_subcommand_from up status check new down plan baseline restamp help" -s v -l trace -d 'Print each remote round trip to stderr: endpoint, protocol, statements, bytes, time'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and not __fish_seen_subcommand_from up status check new down plan baseline restamp help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and not __fish_seen_subcommand_from up status check new down plan baseline restamp help" -a "up" -d 'Apply pending migrations in version order, each in one transaction (the default)'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and not __fish_seen_subcommand_from up status check new down plan baseline restamp help" -a "status" -d 'Show every migration: applied, pending, changed (edited after applying) or missing'
@@ -166,6 +170,7 @@ complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and _
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from up" -l allow-out-of-order -d 'Apply pending migrations older than the newest applied one instead of refusing'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from up" -l local -d 'Treat DB as a local file name even if it looks like a host name'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from up" -l remote -d 'Treat a bare DB name as a remote host (HTTPS)'
+complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from up" -s v -l trace -d 'Print each remote round trip to stderr: endpoint, protocol, statements, bytes, time'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from up" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from status" -l format -d 'Output format' -r -f -a "text\t''
 json\t''"
@@ -183,6 +188,7 @@ never\t'Never colour'"
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from status" -l exit-code -d 'Exit 1 when anything is pending, changed or missing'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from status" -l local -d 'Treat DB as a local file name even if it looks like a host name'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from status" -l remote -d 'Treat a bare DB name as a remote host (HTTPS)'
+complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from status" -s v -l trace -d 'Print each remote round trip to stderr: endpoint, protocol, statements, bytes, time'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from check" -l dir -d 'Directory holding the migration files (<version>_<name>.sql)' -r -F
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from check" -l auth-token -d 'Auth token for remote databases (else LIBSQL_AUTH_TOKEN, else TURSO_AUTH_TOKEN)' -r
@@ -197,6 +203,7 @@ always\t'Colour even when stderr is not a terminal (NO_COLOR is ignored)'
 never\t'Never colour'"
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from check" -l local -d 'Treat DB as a local file name even if it looks like a host name'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from check" -l remote -d 'Treat a bare DB name as a remote host (HTTPS)'
+complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from check" -s v -l trace -d 'Print each remote round trip to stderr: endpoint, protocol, statements, bytes, time'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from new" -l dir -d 'Directory holding the migration files (<version>_<name>.sql)' -r -F
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from new" -l auth-token -d 'Auth token for remote databases (else LIBSQL_AUTH_TOKEN, else TURSO_AUTH_TOKEN)' -r
@@ -212,6 +219,7 @@ never\t'Never colour'"
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from new" -l timestamp -d 'Use a UTC timestamp (YYYYMMDDHHMMSS) as the version even if the files are numbered'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from new" -l local -d 'Treat DB as a local file name even if it looks like a host name'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from new" -l remote -d 'Treat a bare DB name as a remote host (HTTPS)'
+complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from new" -s v -l trace -d 'Print each remote round trip to stderr: endpoint, protocol, statements, bytes, time'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from new" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from down" -l steps -d 'How many migrations to revert, newest first' -r
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from down" -l dir -d 'Directory holding the migration files (<version>_<name>.sql)' -r -F
@@ -227,6 +235,7 @@ always\t'Colour even when stderr is not a terminal (NO_COLOR is ignored)'
 never\t'Never colour'"
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from down" -l local -d 'Treat DB as a local file name even if it looks like a host name'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from down" -l remote -d 'Treat a bare DB name as a remote host (HTTPS)'
+complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from down" -s v -l trace -d 'Print each remote round trip to stderr: endpoint, protocol, statements, bytes, time'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from down" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from plan" -l to -d 'Apply pending migrations up to and including this version only' -r
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from plan" -l dir -d 'Directory holding the migration files (<version>_<name>.sql)' -r -F
@@ -245,6 +254,7 @@ complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and _
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from plan" -l allow-out-of-order -d 'Apply pending migrations older than the newest applied one instead of refusing'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from plan" -l local -d 'Treat DB as a local file name even if it looks like a host name'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from plan" -l remote -d 'Treat a bare DB name as a remote host (HTTPS)'
+complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from plan" -s v -l trace -d 'Print each remote round trip to stderr: endpoint, protocol, statements, bytes, time'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from plan" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from baseline" -l dir -d 'Directory holding the migration files (<version>_<name>.sql)' -r -F
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from baseline" -l auth-token -d 'Auth token for remote databases (else LIBSQL_AUTH_TOKEN, else TURSO_AUTH_TOKEN)' -r
@@ -259,6 +269,7 @@ always\t'Colour even when stderr is not a terminal (NO_COLOR is ignored)'
 never\t'Never colour'"
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from baseline" -l local -d 'Treat DB as a local file name even if it looks like a host name'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from baseline" -l remote -d 'Treat a bare DB name as a remote host (HTTPS)'
+complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from baseline" -s v -l trace -d 'Print each remote round trip to stderr: endpoint, protocol, statements, bytes, time'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from baseline" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from restamp" -l dir -d 'Directory holding the migration files (<version>_<name>.sql)' -r -F
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from restamp" -l auth-token -d 'Auth token for remote databases (else LIBSQL_AUTH_TOKEN, else TURSO_AUTH_TOKEN)' -r
@@ -273,6 +284,7 @@ always\t'Colour even when stderr is not a terminal (NO_COLOR is ignored)'
 never\t'Never colour'"
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from restamp" -l local -d 'Treat DB as a local file name even if it looks like a host name'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from restamp" -l remote -d 'Treat a bare DB name as a remote host (HTTPS)'
+complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from restamp" -s v -l trace -d 'Print each remote round trip to stderr: endpoint, protocol, statements, bytes, time'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from restamp" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from help" -f -a "up" -d 'Apply pending migrations in version order, each in one transaction (the default)'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from help" -f -a "status" -d 'Show every migration: applied, pending, changed (edited after applying) or missing'
@@ -299,6 +311,7 @@ complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand dump" -l schem
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand dump" -l data-only -d 'Only the rows: INSERT statements, no CREATE, no BEGIN/COMMIT'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand dump" -l local -d 'Treat DB as a local file name even if it looks like a host name'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand dump" -l remote -d 'Treat a bare DB name as a remote host (HTTPS)'
+complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand dump" -s v -l trace -d 'Print each remote round trip to stderr: endpoint, protocol, statements, bytes, time'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand dump" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand import" -l table -d 'Table to load into; created (columns named by the header row) if missing' -r
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand import" -l skip -d 'Skip N rows before the header row' -r
@@ -316,6 +329,7 @@ never\t'Never colour'"
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand import" -l no-transaction -d 'Commit as the rows go instead of in one transaction (a failure keeps earlier rows)'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand import" -l local -d 'Treat DB as a local file name even if it looks like a host name'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand import" -l remote -d 'Treat a bare DB name as a remote host (HTTPS)'
+complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand import" -s v -l trace -d 'Print each remote round trip to stderr: endpoint, protocol, statements, bytes, time'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand import" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand config; and not __fish_seen_subcommand_from list path help" -l auth-token -d 'Auth token for remote databases (else LIBSQL_AUTH_TOKEN, else TURSO_AUTH_TOKEN)' -r
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand config; and not __fish_seen_subcommand_from list path help" -l timeout -d 'Remote request timeout in seconds' -r
@@ -329,6 +343,7 @@ always\t'Colour even when stderr is not a terminal (NO_COLOR is ignored)'
 never\t'Never colour'"
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand config; and not __fish_seen_subcommand_from list path help" -l local -d 'Treat DB as a local file name even if it looks like a host name'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand config; and not __fish_seen_subcommand_from list path help" -l remote -d 'Treat a bare DB name as a remote host (HTTPS)'
+complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand config; and not __fish_seen_subcommand_from list path help" -s v -l trace -d 'Print each remote round trip to stderr: endpoint, protocol, statements, bytes, time'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand config; and not __fish_seen_subcommand_from list path help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand config; and not __fish_seen_subcommand_from list path help" -f -a "list" -d 'List the named connections (@NAME); tokens are never shown'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand config; and not __fish_seen_subcommand_from list path help" -f -a "path" -d 'Print the path of the config file (which need not exist yet)'
@@ -345,6 +360,7 @@ always\t'Colour even when stderr is not a terminal (NO_COLOR is ignored)'
 never\t'Never colour'"
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand config; and __fish_seen_subcommand_from list" -l local -d 'Treat DB as a local file name even if it looks like a host name'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand config; and __fish_seen_subcommand_from list" -l remote -d 'Treat a bare DB name as a remote host (HTTPS)'
+complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand config; and __fish_seen_subcommand_from list" -s v -l trace -d 'Print each remote round trip to stderr: endpoint, protocol, statements, bytes, time'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand config; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand config; and __fish_seen_subcommand_from path" -l auth-token -d 'Auth token for remote databases (else LIBSQL_AUTH_TOKEN, else TURSO_AUTH_TOKEN)' -r
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand config; and __fish_seen_subcommand_from path" -l timeout -d 'Remote request timeout in seconds' -r
@@ -358,6 +374,7 @@ always\t'Colour even when stderr is not a terminal (NO_COLOR is ignored)'
 never\t'Never colour'"
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand config; and __fish_seen_subcommand_from path" -l local -d 'Treat DB as a local file name even if it looks like a host name'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand config; and __fish_seen_subcommand_from path" -l remote -d 'Treat a bare DB name as a remote host (HTTPS)'
+complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand config; and __fish_seen_subcommand_from path" -s v -l trace -d 'Print each remote round trip to stderr: endpoint, protocol, statements, bytes, time'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand config; and __fish_seen_subcommand_from path" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "list" -d 'List the named connections (@NAME); tokens are never shown'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "path" -d 'Print the path of the config file (which need not exist yet)'

@@ -137,6 +137,10 @@ pub struct ConnArgs {
     #[arg(long, global = true)]
     pub remote: bool,
 
+    /// Print each remote round trip to stderr: endpoint, protocol, statements, bytes, time.
+    #[arg(short = 'v', long, global = true)]
+    pub trace: bool,
+
     /// Config file of named connections (else LIBSQL_SHELL_CONFIG, else
     /// <config dir>/libsql-shell/config.toml).
     #[arg(long, global = true, value_name = "PATH")]

@@ -51,6 +51,9 @@ pub fn config_path(args: &ConnArgs) -> Result<std::path::PathBuf, ConfigError> {
 
 /// Resolve a database argument (or the environment, or `:memory:`) and the flags.
 pub fn resolve(db: Option<&str>, args: &ConnArgs) -> Result<ConnectSpec> {
+    if args.trace {
+        crate::trace::enable();
+    }
     let load = || config::load(&config_path(args)?);
     let world = World {
         env: &env,

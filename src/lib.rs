@@ -20,5 +20,6 @@ pub mod session;
 pub mod sql;
 pub mod target;
 pub mod token;
+pub mod trace;
 pub mod transport;
 pub mod value;

@@ -18,6 +18,7 @@ use crate::hrana::{
     WireError, WireStmt,
 };
 use crate::token::AuthToken;
+use crate::trace;
 
 /// Which HTTP API the server speaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,6 +29,14 @@ pub enum HttpVersion {
 }
 
 impl HttpVersion {
+    fn name(self) -> &'static str {
+        match self {
+            HttpVersion::V3 => "hrana3",
+            HttpVersion::V2 => "hrana2",
+            HttpVersion::V1 => "http v1",
+        }
+    }
+
     fn pipeline_path(self) -> &'static str {
         match self {
             HttpVersion::V3 => "/v3/pipeline",
@@ -89,7 +98,34 @@ impl HttpTransport {
 
     /// POST a JSON body; returns the status and the whole body (read from the reader, with
     /// no size cap), or a transport error. 4xx/5xx are returned as statuses, not errors.
-    fn post(&self, url: &str, body: &[u8]) -> Result<(u16, Vec<u8>), TransportError> {
+    /// `counts` (requests, statements) is only for `--trace`.
+    fn post(
+        &self,
+        url: &str,
+        body: &[u8],
+        counts: (usize, usize),
+    ) -> Result<(u16, Vec<u8>), TransportError> {
+        let started = std::time::Instant::now();
+        let endpoint = format!("POST {url}");
+        let protocol = self.version.map(HttpVersion::name).unwrap_or("negotiating");
+        let result = self.post_inner(url, body);
+        match &result {
+            Ok((status, bytes)) => trace::round_trip(trace::RoundTrip {
+                endpoint: &endpoint,
+                protocol,
+                requests: counts.0,
+                statements: counts.1,
+                sent: body.len(),
+                received: bytes.len(),
+                status: Some(*status),
+                elapsed: started.elapsed(),
+            }),
+            Err(e) => trace::failed(&endpoint, protocol, started.elapsed(), &e.to_string()),
+        }
+        result
+    }
+
+    fn post_inner(&self, url: &str, body: &[u8]) -> Result<(u16, Vec<u8>), TransportError> {
         let mut req = self.agent.post(url).set("Content-Type", "application/json");
         if let Some(t) = &self.token {
             req = req.set("Authorization", &format!("Bearer {}", t.expose()));
@@ -240,7 +276,8 @@ impl HttpTransport {
             .clone()
             .unwrap_or_else(|| self.base_url.clone());
         let url = format!("{base}{}", version.pipeline_path());
-        let (status, bytes) = match self.post(&url, &body) {
+        let counts = (reqs.len(), trace::statements(reqs));
+        let (status, bytes) = match self.post(&url, &body, counts) {
             Ok(x) => x,
             Err(e) => {
                 self.drop_stream();
@@ -333,7 +370,8 @@ impl HttpTransport {
                 }
             };
             let url = format!("{}{path}", self.base_url);
-            let (status, bytes) = self.post(&url, body.to_string().as_bytes())?;
+            let counts = (1, trace::statements(std::slice::from_ref(r)));
+            let (status, bytes) = self.post(&url, body.to_string().as_bytes(), counts)?;
             if !(200..300).contains(&status) {
                 if let (400, Ok(e)) = (status, serde_json::from_slice::<WireError>(&bytes)) {
                     let e = SqlError::from(e);

@@ -33,6 +33,7 @@ use super::{
 };
 use crate::hrana::{ClientMsg, ServerMsg, WireBatch, WireError, WireStmt, WsRequest, WsResponse};
 use crate::token::AuthToken;
+use crate::trace;
 
 type Socket = WebSocket<MaybeTlsStream<TcpStream>>;
 
@@ -56,6 +57,8 @@ pub struct WsTransport {
     stream_id: Option<i32>,
     next_stream_id: i32,
     next_request_id: i32,
+    /// Bytes of messages received, for `--trace`.
+    received: std::cell::Cell<usize>,
 }
 
 struct Conn {
@@ -93,6 +96,7 @@ impl WsTransport {
             stream_id: None,
             next_stream_id: 1,
             next_request_id: 1,
+            received: std::cell::Cell::new(0),
         };
         t.reconnect()?;
         Ok(t)
@@ -297,6 +301,37 @@ impl WsTransport {
         out: &mut [Option<RequestResult>],
         sink: &mut dyn StepSink,
     ) -> Result<bool, PipelineError> {
+        let started = Instant::now();
+        let sent: usize = texts.iter().map(String::len).sum();
+        self.received.set(0);
+        let result = self.exchange(conn, msgs, texts, reqs, out, sink);
+        let endpoint = self.url.clone();
+        let protocol = format!("hrana{}", self.version);
+        match &result {
+            Ok(_) | Err(PipelineError::Sink(_)) => trace::round_trip(trace::RoundTrip {
+                endpoint: &endpoint,
+                protocol: &protocol,
+                requests: msgs.len(),
+                statements: trace::statements(reqs),
+                sent,
+                received: self.received.get(),
+                status: None,
+                elapsed: started.elapsed(),
+            }),
+            Err(e) => trace::failed(&endpoint, &protocol, started.elapsed(), &e.to_string()),
+        }
+        result
+    }
+
+    fn exchange(
+        &mut self,
+        conn: &mut Conn,
+        msgs: &[(i32, Slot)],
+        texts: Vec<String>,
+        reqs: &[Request],
+        out: &mut [Option<RequestResult>],
+        sink: &mut dyn StepSink,
+    ) -> Result<bool, PipelineError> {
         for text in texts {
             if let Err(e) = conn.ws.write(Message::Text(text)) {
                 return Err(self.socket_error(e, true).into());
@@ -417,6 +452,7 @@ impl WsTransport {
                 Ok(_) => continue,
                 Err(e) => return Err(Read::Socket(Box::new(e))),
             };
+            self.received.set(self.received.get() + text.len());
             return serde_json::from_str(&text).map_err(|e| {
                 Read::Fatal(TransportError::Protocol(format!(
                     "the server sent a message that is not Hrana JSON ({e}): {}",

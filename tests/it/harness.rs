@@ -57,7 +57,6 @@ impl Shell {
         self
     }
 
-
     pub fn stdin(mut self, s: impl Into<Vec<u8>>) -> Self {
         self.stdin = Some(s.into());
         self

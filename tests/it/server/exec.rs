@@ -52,7 +52,8 @@ pub fn err(code: &str, message: impl Into<String>) -> WireError {
 /// Open a new stream's connection the way the brief prescribes.
 pub fn open_stream(db_path: &Path) -> Result<LocalTransport, WireError> {
     let opts = LocalOptions {
-        init_command: Some("PRAGMA busy_timeout=5000".into()),
+        // WAL with synchronous=NORMAL, as sqld runs its databases (no fsync per commit).
+        init_command: Some("PRAGMA busy_timeout=5000; PRAGMA synchronous=NORMAL".into()),
         ..Default::default()
     };
     LocalTransport::open(&db_path.to_string_lossy(), opts)
