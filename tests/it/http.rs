@@ -1159,7 +1159,7 @@ fn transport(s: &TestServer, token: Option<&str>) -> HttpTransport {
         "127.0.0.1",
         s.port(),
         token.map(AuthToken::new),
-        Duration::from_secs(10),
+        Duration::from_secs(30),
     )
 }
 
