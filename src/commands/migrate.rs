@@ -14,6 +14,7 @@ use clap::{Args, Subcommand, ValueEnum};
 
 use crate::cli::ConnArgs;
 use crate::connect;
+use crate::dump::{self, DumpOptions};
 use crate::error::usage;
 use crate::migrate::apply::{self, Ctx, UpOptions};
 use crate::migrate::files::{self, Migration};
@@ -105,6 +106,10 @@ pub struct UpArgs {
     /// Apply pending migrations older than the newest applied one instead of refusing.
     #[arg(long)]
     pub allow_out_of_order: bool,
+
+    /// After a successful run, write the database's schema (as `dump --schema-only`) here.
+    #[arg(long, value_name = "FILE")]
+    pub schema_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -172,7 +177,11 @@ pub fn run(args: MigrateArgs, conn: &ConnArgs) -> Result<ExitCode> {
         MigrateCommand::Up(up) => {
             let opts = up_options(&up)?;
             with_db(&dir, &up.db, conn, |ctx, files| {
-                apply::up(ctx, files, &opts)
+                apply::up(ctx, files, &opts)?;
+                match &up.schema_file {
+                    Some(path) => write_schema(ctx, path),
+                    None => Ok(()),
+                }
             })
         }
         MigrateCommand::Plan(p) => plan(&dir, &p.up, conn),
@@ -419,6 +428,37 @@ fn check(dir: &Path, db: &DbArg, conn: &ConnArgs) -> Result<ExitCode> {
     }
     out.flush()?;
     Ok(exit_for(&entries, true))
+}
+
+/// The schema, written to a temporary file renamed into place only when complete.
+fn write_schema(ctx: &mut Ctx<'_>, path: &Path) -> Result<()> {
+    let name = path
+        .file_name()
+        .ok_or_else(|| usage(format!("--schema-file {}: not a file name", path.display())))?;
+    let tmp = path.with_file_name(format!(
+        ".{}.{}.tmp",
+        name.to_string_lossy(),
+        std::process::id()
+    ));
+    let opts = DumpOptions {
+        schema_only: true,
+        ..Default::default()
+    };
+    let written = std::fs::File::create(&tmp)
+        .map_err(|e| usage(format!("cannot create {}: {e}", tmp.display())))
+        .and_then(|f| {
+            let mut out = io::BufWriter::new(f);
+            dump::dump(ctx.t.as_mut(), &opts, &mut out)?;
+            out.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+            std::fs::rename(&tmp, path)?;
+            Ok(())
+        });
+    if written.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    written.with_context(|| format!("the schema file {} was not written", path.display()))?;
+    writeln!(ctx.out, "schema written to {}", path.display())?;
+    Ok(())
 }
 
 const TEMPLATE: &str = "-- migrate:up\n\n\n-- migrate:down\n\n";

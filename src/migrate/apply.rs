@@ -302,7 +302,8 @@ pub fn explain(f: &Failure, batch: &[Unit<'_>], earlier: usize) -> anyhow::Error
     };
     let what = match f.role {
         Some(script::Role::User) => {
-            let mut stmt: String = f.sql.split_whitespace().collect::<Vec<_>>().join(" ");
+            let sql = f.sql.trim_end().trim_end_matches(';');
+            let mut stmt: String = sql.split_whitespace().collect::<Vec<_>>().join(" ");
             if stmt.chars().count() > 100 {
                 stmt = stmt.chars().take(100).collect::<String>() + "...";
             }

@@ -446,6 +446,17 @@ fn comment_only_and_no_transaction_files(db: &Db) {
     dir.write("0004_vacuum_tx.sql", "VACUUM;\n");
     migrate(db, &dir, "up", &[]).fails(1, "0004_vacuum_tx.sql:1:");
     assert_eq!(versions(db), ["1", "2", "3"]);
+    // A failing no-transaction file: what ran before the failure stays, nothing is recorded.
+    dir.remove("0004_vacuum_tx.sql");
+    dir.write(
+        "0004_nt.sql",
+        "-- libsql-shell: no-transaction\nCREATE TABLE nt(x);\nSELECT * FROM nope;\n",
+    );
+    let err = migrate(db, &dir, "up", &[]);
+    let err = err.fails(1, "0004_nt.sql:3: no such table: nope");
+    assert!(err.contains("runs outside a transaction: the statements before the failing one were applied and it is not recorded"), "{err}");
+    assert!(table_exists(db, "nt"));
+    assert_eq!(versions(db), ["1", "2", "3"]);
 }
 
 fn out_of_order_is_refused_unless_allowed(db: &Db) {
@@ -489,6 +500,32 @@ fn single_transaction_is_all_or_nothing(db: &Db) {
     assert_eq!(versions(db), ["1", "2", "3", "4", "5"]);
 }
 
+fn schema_file_is_written_after_up(db: &Db) {
+    let dir = Dir::new(&[
+        (
+            "0001_a.sql",
+            "CREATE TABLE a(x);\nINSERT INTO a VALUES (1);\n",
+        ),
+        ("0002_b.sql", "CREATE INDEX a_x ON a(x);\n"),
+    ]);
+    let schema = dir.tmp.path().join("schema.sql");
+    let arg = schema.display().to_string();
+    let out = migrate(db, &dir, "up", &["--schema-file", &arg]);
+    assert!(
+        out.ok().ends_with(&format!("schema written to {arg}\n")),
+        "{}",
+        out.stdout
+    );
+    let text = std::fs::read_to_string(&schema).unwrap();
+    assert!(text.contains("CREATE TABLE a(x);"), "{text}");
+    assert!(text.contains("CREATE INDEX a_x ON a(x);"), "{text}");
+    assert!(!text.contains("INSERT INTO"), "{text}");
+    // A failed run leaves the file as it was.
+    dir.write("0003_c.sql", "CREATE TABLE c(x);\nSELECT * FROM nope;\n");
+    migrate(db, &dir, "up", &["--schema-file", &arg]).fails(1, "no such table: nope");
+    assert_eq!(std::fs::read_to_string(&schema).unwrap(), text);
+}
+
 fn bad_directories_are_usage_errors(db: &Db) {
     let dir = Dir::new(&[("0001_a.sql", "SELECT 1;"), ("01_b.sql", "SELECT 1;")]);
     migrate(db, &dir, "up", &[]).fails(2, "duplicate migration version 1: 0001_a.sql and 01_b.sql");
@@ -513,4 +550,5 @@ on_every_transport!(
     out_of_order_is_refused_unless_allowed,
     single_transaction_is_all_or_nothing,
     bad_directories_are_usage_errors,
+    schema_file_is_written_after_up,
 );

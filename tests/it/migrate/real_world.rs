@@ -293,3 +293,30 @@ fn migrate_benchmark() {
         assert_eq!(versions(&db).len(), 100);
     }
 }
+
+/// Another writer holds the database longer than the busy timeout: the migration is not
+/// applied, and the message says it is safe to retry.
+#[test]
+fn a_locked_database_is_not_applied_and_safe_to_retry() {
+    let db = Db::new(Backend::Local);
+    let dir = Dir::new(&[("0001_a.sql", "CREATE TABLE a(x);\n")]);
+    db.sql("CREATE TABLE other(x);");
+    let path = db.target();
+    let holder = rusqlite::Connection::open(&path).unwrap();
+    holder
+        .execute_batch("BEGIN IMMEDIATE; INSERT INTO other VALUES (1);")
+        .unwrap();
+    let out = migrate(
+        &db,
+        &dir,
+        "up",
+        &["--init-command", "PRAGMA busy_timeout = 100"],
+    );
+    let err = out.fails(1, "migration failed: 0001_a.sql: database is locked");
+    assert!(err.contains("nothing of 0001_a.sql was applied"), "{err}");
+    assert!(err.contains("safe to retry"), "{err}");
+    holder.execute_batch("COMMIT").unwrap();
+    assert!(!table_exists(&db, "a"));
+    migrate(&db, &dir, "up", &[]).ok();
+    assert_eq!(versions(&db), ["1"]);
+}
