@@ -105,6 +105,7 @@ Register-ArgumentCompleter -Native -CommandName 'libsql-shell' -ScriptBlock {
         'libsql-shell;migrate' {
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Directory holding the migration files (<version>_<name>.sql)')
             [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'Apply pending migrations up to and including this version only')
+            [CompletionResult]::new('--schema-file', '--schema-file', [CompletionResultType]::ParameterName, 'After a successful run, write the database''s schema (as `dump --schema-only`) here')
             [CompletionResult]::new('--auth-token', '--auth-token', [CompletionResultType]::ParameterName, 'Auth token for remote databases (else LIBSQL_AUTH_TOKEN, else TURSO_AUTH_TOKEN)')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Remote request timeout in seconds')
             [CompletionResult]::new('--init-command', '--init-command', [CompletionResultType]::ParameterName, 'Local: SQL to run right after opening the database')
@@ -133,6 +134,7 @@ Register-ArgumentCompleter -Native -CommandName 'libsql-shell' -ScriptBlock {
         }
         'libsql-shell;migrate;up' {
             [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'Apply pending migrations up to and including this version only')
+            [CompletionResult]::new('--schema-file', '--schema-file', [CompletionResultType]::ParameterName, 'After a successful run, write the database''s schema (as `dump --schema-only`) here')
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Directory holding the migration files (<version>_<name>.sql)')
             [CompletionResult]::new('--auth-token', '--auth-token', [CompletionResultType]::ParameterName, 'Auth token for remote databases (else LIBSQL_AUTH_TOKEN, else TURSO_AUTH_TOKEN)')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Remote request timeout in seconds')
@@ -221,6 +223,7 @@ Register-ArgumentCompleter -Native -CommandName 'libsql-shell' -ScriptBlock {
         }
         'libsql-shell;migrate;plan' {
             [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'Apply pending migrations up to and including this version only')
+            [CompletionResult]::new('--schema-file', '--schema-file', [CompletionResultType]::ParameterName, 'After a successful run, write the database''s schema (as `dump --schema-only`) here')
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Directory holding the migration files (<version>_<name>.sql)')
             [CompletionResult]::new('--auth-token', '--auth-token', [CompletionResultType]::ParameterName, 'Auth token for remote databases (else LIBSQL_AUTH_TOKEN, else TURSO_AUTH_TOKEN)')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Remote request timeout in seconds')

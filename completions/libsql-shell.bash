@@ -879,7 +879,7 @@ _libsql__shell() {
             return 0
             ;;
         libsql__subcmd__shell__subcmd__migrate)
-            opts="-v -h --dir --to --dry-run --single-transaction --allow-out-of-order --auth-token --timeout --init-command --transaction-mode --local --remote --trace --config --color --help up status check new down plan baseline restamp help"
+            opts="-v -h --dir --to --dry-run --single-transaction --allow-out-of-order --schema-file --auth-token --timeout --init-command --transaction-mode --local --remote --trace --config --color --help up status check new down plan baseline restamp help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -890,6 +890,10 @@ _libsql__shell() {
                     return 0
                     ;;
                 --to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --schema-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1237,13 +1241,17 @@ _libsql__shell() {
             return 0
             ;;
         libsql__subcmd__shell__subcmd__migrate__subcmd__plan)
-            opts="-v -h --to --dry-run --single-transaction --allow-out-of-order --dir --auth-token --timeout --init-command --transaction-mode --local --remote --trace --config --color --help"
+            opts="-v -h --to --dry-run --single-transaction --allow-out-of-order --schema-file --dir --auth-token --timeout --init-command --transaction-mode --local --remote --trace --config --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --schema-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1371,13 +1379,17 @@ _libsql__shell() {
             return 0
             ;;
         libsql__subcmd__shell__subcmd__migrate__subcmd__up)
-            opts="-v -h --to --dry-run --single-transaction --allow-out-of-order --dir --auth-token --timeout --init-command --transaction-mode --local --remote --trace --config --color --help"
+            opts="-v -h --to --dry-run --single-transaction --allow-out-of-order --schema-file --dir --auth-token --timeout --init-command --transaction-mode --local --remote --trace --config --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --schema-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

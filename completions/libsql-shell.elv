@@ -99,6 +99,7 @@ set edit:completion:arg-completer[libsql-shell] = {|@words|
         &'libsql-shell;migrate'= {
             cand --dir 'Directory holding the migration files (<version>_<name>.sql)'
             cand --to 'Apply pending migrations up to and including this version only'
+            cand --schema-file 'After a successful run, write the database''s schema (as `dump --schema-only`) here'
             cand --auth-token 'Auth token for remote databases (else LIBSQL_AUTH_TOKEN, else TURSO_AUTH_TOKEN)'
             cand --timeout 'Remote request timeout in seconds'
             cand --init-command 'Local: SQL to run right after opening the database'
@@ -126,6 +127,7 @@ set edit:completion:arg-completer[libsql-shell] = {|@words|
         }
         &'libsql-shell;migrate;up'= {
             cand --to 'Apply pending migrations up to and including this version only'
+            cand --schema-file 'After a successful run, write the database''s schema (as `dump --schema-only`) here'
             cand --dir 'Directory holding the migration files (<version>_<name>.sql)'
             cand --auth-token 'Auth token for remote databases (else LIBSQL_AUTH_TOKEN, else TURSO_AUTH_TOKEN)'
             cand --timeout 'Remote request timeout in seconds'
@@ -209,6 +211,7 @@ set edit:completion:arg-completer[libsql-shell] = {|@words|
         }
         &'libsql-shell;migrate;plan'= {
             cand --to 'Apply pending migrations up to and including this version only'
+            cand --schema-file 'After a successful run, write the database''s schema (as `dump --schema-only`) here'
             cand --dir 'Directory holding the migration files (<version>_<name>.sql)'
             cand --auth-token 'Auth token for remote databases (else LIBSQL_AUTH_TOKEN, else TURSO_AUTH_TOKEN)'
             cand --timeout 'Remote request timeout in seconds'

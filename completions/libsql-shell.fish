@@ -127,6 +127,7 @@ complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand batch" -s v -l
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand batch" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and not __fish_seen_subcommand_from up status check new down plan baseline restamp help" -l dir -d 'Directory holding the migration files (<version>_<name>.sql)' -r -F
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and not __fish_seen_subcommand_from up status check new down plan baseline restamp help" -l to -d 'Apply pending migrations up to and including this version only' -r
+complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and not __fish_seen_subcommand_from up status check new down plan baseline restamp help" -l schema-file -d 'After a successful run, write the database\'s schema (as `dump --schema-only`) here' -r -F
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and not __fish_seen_subcommand_from up status check new down plan baseline restamp help" -l auth-token -d 'Auth token for remote databases (else LIBSQL_AUTH_TOKEN, else TURSO_AUTH_TOKEN)' -r
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and not __fish_seen_subcommand_from up status check new down plan baseline restamp help" -l timeout -d 'Remote request timeout in seconds' -r
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and not __fish_seen_subcommand_from up status check new down plan baseline restamp help" -l init-command -d 'Local: SQL to run right after opening the database' -r
@@ -154,6 +155,7 @@ complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and n
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and not __fish_seen_subcommand_from up status check new down plan baseline restamp help" -a "restamp" -d 'Accept the new checksum of an applied migration whose file was edited'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and not __fish_seen_subcommand_from up status check new down plan baseline restamp help" -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from up" -l to -d 'Apply pending migrations up to and including this version only' -r
+complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from up" -l schema-file -d 'After a successful run, write the database\'s schema (as `dump --schema-only`) here' -r -F
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from up" -l dir -d 'Directory holding the migration files (<version>_<name>.sql)' -r -F
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from up" -l auth-token -d 'Auth token for remote databases (else LIBSQL_AUTH_TOKEN, else TURSO_AUTH_TOKEN)' -r
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from up" -l timeout -d 'Remote request timeout in seconds' -r
@@ -238,6 +240,7 @@ complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and _
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from down" -s v -l trace -d 'Print each remote round trip to stderr: endpoint, protocol, statements, bytes, time'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from down" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from plan" -l to -d 'Apply pending migrations up to and including this version only' -r
+complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from plan" -l schema-file -d 'After a successful run, write the database\'s schema (as `dump --schema-only`) here' -r -F
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from plan" -l dir -d 'Directory holding the migration files (<version>_<name>.sql)' -r -F
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from plan" -l auth-token -d 'Auth token for remote databases (else LIBSQL_AUTH_TOKEN, else TURSO_AUTH_TOKEN)' -r
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from plan" -l timeout -d 'Remote request timeout in seconds' -r

@@ -273,6 +273,11 @@ fn read_state(dir: &Path, db: &DbArg, conn: &ConnArgs) -> Result<(Vec<Migration>
 }
 
 fn plan(dir: &Path, up: &UpArgs, conn: &ConnArgs) -> Result<ExitCode> {
+    if up.schema_file.is_some() {
+        return Err(usage(
+            "--schema-file needs a real run: it does nothing with plan / --dry-run",
+        ));
+    }
     let opts = up_options(up)?;
     let (files, db) = read_state(dir, &up.db, conn)?;
     let pending = apply::pending(&files, &db, &opts)?;

@@ -133,6 +133,11 @@ fn new_numbers_files_and_never_overwrites() {
     let p2 = new("add-email", &[]).ok().trim().to_string();
     assert!(p2.ends_with("0002_add_email.sql"), "{p2}");
     new("!!", &[]).fails(2, "not a usable migration name");
+    shell()
+        .args(["migrate", "status", "--dir"])
+        .arg(dir.path())
+        .run()
+        .fails(2, "migrate needs a database");
     // Timestamps once the files use them.
     let p3 = new("ts", &["--timestamp"]).ok().trim().to_string();
     let name = Path::new(&p3)
