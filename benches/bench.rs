@@ -153,6 +153,62 @@ fn startup() {
     );
 }
 
+/// Time from spawning the interactive shell on a pseudo-terminal to its first prompt.
+/// (A plain openpty + read loop: expect-style crates poll with sleeps that dwarf the figure.)
+fn repl_startup(dir: &Path) {
+    use std::io::Read;
+    use std::os::fd::FromRawFd;
+    let db = dir.join("repl.db");
+    make_rows_db(&db, 1000);
+    let n = 20u32;
+    let mut total = Duration::ZERO;
+    for _ in 0..n {
+        let (mut master, mut slave) = (0, 0);
+        // SAFETY: openpty fills two new file descriptors we then own.
+        let rc = unsafe {
+            libc::openpty(
+                &mut master,
+                &mut slave,
+                std::ptr::null_mut(),
+                std::ptr::null(),
+                std::ptr::null(),
+            )
+        };
+        assert_eq!(rc, 0, "openpty");
+        // SAFETY: each descriptor is owned exactly once from here on.
+        let (mut master, slave) = unsafe {
+            (
+                std::fs::File::from_raw_fd(master),
+                std::fs::File::from_raw_fd(slave),
+            )
+        };
+        let mut cmd = Command::new(BIN);
+        cmd.arg(&db)
+            .env("LIBSQL_SHELL_HISTORY", dir.join("history"))
+            .env("TERM", "xterm")
+            .stdin(slave.try_clone().unwrap())
+            .stdout(slave.try_clone().unwrap())
+            .stderr(slave);
+        let start = Instant::now();
+        let mut child = cmd.spawn().unwrap();
+        let mut seen = Vec::new();
+        let mut buf = [0u8; 4096];
+        while !String::from_utf8_lossy(&seen).contains("repl.db> ") {
+            let k = master.read(&mut buf).unwrap();
+            assert!(k > 0, "shell exited before its prompt");
+            seen.extend_from_slice(&buf[..k]);
+        }
+        total += start.elapsed();
+        std::io::Write::write_all(&mut master, b".quit\r").unwrap();
+        child.wait().unwrap();
+    }
+    println!(
+        "{:<44} ours {:>9.1} ms (mean of {n}, spawn on a pty to first prompt) | target < 20 ms",
+        "repl: startup to first prompt, local file",
+        ms(total / n)
+    );
+}
+
 fn statements_file(dir: &Path, name: &str, n: usize) -> std::path::PathBuf {
     let path = dir.join(name);
     let mut f = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
@@ -317,6 +373,9 @@ fn main() {
     println!("libsql-shell benchmarks (release build: {BIN})");
     if want("startup") {
         startup();
+    }
+    if want("repl") {
+        repl_startup(dir.path());
     }
     if want("csv") {
         csv_local(dir.path());

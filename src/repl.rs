@@ -198,6 +198,9 @@ pub fn run(shell: Shell) -> Result<ExitCode> {
     let mut splitter = Splitter::new();
     let mut fatal = None;
     loop {
+        if let Err(e) = shell.borrow_mut().check_stream() {
+            eprintln!("Error: {}", crate::error::one_line(&e));
+        }
         let prompt = shell.borrow().prompt(splitter.has_pending());
         match editor.readline(&prompt) {
             Ok(line) => {

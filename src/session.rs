@@ -264,6 +264,26 @@ impl<'t> Session<'t> {
         self.send(n, out)
     }
 
+    /// Before a prompt: a transaction whose stream was lost while the user was idle is
+    /// announced now, not discovered at the next statement.
+    pub fn check_stream(&mut self, out: &mut dyn Output) -> Result<()> {
+        let Some(reason) = self.t.take_lost_stream() else {
+            return Ok(());
+        };
+        if self.live {
+            self.pending.clear();
+            self.pending_bytes = 0;
+            self.in_tx = false;
+            self.tx_start = None;
+            self.savepoints.clear();
+            self.live = false;
+            out.notice(&format!(
+                "transaction lost: nothing was committed ({reason})"
+            ))?;
+        }
+        Ok(())
+    }
+
     /// End of input: send what is due; a transaction still open is rolled back, and said so.
     pub fn finish(&mut self, out: &mut dyn Output) -> Result<()> {
         if !self.stopped {

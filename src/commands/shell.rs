@@ -368,6 +368,11 @@ impl Shell {
         self.sync()
     }
 
+    /// Announce a transaction whose stream was lost while idle (before each prompt).
+    pub fn check_stream(&mut self) -> Result<()> {
+        self.session.check_stream(&mut Rows::default())
+    }
+
     /// End of the session: roll back what is still open, close the connection.
     pub fn finish(&mut self) -> Result<()> {
         self.with_output(|s, out| s.finish(out))

@@ -8,6 +8,7 @@
 use std::io::Read;
 use std::time::Duration;
 
+use super::keepalive::KeepAlive;
 use super::replay::{replay, unsupported, v2_batch};
 use super::{
     After, Capabilities, PipelineError, Request, RequestResult, SqlError, StepRef, StepSink,
@@ -57,6 +58,9 @@ pub struct HttpTransport {
     baton: Option<String>,
     /// Where this stream's requests go (the server's `base_url`), if it said.
     stream_url: Option<String>,
+    /// Holds the baton between pipelines and renews it (started with the first kept stream).
+    keepalive: Option<KeepAlive>,
+    keepalive_every: Duration,
 }
 
 /// How much of an unexpected body is quoted in an error message.
@@ -84,7 +88,14 @@ impl HttpTransport {
             version: None,
             baton: None,
             stream_url: None,
+            keepalive: None,
+            keepalive_every: super::keepalive::interval(),
         }
+    }
+
+    /// How often an idle kept stream is renewed (default 4 s; sqld expires streams at 10 s).
+    pub fn set_keepalive_interval(&mut self, every: Duration) {
+        self.keepalive_every = every;
     }
 
     pub fn version(&self) -> Option<HttpVersion> {
@@ -472,8 +483,45 @@ fn replay_result(
     }
 }
 
-impl Transport for HttpTransport {
-    fn pipeline(
+impl HttpTransport {
+    /// Take a parked stream back from the keep-alive thread.
+    fn unpark(&mut self) -> Result<(), TransportError> {
+        let Some(k) = &self.keepalive else {
+            return Ok(());
+        };
+        match k.unpark() {
+            Ok(Some(p)) => {
+                self.baton = Some(p.baton);
+                self.stream_url = Some(p.url);
+                Ok(())
+            }
+            Ok(None) => Ok(()),
+            Err(_) => {
+                self.drop_stream();
+                Err(TransportError::StreamExpired)
+            }
+        }
+    }
+
+    /// Hand a kept stream to the keep-alive thread until the next pipeline.
+    fn park(&mut self) {
+        let (Some(baton), Some(version)) = (self.baton.take(), self.version) else {
+            return;
+        };
+        if version == HttpVersion::V1 {
+            return;
+        }
+        let url = self
+            .stream_url
+            .take()
+            .unwrap_or_else(|| self.base_url.clone());
+        let (agent, token, every) = (self.agent.clone(), self.token.clone(), self.keepalive_every);
+        self.keepalive
+            .get_or_insert_with(|| KeepAlive::start(agent, token, every))
+            .park(baton, url, version.pipeline_path());
+    }
+
+    fn pipeline_now(
         &mut self,
         reqs: &[Request],
         after: After,
@@ -511,9 +559,29 @@ impl Transport for HttpTransport {
         }
         .into())
     }
+}
+
+impl Transport for HttpTransport {
+    fn pipeline(
+        &mut self,
+        reqs: &[Request],
+        after: After,
+        sink: &mut dyn StepSink,
+    ) -> Result<Vec<RequestResult>, PipelineError> {
+        self.unpark()?;
+        let result = self.pipeline_now(reqs, after, sink);
+        self.park();
+        result
+    }
 
     fn stream_open(&self) -> bool {
-        self.baton.is_some()
+        self.baton.is_some() || self.keepalive.as_ref().is_some_and(KeepAlive::is_parked)
+    }
+
+    fn take_lost_stream(&mut self) -> Option<String> {
+        let reason = self.keepalive.as_ref()?.lost()?;
+        let _ = self.unpark();
+        Some(reason)
     }
 
     fn capabilities(&self) -> Capabilities {

@@ -6,6 +6,7 @@
 //! delivered to a [`StepSink`] in order, so a local query streams straight to the renderer.
 
 pub mod http;
+mod keepalive;
 pub mod local;
 mod replay;
 pub mod ws;
@@ -259,6 +260,12 @@ pub trait Transport {
 
     fn info(&self) -> TransportInfo;
 
+    /// If the stream was lost while idle (an HTTP stream that could not be kept alive), why;
+    /// the stream is forgotten, so the next pipeline starts afresh.
+    fn take_lost_stream(&mut self) -> Option<String> {
+        None
+    }
+
     /// Something that interrupts the running statement from another thread (Ctrl-C), if
     /// the transport can do that.
     fn interrupter(&self) -> Option<std::sync::Arc<dyn Fn() + Send + Sync>> {
@@ -302,6 +309,9 @@ impl<T: Transport + ?Sized> Transport for &mut T {
     }
     fn interrupter(&self) -> Option<std::sync::Arc<dyn Fn() + Send + Sync>> {
         (**self).interrupter()
+    }
+    fn take_lost_stream(&mut self) -> Option<String> {
+        (**self).take_lost_stream()
     }
 }
 
