@@ -9,6 +9,7 @@ mod generated;
 mod harness;
 mod http;
 mod import;
+mod keepalive;
 mod migrate;
 mod official_client;
 mod readme;
