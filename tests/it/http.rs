@@ -214,33 +214,53 @@ fn exec_file(s: &TestServer, f: &Path) -> Output {
         .arg(f))
 }
 
+/// One test for both (a request of MAX_REQUEST_STMTS statements is slow on the debug-built
+/// server): the second request runs after the first, sees its writes, stops at a failure.
 #[test]
-fn more_statements_than_one_request_carries_are_chunked() {
+fn a_large_exec_is_chunked_by_statement_count() {
     let s = server_with_t();
     let dir = tempfile::tempdir().unwrap();
     let f = dir.path().join("many.sql");
-    // One statement more than a request carries (10,001). The first and the last write.
-    let n = MAX_REQUEST_STMTS + 1;
-    let text = cheap_statements(n, |i| match i {
-        1 => Some("INSERT INTO t VALUES ('first');".into()),
-        i if i == n => Some("INSERT INTO t SELECT 'last:' || count(*) FROM t;".into()),
-        _ => None,
+    // One request's worth of statements, then a few more: writes at 1 (first request) and
+    // m + 2 (second), a failure at m + 3, a write at m + 4 that must not run.
+    let m = MAX_REQUEST_STMTS;
+    let text = cheap_statements(m + 5, |i| {
+        if i == 1 {
+            Some("INSERT INTO t VALUES ('first');".into())
+        } else if i == m + 2 {
+            Some("INSERT INTO t SELECT 'second saw ' || count(*) FROM t;".into())
+        } else if i == m + 3 {
+            Some("INSERT INTO nope VALUES (0);".into())
+        } else if i == m + 4 {
+            Some("INSERT INTO t VALUES ('after the failure');".into())
+        } else {
+            None
+        }
     });
     std::fs::write(&f, text).unwrap();
     let out = exec_file(&s, &f);
-    assert_eq!(out.ok(), selected(n), "every result, in order");
+    out.fails(
+        1,
+        &format!(
+            "statement {0} ({1}:{0}): no such table: nope",
+            m + 3,
+            f.display()
+        ),
+    );
+    assert_eq!(out.stderr.lines().count(), 1, "{}", out.stderr);
+    assert_eq!(out.stdout, selected(m + 2), "every result, in order");
     assert_eq!(s.requests(), 2);
     assert_eq!(s.pipeline_log(), [one_batch(), one_batch()].concat());
     assert_eq!(s.open_streams(), 0);
     assert_eq!(
         query(&s, "SELECT x FROM t ORDER BY rowid"),
-        ["first", "last:1"],
-        "the second request saw the first one's write"
+        ["first", "second saw 1"],
+        "autocommit: the statements before the failure ran, none after it"
     );
 }
 
 #[test]
-fn more_bytes_than_one_request_carries_are_chunked() {
+fn a_large_exec_is_chunked_by_bytes() {
     let s = server_with_t();
     let dir = tempfile::tempdir().unwrap();
     let f = dir.path().join("big.sql");
@@ -260,41 +280,6 @@ fn more_bytes_than_one_request_carries_are_chunked() {
         query(&s, "SELECT substr(x, 1, 1) FROM t ORDER BY rowid"),
         ["1", "2", "3", "4", "5"]
     );
-}
-
-#[test]
-fn a_failure_in_a_later_chunk_keeps_the_earlier_chunks_and_stops() {
-    let s = server_with_t();
-    let dir = tempfile::tempdir().unwrap();
-    let f = dir.path().join("many.sql");
-    // Writes at 1 (first request), m + 2 and m + 4 (second), a failure at m + 3.
-    let m = MAX_REQUEST_STMTS;
-    let text = cheap_statements(m + 5, |i| {
-        if i == 1 || i == m + 2 || i == m + 4 {
-            Some(format!("INSERT INTO t VALUES ({i});"))
-        } else if i == m + 3 {
-            Some("INSERT INTO nope VALUES (0);".into())
-        } else {
-            None
-        }
-    });
-    std::fs::write(&f, text).unwrap();
-    let out = exec_file(&s, &f);
-    out.fails(
-        1,
-        &format!(
-            "statement {0} ({1}:{0}): no such table: nope",
-            m + 3,
-            f.display()
-        ),
-    );
-    assert_eq!(out.stdout, selected(m + 2));
-    assert_eq!(
-        query(&s, "SELECT x FROM t ORDER BY x"),
-        ["1".to_string(), (m + 2).to_string()],
-        "autocommit: the statements before the failure ran, none after it"
-    );
-    assert_eq!(s.requests(), 2);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1014,6 +999,16 @@ fn token_never_appears_on_success_or_in_any_format() {
         .arg(s.http_url())
         .arg("SELECT x FROM t"));
     assert_eq!(out.ok(), "[{\"x\":\"a\"}]\n");
+    // --trace prints every round trip, never the token.
+    let out = exec(&s, &["--trace"], "SELECT x FROM t");
+    assert_eq!(out.stdout, "a\n");
+    assert!(out.stderr.contains("trace: POST "), "{}", out.stderr);
+    s.fail_next(Fault::Status(
+        401,
+        format!("{{\"error\":\"bad token {SECRET}\"}}"),
+    ));
+    let out = exec(&s, &["--trace"], "SELECT x FROM t");
+    out.fails(2, "authentication failed: bad token (redacted)");
     // A statement error, a piped script with dot-commands, batch.
     let out = exec(&s, &["-m", "json"], "SELECT * FROM nope");
     out.fails(1, "no such table: nope");
@@ -1044,7 +1039,7 @@ fn inserts(n: usize, last: &str) -> String {
 }
 
 #[test]
-fn batch_of_10000_statements_is_atomic_and_costs_few_requests() {
+fn a_batch_of_10000_statements_is_atomic_and_costs_few_requests() {
     let s = server_with_t();
     setup(&s, "INSERT INTO t VALUES (-1)");
     let dir = tempfile::tempdir().unwrap();
@@ -1090,9 +1085,10 @@ fn batch_of_10000_statements_is_atomic_and_costs_few_requests() {
 
 #[test]
 fn a_transaction_larger_than_one_request_dropped_at_commit_leaves_nothing() {
-    // What `batch` does with a large input: BEGIN and the first 9,999 statements go out as
-    // soon as a request is full, on a kept stream; the rest and the COMMIT follow. The
+    // What `batch` does with a large input: BEGIN and the first statements go out as soon
+    // as a request is full (4 MiB), on a kept stream; the rest and the COMMIT follow. The
     // second request is dropped before it runs.
+    assert_eq!(MAX_REQUEST_BYTES, 4 << 20, "the sizes below assume 4 MiB");
     let s = server_with_t();
     let mut t = transport(&s, Some(SECRET));
     let mut out = Record::default();
@@ -1100,10 +1096,11 @@ fn a_transaction_larger_than_one_request_dropped_at_commit_leaves_nothing() {
     session
         .submit(Stmt::no_rows("BEGIN"), origin("BEGIN"), &mut out)
         .unwrap();
-    for i in 1..=MAX_REQUEST_STMTS + 5 {
-        let sql = format!("INSERT INTO t VALUES ({i})");
+    let blob = "z".repeat(1 << 20);
+    for i in 1..=5 {
+        let sql = format!("INSERT INTO t VALUES ('{i}{blob}')");
         session
-            .submit(Stmt::new(sql.as_str()), origin(&sql), &mut out)
+            .submit(Stmt::new(sql.as_str()), origin("INSERT"), &mut out)
             .unwrap();
     }
     assert_eq!(s.requests(), 1, "the first full request went out");
