@@ -64,7 +64,7 @@ pub enum ErrorMode {
 
 /// Upper bounds for one request; larger work is split into several requests.
 pub const MAX_REQUEST_BYTES: usize = 4 << 20;
-pub const MAX_REQUEST_STMTS: usize = 50_000;
+pub const MAX_REQUEST_STMTS: usize = 10_000;
 
 #[derive(Debug)]
 struct Item {
