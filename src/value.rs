@@ -85,7 +85,14 @@ pub fn format_real(f: f64) -> String {
     if f == 0.0 {
         return if f.is_sign_negative() { "-0.0" } else { "0.0" }.to_string();
     }
-    // Rust's `{:e}` prints the shortest round-tripping digits: "1.2345e-5", "1e300".
+    shortest_layout(f, 15)
+}
+
+/// Lay out a finite, non-zero double with the shortest digits that read back as the same
+/// value (Rust's `{:e}` gives them: "1.2345e-5", "1e300"), positional from 1e-4 up to (not
+/// including) `10^sci_from`, exponent form `d.ddde+XX` outside that, `.0` on bare mantissas —
+/// printf's `%!g` layout, which both sqlite3's text output and its `.dump` use.
+fn shortest_layout(f: f64, sci_from: i32) -> String {
     let sci = format!("{:e}", f);
     let (mantissa, exp) = sci.split_once('e').expect("{:e} always has an exponent");
     let exp: i32 = exp.parse().expect("exponent is an integer");
@@ -94,18 +101,14 @@ pub fn format_real(f: f64) -> String {
         None => (false, mantissa),
     };
     let digits: String = mantissa.chars().filter(|c| *c != '.').collect();
-    let mut out = String::with_capacity(digits.len() + 8);
+    let mut out = String::with_capacity(digits.len() + 26);
     if neg {
         out.push('-');
     }
-    if !(-4..15).contains(&exp) {
+    if !(-4..sci_from).contains(&exp) {
         out.push_str(&digits[..1]);
         out.push('.');
-        if digits.len() > 1 {
-            out.push_str(&digits[1..]);
-        } else {
-            out.push('0');
-        }
+        out.push_str(if digits.len() > 1 { &digits[1..] } else { "0" });
         out.push('e');
         out.push(if exp < 0 { '-' } else { '+' });
         out.push_str(&format!("{:02}", exp.abs()));
@@ -154,46 +157,7 @@ pub fn sql_real_literal(f: f64) -> String {
     if f.fract() == 0.0 && (-two_63..two_63).contains(&f) {
         return format!("{}.0", f as i64);
     }
-    let sci = format!("{:e}", f);
-    let (mantissa, exp) = sci.split_once('e').expect("{:e} always has an exponent");
-    let exp: i32 = exp.parse().expect("exponent is an integer");
-    let (neg, mantissa) = match mantissa.strip_prefix('-') {
-        Some(m) => (true, m),
-        None => (false, mantissa),
-    };
-    let digits: String = mantissa.chars().filter(|c| *c != '.').collect();
-    let mut out = String::with_capacity(digits.len() + 26);
-    if neg {
-        out.push('-');
-    }
-    if !(-4..=19).contains(&exp) {
-        out.push_str(&digits[..1]);
-        out.push('.');
-        out.push_str(if digits.len() > 1 { &digits[1..] } else { "0" });
-        out.push('e');
-        out.push(if exp < 0 { '-' } else { '+' });
-        out.push_str(&format!("{:02}", exp.abs()));
-    } else if exp < 0 {
-        out.push_str("0.");
-        for _ in 0..(-exp - 1) {
-            out.push('0');
-        }
-        out.push_str(&digits);
-    } else {
-        let int_len = exp as usize + 1;
-        if digits.len() <= int_len {
-            out.push_str(&digits);
-            for _ in digits.len()..int_len {
-                out.push('0');
-            }
-            out.push_str(".0");
-        } else {
-            out.push_str(&digits[..int_len]);
-            out.push('.');
-            out.push_str(&digits[int_len..]);
-        }
-    }
-    out
+    shortest_layout(f, 20)
 }
 
 /// A text value as an SQL string literal, written the way sqlite3's `.dump` and

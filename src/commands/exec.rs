@@ -178,6 +178,16 @@ impl<'a> ResultOutput<'a> {
             active: false,
         }
     }
+
+    /// Close the current statement's output, if one is open; says whether one was.
+    pub fn close_statement(&mut self) -> Result<bool> {
+        let was = self.active;
+        if was {
+            self.render.end()?;
+            self.active = false;
+        }
+        Ok(was)
+    }
 }
 
 impl Output for ResultOutput<'_> {
@@ -197,18 +207,12 @@ impl Output for ResultOutput<'_> {
     }
 
     fn end(&mut self, _summary: &StmtSummary) -> Result<()> {
-        if self.active {
-            self.render.end()?;
-            self.active = false;
-        }
+        self.close_statement()?;
         Ok(())
     }
 
     fn error(&mut self, origin: &Origin, _sql: &str, err: &SqlError) -> Result<()> {
-        if self.active {
-            self.render.end()?;
-            self.active = false;
-        }
+        self.close_statement()?;
         error::print_message(&format!("{}: {err}", origin.describe()));
         Ok(())
     }

@@ -10,11 +10,11 @@ use std::time::Instant;
 use anyhow::{Context, Result};
 
 use crate::cli::{ConnArgs, OutputArgs};
-use crate::commands::exec::{parse_value, Params};
+use crate::commands::exec::{parse_value, Params, ResultOutput};
 use crate::connect;
 use crate::dot::{self, Dot, ParamAction};
 use crate::error::{usage, StatementsFailed};
-use crate::render::{self, Format, Render, RenderOptions};
+use crate::render::{self, Format, RenderOptions};
 use crate::session::{ErrorMode, Origin, Output, Session};
 use crate::sql::{self, Piece, Splitter};
 use crate::transport::{SqlError, Stmt};
@@ -57,10 +57,9 @@ pub struct Shell {
     pub schema_dirty: bool,
 }
 
-/// Results and errors of the shell's statements.
+/// Results and errors of the shell's statements: exec's rendering, the shell's messages.
 struct ShellOutput<'a> {
-    render: Box<dyn Render + 'a>,
-    active: bool,
+    results: ResultOutput<'a>,
     changes: bool,
     interactive: bool,
     failed: usize,
@@ -68,35 +67,22 @@ struct ShellOutput<'a> {
 
 impl Output for ShellOutput<'_> {
     fn begin(&mut self, cols: &[Column]) -> Result<()> {
-        if !cols.is_empty() {
-            self.render.begin(cols)?;
-            self.active = true;
-        }
-        Ok(())
+        self.results.begin(cols)
     }
 
     fn row(&mut self, row: &[Value]) -> Result<()> {
-        if self.active {
-            self.render.row(row)?;
-        }
-        Ok(())
+        self.results.row(row)
     }
 
     fn end(&mut self, summary: &StmtSummary) -> Result<()> {
-        if self.active {
-            self.render.end()?;
-            self.active = false;
-        } else if self.changes {
+        if !self.results.close_statement()? && self.changes {
             eprintln!("changes: {}", summary.affected_row_count);
         }
         Ok(())
     }
 
     fn error(&mut self, origin: &Origin, _sql: &str, err: &SqlError) -> Result<()> {
-        if self.active {
-            self.render.end()?;
-            self.active = false;
-        }
+        self.results.close_statement()?;
         self.failed += 1;
         if self.interactive {
             eprintln!("Error: {err}");
@@ -254,8 +240,7 @@ impl Shell {
             Out::File(w, _) => Box::new(w),
         };
         let mut out = ShellOutput {
-            render: render::renderer(self.settings.format, &opts, writer),
-            active: false,
+            results: ResultOutput::new(render::renderer(self.settings.format, &opts, writer)),
             changes: self.settings.changes,
             interactive: self.interactive,
             failed: 0,

@@ -442,7 +442,7 @@ mod tests {
     #[test]
     fn page_rows_adapt() {
         assert_eq!(next_page_rows(0, 0), FIRST_PAGE_ROWS);
-        assert_eq!(next_page_rows(1000, 100_000), MAX_PAGE_ROWS);
+        assert_eq!(next_page_rows(1000, 10_000), MAX_PAGE_ROWS);
         assert_eq!(next_page_rows(10, 10 << 20), MIN_PAGE_ROWS);
         assert_eq!(next_page_rows(1000, 1000 * 1024), 4096);
     }

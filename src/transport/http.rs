@@ -63,9 +63,6 @@ pub struct HttpTransport {
     keepalive_every: Duration,
 }
 
-/// How much of an unexpected body is quoted in an error message.
-const BODY_EXCERPT: usize = 200;
-
 impl HttpTransport {
     pub fn new(
         base_url: &str,
@@ -236,24 +233,11 @@ impl HttpTransport {
     }
 
     fn scrub(&self, s: &str) -> String {
-        match &self.token {
-            Some(t) => t.scrub(s),
-            None => s.to_string(),
-        }
+        super::replay::scrub(self.token.as_ref(), s)
     }
 
     fn excerpt(&self, body: &[u8]) -> String {
-        let cut = &body[..body.len().min(BODY_EXCERPT)];
-        let mut s = String::from_utf8_lossy(cut)
-            .trim()
-            .replace(['\n', '\r'], " ");
-        if body.len() > BODY_EXCERPT {
-            s.push_str("...");
-        }
-        if s.is_empty() {
-            s = "(empty body)".into();
-        }
-        self.scrub(&s)
+        super::replay::excerpt(self.token.as_ref(), body)
     }
 
     fn pipeline_v2v3(

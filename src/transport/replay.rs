@@ -1,6 +1,7 @@
 //! What the two Hrana transports (HTTP and WebSocket) share once a response has arrived:
 //! feeding each request's result to the [`StepSink`] in order, converting it to a
-//! [`RequestResult`], and the Hrana 2 downgrade of batch conditions.
+//! [`RequestResult`], the Hrana 2 downgrade of batch conditions, and quoting what a server
+//! sent in error messages without ever quoting the token.
 
 use super::{
     Batch, Cond, PipelineError, Request, RequestResult, Response, SqlError, StepOutcome, StepRef,
@@ -182,4 +183,30 @@ fn replay_batch(
         }
     }
     Ok(outcomes)
+}
+
+/// How much of an unexpected body is quoted in an error message.
+const EXCERPT: usize = 200;
+
+/// Remove the token from text that came from the server (which might echo it).
+pub fn scrub(token: Option<&crate::token::AuthToken>, s: &str) -> String {
+    match token {
+        Some(t) => t.scrub(s),
+        None => s.to_string(),
+    }
+}
+
+/// The first bytes of an unexpected body, on one line, token removed.
+pub fn excerpt(token: Option<&crate::token::AuthToken>, body: &[u8]) -> String {
+    let cut = &body[..body.len().min(EXCERPT)];
+    let mut s = String::from_utf8_lossy(cut)
+        .trim()
+        .replace(['\n', '\r'], " ");
+    if body.len() > EXCERPT {
+        s.push_str("...");
+    }
+    if s.is_empty() {
+        s = "(empty body)".into();
+    }
+    scrub(token, &s)
 }

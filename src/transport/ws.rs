@@ -41,9 +41,6 @@ type Socket = WebSocket<MaybeTlsStream<TcpStream>>;
 /// the offer split on `,` without trimming, so the list must have no spaces.
 const SUBPROTOCOLS: &str = "hrana3,hrana2,hrana1";
 
-/// How much of an unexpected message is quoted in an error.
-const EXCERPT: usize = 200;
-
 pub struct WsTransport {
     url: String,
     host: String,
@@ -251,24 +248,11 @@ impl WsTransport {
     }
 
     fn scrub(&self, s: &str) -> String {
-        match &self.token {
-            Some(t) => t.scrub(s),
-            None => s.to_string(),
-        }
+        super::replay::scrub(self.token.as_ref(), s)
     }
 
     fn excerpt(&self, bytes: &[u8]) -> String {
-        let cut = &bytes[..bytes.len().min(EXCERPT)];
-        let mut s = String::from_utf8_lossy(cut)
-            .trim()
-            .replace(['\n', '\r'], " ");
-        if bytes.len() > EXCERPT {
-            s.push_str("...");
-        }
-        if s.is_empty() {
-            s = "(empty body)".into();
-        }
-        self.scrub(&s)
+        super::replay::excerpt(self.token.as_ref(), bytes)
     }
 
     /// A socket failure; `unanswered` says whether a request of ours may have run.
