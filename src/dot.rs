@@ -48,9 +48,21 @@ pub enum Dot {
     /// List indexes (optionally of one table).
     #[command(name = ".indexes", alias = ".indices")]
     Indexes { table: Option<String> },
-    /// Write the database (or matching tables) as SQL text.
+    /// Write the database (or tables matching LIKE patterns) as SQL text.
     #[command(name = ".dump")]
     Dump { tables: Vec<String> },
+    /// Load a CSV file into a table (created from the header row if missing), atomically.
+    #[command(name = ".import")]
+    Import {
+        file: String,
+        table: String,
+        /// Skip N lines before the header row.
+        #[arg(long, value_name = "N", default_value_t = 0)]
+        skip: u64,
+        /// Accepted for sqlite3 compatibility: the input is always CSV.
+        #[arg(long)]
+        csv: bool,
+    },
     /// Run SQL and dot-commands from a file.
     #[command(name = ".read")]
     Read { file: String },

@@ -126,6 +126,16 @@ impl<'t> Session<'t> {
         self.t.as_ref()
     }
 
+    /// The transport itself, for work that runs its own requests (`.dump`, `.import`); only
+    /// while nothing is pending and no transaction is open.
+    pub fn transport_mut(&mut self) -> Option<&mut (dyn Transport + 't)> {
+        if self.pending.is_empty() && !self.in_tx && !self.live {
+            Some(self.t.as_mut())
+        } else {
+            None
+        }
+    }
+
     pub fn set_mode(&mut self, mode: ErrorMode) {
         self.mode = mode;
     }

@@ -14,7 +14,7 @@ use crate::connect;
 use crate::error::{usage, StatementsFailed};
 use crate::import::{describe_failure, parse_delimiter, ImportError, ImportOptions, Importer};
 use crate::session::{ErrorMode, Origin, Output, Session};
-use crate::transport::{SqlError, Stmt};
+use crate::transport::{SqlError, Stmt, Transport};
 use crate::value::{Column, StmtSummary, Value};
 
 #[derive(Debug, Args)]
@@ -101,7 +101,25 @@ pub fn run(args: ImportArgs, conn: &ConnArgs) -> Result<ExitCode> {
         )
     };
     let mut transport = connect::open(&spec)?;
-    let mut session = Session::new(transport.as_mut(), ErrorMode::Stop);
+    let rows = load(transport.as_mut(), &opts, input, &name)?;
+    println!(
+        "imported {rows} row{} into {}",
+        if rows == 1 { "" } else { "s" },
+        args.table
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Load CSV from `input` into `opts.table` over `transport` (also used by the shell's
+/// `.import`): a session of its own in stop-at-first-error mode, so the load is atomic
+/// unless `opts.transaction` is off. Returns the number of rows imported.
+pub fn load(
+    transport: &mut dyn Transport,
+    opts: &ImportOptions,
+    input: Box<dyn Read + '_>,
+    name: &str,
+) -> Result<u64> {
+    let mut session = Session::new(transport, ErrorMode::Stop);
     let mut out = ImportOutput;
     let tty = io::stderr().is_terminal();
     let mut progress = |n: u64| {
@@ -109,7 +127,7 @@ pub fn run(args: ImportArgs, conn: &ConnArgs) -> Result<ExitCode> {
             eprint!("\rlibsql-shell: {n} rows read...");
         }
     };
-    let mut importer = Importer::new(&opts, &name);
+    let mut importer = Importer::new(opts, name);
     let fed = importer.run(input, &mut session, &mut out, &mut progress);
     if tty && importer.rows >= 10_000 {
         eprint!("\r\x1b[K");
@@ -144,10 +162,5 @@ pub fn run(args: ImportArgs, conn: &ConnArgs) -> Result<ExitCode> {
         eprintln!("libsql-shell: import failed: {outcome}");
         return Err(anyhow::Error::new(StatementsFailed(failures)));
     }
-    println!(
-        "imported {rows} row{} into {}",
-        if rows == 1 { "" } else { "s" },
-        args.table
-    );
-    Ok(ExitCode::SUCCESS)
+    Ok(rows)
 }

@@ -497,10 +497,44 @@ impl Shell {
                     .collect();
                 self.print(&text)?;
             }
-            Dot::Dump { .. } => {
-                return Err(usage(
-                    ".dump is not available in the shell yet; use `libsql-shell dump DB`",
-                ));
+            Dot::Dump { tables } => {
+                let opts = crate::dump::DumpOptions {
+                    tables,
+                    ..Default::default()
+                };
+                let transport = self.session.transport_mut().ok_or_else(|| {
+                    usage(".dump needs no open transaction: COMMIT or ROLLBACK first")
+                })?;
+                let mut writer: Box<dyn Write + '_> = match &mut self.out {
+                    Out::Stdout => Box::new(io::stdout().lock()),
+                    Out::File(w, _) => Box::new(w),
+                };
+                crate::dump::dump(transport, &opts, &mut writer)?;
+                writer.flush()?;
+            }
+            Dot::Import {
+                file,
+                table,
+                skip,
+                csv: _,
+            } => {
+                let f = File::open(&file).map_err(|e| usage(format!("cannot open {file}: {e}")))?;
+                let opts = crate::import::ImportOptions {
+                    table,
+                    skip,
+                    delimiter: b',',
+                    transaction: true,
+                };
+                let transport = self.session.transport_mut().ok_or_else(|| {
+                    usage(".import needs no open transaction: COMMIT or ROLLBACK first")
+                })?;
+                crate::commands::import::load(
+                    transport,
+                    &opts,
+                    Box::new(BufReader::new(f)),
+                    &file,
+                )?;
+                self.schema_dirty = true;
             }
             Dot::Read { file } => {
                 let f = File::open(&file).map_err(|e| usage(format!("cannot open {file}: {e}")))?;

@@ -141,7 +141,32 @@ fn multi_line_statements_and_timer_changes_echo(db: &Db) {
     assert!(out.stderr.contains("changes: 2"), "{}", out.stderr);
 }
 
+fn dump_and_import_dot_commands(db: &Db) {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("people.csv");
+    std::fs::write(&csv, "name,age\nAda,36\n\"Lovelace, A\",37\n").unwrap();
+    let script = format!(
+        ".import {} people\n.mode list\nSELECT name, age FROM people ORDER BY age;\n.dump people\n",
+        csv.display()
+    );
+    let out = run_script(db, &script);
+    assert_eq!(
+        out.ok(),
+        "Ada|36\nLovelace, A|37\n\
+PRAGMA foreign_keys=OFF;\nBEGIN TRANSACTION;\n\
+CREATE TABLE people(name, age);\n\
+INSERT INTO people VALUES('Ada','36');\nINSERT INTO people VALUES('Lovelace, A','37');\n\
+COMMIT;\n"
+    );
+    let out = run_script(
+        db,
+        "BEGIN;\nINSERT INTO people VALUES ('x', 1);\n.dump\nROLLBACK;\n",
+    );
+    out.fails(1, ".dump needs no open transaction");
+}
+
 on_every_transport!(
+    dump_and_import_dot_commands,
     dot_commands_in_a_piped_session,
     errors_continue_and_exit_1,
     bail_stops_at_the_first_error,
