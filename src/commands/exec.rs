@@ -211,15 +211,31 @@ impl Output for ResultOutput<'_> {
         Ok(())
     }
 
-    fn error(&mut self, origin: &Origin, _sql: &str, err: &SqlError) -> Result<()> {
+    fn error(&mut self, origin: &Origin, sql: &str, err: &SqlError) -> Result<()> {
         self.close_statement()?;
-        error::print_message(&format!("{}: {err}", origin.describe()));
+        let what = sql_excerpt(sql);
+        let in_sql = if what.is_empty() {
+            String::new()
+        } else {
+            format!(" in: {what}")
+        };
+        error::print_message(&format!("{}: {err}{in_sql}", origin.describe()));
         Ok(())
     }
 
     fn notice(&mut self, msg: &str) -> Result<()> {
         eprintln!("libsql-shell: note: {msg}");
         Ok(())
+    }
+}
+
+/// A statement on one line, cut to a readable length, for error messages.
+pub fn sql_excerpt(sql: &str) -> String {
+    const MAX: usize = 80;
+    let one_line = sql.split_whitespace().collect::<Vec<_>>().join(" ");
+    match one_line.char_indices().nth(MAX) {
+        Some((cut, _)) => format!("{}...", &one_line[..cut]),
+        None => one_line,
     }
 }
 
