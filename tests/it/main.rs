@@ -3,6 +3,7 @@
 
 mod config;
 mod dump;
+mod dump_property;
 mod exec;
 mod formats;
 mod generated;
