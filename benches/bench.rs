@@ -21,29 +21,41 @@ struct Run {
     cpu: Duration,
 }
 
-// The child is reaped by wait4 (for its rusage), which clippy cannot see.
-#[allow(clippy::zombie_processes)]
+/// Run a command under GNU time for its own peak RSS and CPU time. (The rusage of a child
+/// of this process would count the pages it shares with the parent before `exec`, and the
+/// parent here may hold a whole test server.)
 fn run(cmd: &mut Command) -> Run {
-    cmd.stdout(Stdio::null()).stderr(Stdio::piped());
+    let report = tempfile::NamedTempFile::new().unwrap();
+    let mut timed = Command::new("/usr/bin/time");
+    timed
+        .args(["-f", "%M %U %S", "-o"])
+        .arg(report.path())
+        .arg(cmd.get_program())
+        .args(cmd.get_args());
+    for (k, v) in cmd.get_envs() {
+        match v {
+            Some(v) => timed.env(k, v),
+            None => timed.env_remove(k),
+        };
+    }
+    if let Some(d) = cmd.get_current_dir() {
+        timed.current_dir(d);
+    }
+    timed.stdout(Stdio::null()).stderr(Stdio::inherit());
     let start = Instant::now();
-    let child = cmd.spawn().expect("spawn");
-    let pid = child.id() as libc::pid_t;
-    let mut status = 0;
-    // SAFETY: plain FFI call on our own child's pid with valid out-pointers.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    let r = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    let status = timed.status().expect("run under /usr/bin/time");
     let wall = start.elapsed();
-    assert_eq!(r, pid, "wait4");
-    assert!(
-        libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
-        "{cmd:?} failed"
-    );
-    let tv =
-        |t: libc::timeval| Duration::from_micros(t.tv_sec as u64 * 1_000_000 + t.tv_usec as u64);
+    assert!(status.success(), "{cmd:?} failed");
+    let text = std::fs::read_to_string(report.path()).unwrap();
+    let fields: Vec<f64> = text
+        .split_whitespace()
+        .filter_map(|f| f.parse().ok())
+        .collect();
+    assert_eq!(fields.len(), 3, "unexpected /usr/bin/time output: {text}");
     Run {
         wall,
-        max_rss_kib: usage.ru_maxrss,
-        cpu: tv(usage.ru_utime) + tv(usage.ru_stime),
+        max_rss_kib: fields[0] as i64,
+        cpu: Duration::from_secs_f64(fields[1] + fields[2]),
     }
 }
 

@@ -1,4 +1,4 @@
-//! Literals in a dump. Everything but REAL is `Value::to_sql_literal` (sqlite3's forms).
+//! Literals in a dump: `Value::to_sql_literal`, shared with `--format insert`.
 //!
 //! REAL values get 17 significant digits (trailing zeros dropped), not the shortest digits
 //! that round-trip: SQLite's own text-to-REAL conversion is not correctly rounded, and
@@ -13,59 +13,12 @@ use crate::value::Value;
 
 /// The literal for one value in an INSERT of the dump.
 pub fn literal(v: &Value) -> String {
-    match v {
-        Value::Real(f) => real_literal(*f),
-        other => other.to_sql_literal(),
-    }
+    v.to_sql_literal()
 }
 
 /// A REAL with 17 significant digits in sqlite3's dump layout (see the module docs).
-/// Infinities, zeros (with their sign) and integral values in the i64 range are written as
-/// `to_sql_literal` writes them (`1e999`, `-0.0`, `1000000000000000.0`).
 pub fn real_literal(f: f64) -> String {
-    let two_63 = -(i64::MIN as f64);
-    if !f.is_finite() || f == 0.0 || (f.fract() == 0.0 && (-two_63..two_63).contains(&f)) {
-        return Value::Real(f).to_sql_literal();
-    }
-    let sci = format!("{f:.16e}");
-    let (mantissa, exp) = sci.split_once('e').expect("{:e} always has an exponent");
-    let exp: i32 = exp.parse().expect("exponent is an integer");
-    let (neg, mantissa) = match mantissa.strip_prefix('-') {
-        Some(m) => (true, m),
-        None => (false, mantissa),
-    };
-    let digits: String = mantissa.chars().filter(|c| *c != '.').collect();
-    let digits = digits.trim_end_matches('0');
-    let mut out = String::with_capacity(32);
-    if neg {
-        out.push('-');
-    }
-    if !(-4..=19).contains(&exp) {
-        out.push_str(&digits[..1]);
-        out.push('.');
-        out.push_str(if digits.len() > 1 { &digits[1..] } else { "0" });
-        out.push_str(&format!(
-            "e{}{:02}",
-            if exp < 0 { '-' } else { '+' },
-            exp.abs()
-        ));
-    } else if exp < 0 {
-        out.push_str("0.");
-        out.extend(std::iter::repeat_n('0', (-exp - 1) as usize));
-        out.push_str(digits);
-    } else {
-        let int_len = exp as usize + 1;
-        if digits.len() <= int_len {
-            out.push_str(digits);
-            out.extend(std::iter::repeat_n('0', int_len - digits.len()));
-            out.push_str(".0");
-        } else {
-            out.push_str(&digits[..int_len]);
-            out.push('.');
-            out.push_str(&digits[int_len..]);
-        }
-    }
-    out
+    crate::value::sql_real_literal(f)
 }
 
 #[cfg(test)]

@@ -117,8 +117,8 @@ mod tests {
         );
         assert_eq!(
             got,
-            "INSERT INTO \"table\" VALUES(NULL,-9223372036854775808,9223372036854775807,0.1,\
-             1.0e+300,-0.0,replace('a \"q\", b\\nc é','\\n',char(10)),X'00ff');\n"
+            "INSERT INTO \"table\" VALUES(NULL,-9223372036854775808,9223372036854775807,0.10000000000000001,\
+             1.0000000000000001e+300,-0.0,replace('a \"q\", b\\nc é','\\n',char(10)),X'00ff');\n"
         );
     }
 

@@ -46,10 +46,22 @@ const SAME: &[&str] = &[
 const DIFFERENT: &[(&str, &str, &str)] = &[
     ("0.1", "json", "[{\"v\":0.1}]\n"),
     ("-1.5e-07", "json", "[{\"v\":-1.5e-07}]\n"),
-    ("-1.5e-07", "insert", "INSERT INTO t VALUES(-1.5e-07);\n"),
-    ("0.1", "insert", "INSERT INTO t VALUES(0.1);\n"),
+    (
+        "-1.5e-07",
+        "insert",
+        "INSERT INTO t VALUES(-1.4999999999999999e-07);\n",
+    ),
+    (
+        "0.1",
+        "insert",
+        "INSERT INTO t VALUES(0.10000000000000001);\n",
+    ),
     ("1e300", "json", "[{\"v\":1.0e+300}]\n"),
-    ("1e300", "insert", "INSERT INTO t VALUES(1.0e+300);\n"),
+    (
+        "1e300",
+        "insert",
+        "INSERT INTO t VALUES(1.0000000000000001e+300);\n",
+    ),
     ("0.30000000000000004", "csv", "0.30000000000000004\n"),
     ("0.30000000000000004", "list", "0.30000000000000004\n"),
     ("-0.0", "csv", "-0.0\n"),
