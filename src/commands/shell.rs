@@ -228,9 +228,11 @@ impl Shell {
         }
     }
 
-    /// Run `f` with the session and an output rendering into the current destination.
+    /// Run `f` with the session and an output rendering into the current destination;
+    /// `timed`: print the time it took under `.timer on` (where statements are sent).
     fn with_output(
         &mut self,
+        timed: bool,
         f: impl FnOnce(&mut Session<'static>, &mut dyn Output) -> Result<()>,
     ) -> Result<()> {
         let opts = self.render_options();
@@ -249,7 +251,7 @@ impl Shell {
         let failed = out.failed;
         drop(out);
         self.failures += failed;
-        if self.settings.timer {
+        if timed && self.settings.timer {
             eprintln!("Run Time: real {:.3}", start.elapsed().as_secs_f64());
         }
         match &mut self.out {
@@ -283,7 +285,7 @@ impl Shell {
         };
         self.next_index += 1;
         let stmt = Params::named(self.params.clone()).stmt(&piece.sql);
-        self.with_output(|s, out| s.submit(stmt, origin, out))
+        self.with_output(false, |s, out| s.submit(stmt, origin, out))
     }
 
     /// Send what the session holds that must run now (before a prompt or a dot-command).
@@ -291,7 +293,7 @@ impl Shell {
         if self.session.pending_count() == 0 {
             return Ok(());
         }
-        self.with_output(|s, out| s.sync(out))?;
+        self.with_output(true, |s, out| s.sync(out))?;
         self.end_once();
         Ok(())
     }
@@ -360,7 +362,7 @@ impl Shell {
 
     /// End of the session: roll back what is still open, close the connection.
     pub fn finish(&mut self) -> Result<()> {
-        self.with_output(|s, out| s.finish(out))
+        self.with_output(false, |s, out| s.finish(out))
     }
 
     /// Run a query of the shell's own and return its rows.
@@ -659,7 +661,7 @@ impl Shell {
     }
 
     fn connect(&mut self, target: &str) -> Result<()> {
-        self.with_output(|s, out| s.finish(out))?;
+        self.with_output(false, |s, out| s.finish(out))?;
         let mode = if self.settings.bail {
             ErrorMode::Stop
         } else {

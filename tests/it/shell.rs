@@ -165,7 +165,30 @@ COMMIT;\n"
     out.fails(1, ".dump needs no open transaction");
 }
 
+fn timer_and_connect(db: &Db) {
+    let dir = tempfile::tempdir().unwrap();
+    let other = dir.path().join("other.db");
+    rusqlite::Connection::open(&other)
+        .unwrap()
+        .execute_batch("CREATE TABLE elsewhere(x)")
+        .unwrap();
+    let script = format!(
+        ".mode list\n.timer on\nSELECT 1;\n.timer off\nCREATE TABLE here(x);\n.connect {}\n.tables\n.quit\n",
+        other.display()
+    );
+    let out = run_script(db, &script);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(out.stdout, "1\nelsewhere\n");
+    assert_eq!(
+        out.stderr.matches("Run Time: real ").count(),
+        1,
+        "{}",
+        out.stderr
+    );
+}
+
 on_every_transport!(
+    timer_and_connect,
     dump_and_import_dot_commands,
     dot_commands_in_a_piped_session,
     errors_continue_and_exit_1,
