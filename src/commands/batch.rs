@@ -6,7 +6,7 @@
 //! all-or-nothing. `--no-transaction` runs the statements in autocommit instead (for loads
 //! too big for one transaction) and says how far it got when it stops.
 
-use std::io::{self, Write};
+use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -66,8 +66,18 @@ pub fn run(args: BatchArgs, conn: &ConnArgs) -> Result<ExitCode> {
     }
     let mut feeder = Feeder::new(&mut session, &mut output, Params::default());
     feeder.wrapped = wrapped;
+    let tty = io::stderr().is_terminal();
+    if tty {
+        feeder.progress = Some(Box::new(|n| {
+            eprint!("\rlibsql-shell: {n} statements sent...")
+        }));
+    }
     let fed = feeder.run_sources(sources);
     let submitted = feeder.submitted();
+    drop(feeder);
+    if tty && submitted >= 10_000 {
+        eprint!("\r\x1b[K");
+    }
     if fed.is_ok() && wrapped && !session.stopped() {
         session.submit(Stmt::no_rows("COMMIT"), origin("batch COMMIT"), &mut output)?;
     }

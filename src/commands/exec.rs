@@ -248,6 +248,8 @@ pub struct Feeder<'s, 't, 'o> {
     /// BEGIN/COMMIT are dropped (once noted), and a ROLLBACK aborts the whole input.
     pub wrapped: bool,
     noted_tx_control: bool,
+    /// Called every 10,000 statements with the count read so far (a progress line).
+    pub progress: Option<Box<dyn FnMut(usize) + 'o>>,
     next_index: usize,
 }
 
@@ -259,6 +261,7 @@ impl<'s, 't, 'o> Feeder<'s, 't, 'o> {
             params,
             wrapped: false,
             noted_tx_control: false,
+            progress: None,
             next_index: 1,
         }
     }
@@ -276,6 +279,11 @@ impl<'s, 't, 'o> Feeder<'s, 't, 'o> {
             multiline,
         };
         self.next_index += 1;
+        if let Some(progress) = &mut self.progress {
+            if origin.index.is_multiple_of(10_000) {
+                progress(origin.index);
+            }
+        }
         if self.wrapped {
             match sql::classify(&piece.sql) {
                 StmtKind::Begin(_) | StmtKind::Commit => {

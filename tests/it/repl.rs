@@ -221,3 +221,29 @@ fn remote_prompt_costs_one_request_per_transaction_and_per_schema_change() {
     p.send_line(".quit").unwrap();
     p.exp_eof().unwrap();
 }
+
+#[test]
+fn batch_shows_progress_on_a_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("big.sql");
+    let mut text = String::from("CREATE TABLE t(x);\n");
+    for i in 0..20_000 {
+        text.push_str(&format!("INSERT INTO t VALUES ({i});\n"));
+    }
+    std::fs::write(&file, text).unwrap();
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_libsql-shell"));
+    cmd.arg("batch")
+        .arg("t.db")
+        .arg(&file)
+        .current_dir(dir.path())
+        .env("TERM", "xterm");
+    let mut p = spawn_command(cmd, Some(TIMEOUT_MS)).unwrap();
+    p.exp_string("libsql-shell: 20000 statements sent...")
+        .unwrap();
+    p.exp_eof().unwrap();
+    let c = rusqlite::Connection::open(dir.path().join("t.db")).unwrap();
+    let n: i64 = c
+        .query_row("SELECT count(*) FROM t", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(n, 20_000);
+}
