@@ -7,6 +7,10 @@ use libsql_shell::cli::{Command, Invocation};
 use libsql_shell::{color, commands, error};
 
 fn main() -> ExitCode {
+    // A bug must still read as one line on stderr, never a backtrace.
+    std::panic::set_hook(Box::new(|info| {
+        eprintln!("libsql-shell: internal error (please report it): {info}");
+    }));
     let cli = match Invocation::parse() {
         Invocation::Run(cli) => cli,
         Invocation::Generate(args) => return report(commands::generate::run(args)),
