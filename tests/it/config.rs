@@ -358,7 +358,7 @@ fn color_flag_and_no_color() {
         sh.args(["exec", ":memory:", "SELECT * FROM nope"]).run()
     };
     let plain =
-        "libsql-shell: error: statement 1 (argument 1): no such table: nope (SQLITE_ERROR)\n";
+        "libsql-shell: error: statement 1 (argument 1): no such table: nope (SQLITE_ERROR) in: SELECT * FROM nope\n";
     // Not a terminal: no colour unless asked for.
     assert_eq!(failing(&[], &[]).stderr, plain);
     assert_eq!(failing(&["--color", "auto"], &[]).stderr, plain);
@@ -409,6 +409,6 @@ fn color_auto_on_a_terminal_unless_no_color() {
     assert!(run(Some("")).starts_with(RED_PREFIX));
     assert_eq!(
         run(Some("1")),
-        "libsql-shell: error: statement 1 (argument 1): no such table: nope (SQLITE_ERROR)\n"
+        "libsql-shell: error: statement 1 (argument 1): no such table: nope (SQLITE_ERROR) in: SELECT * FROM nope\n"
     );
 }
