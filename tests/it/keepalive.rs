@@ -84,7 +84,7 @@ fn a_live_transaction_outlives_the_idle_expiry() {
     submit(&mut s, &mut out, "SELECT count(*) FROM t");
     assert_eq!(out.rows, vec![vec![Value::Integer(1)]]);
     // The user thinks for longer than the server keeps an idle stream.
-    std::thread::sleep(Duration::from_millis(1000));
+    std::thread::sleep(Duration::from_millis(2500));
     s.check_stream(&mut out).unwrap();
     submit(&mut s, &mut out, "INSERT INTO t VALUES (2)");
     submit(&mut s, &mut out, "COMMIT");
