@@ -74,7 +74,7 @@ fn rows(server: &TestServer) -> Vec<i64> {
 #[test]
 fn a_live_transaction_outlives_the_idle_expiry() {
     let server = TestServer::builder()
-        .stream_expiry(Duration::from_millis(300))
+        .stream_expiry(Duration::from_millis(1000))
         .start();
     let mut s = session(&server, Duration::from_millis(100));
     let mut out = Seen::default();
