@@ -78,9 +78,10 @@ fn ms(d: Duration) -> f64 {
 fn report(name: &str, ours: &Run, reference: &str, theirs: Option<&Run>) {
     match theirs {
         Some(t) => println!(
-            "{name:<44} ours {:>9.1} ms {:>8} KiB | {reference} {:>9.1} ms {:>8} KiB | ratio {:.2}x",
+            "{name:<44} ours {:>9.1} ms {:>8} KiB (cpu {:.0} ms) | {reference} {:>9.1} ms {:>8} KiB | ratio {:.2}x",
             ms(ours.wall),
             ours.max_rss_kib,
+            ms(ours.cpu),
             ms(t.wall),
             t.max_rss_kib,
             ours.wall.as_secs_f64() / t.wall.as_secs_f64()
