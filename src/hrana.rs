@@ -513,8 +513,9 @@ impl<'de> Deserialize<'de> for StreamResponse {
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<StreamResponse, A::Error> {
                 let mut kind: Option<String> = None;
                 let mut typed: Option<StreamResponse> = None;
-                // Only when `result` comes before `type` (sqld writes `type` first).
-                let mut early: Option<serde_json::Value> = None;
+                // When `result` comes before `type` (sqld writes `type` first, a server with
+                // sorted keys does not): keep its raw text and parse it once the type is known.
+                let mut early: Option<Box<serde_json::value::RawValue>> = None;
                 let mut is_autocommit: Option<bool> = None;
                 while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
                     match (key.as_ref(), kind.as_deref()) {
@@ -537,24 +538,24 @@ impl<'de> Deserialize<'de> for StreamResponse {
                     }
                 }
                 let kind = kind.ok_or_else(|| A::Error::missing_field("type"))?;
-                let from_early =
-                    |early: Option<serde_json::Value>| -> Result<serde_json::Value, A::Error> {
-                        early.ok_or_else(|| A::Error::missing_field("result"))
-                    };
+                fn parse<T: serde::de::DeserializeOwned, E: Error>(
+                    early: Option<Box<serde_json::value::RawValue>>,
+                ) -> Result<T, E> {
+                    let raw = early.ok_or_else(|| E::missing_field("result"))?;
+                    serde_json::from_str(raw.get()).map_err(E::custom)
+                }
                 Ok(match kind.as_str() {
                     "execute" | "batch" if typed.is_some() => {
                         typed.unwrap_or(StreamResponse::Unknown)
                     }
                     "execute" => StreamResponse::Execute {
-                        result: serde_json::from_value(from_early(early)?)
-                            .map_err(A::Error::custom)?,
+                        result: parse(early)?,
                     },
                     "batch" => StreamResponse::Batch {
-                        result: serde_json::from_value(from_early(early)?)
-                            .map_err(A::Error::custom)?,
+                        result: parse(early)?,
                     },
                     "describe" => StreamResponse::Describe {
-                        result: from_early(early)?,
+                        result: parse(early)?,
                     },
                     "get_autocommit" => StreamResponse::GetAutocommit {
                         is_autocommit: is_autocommit
