@@ -161,6 +161,14 @@ impl<'t> Session<'t> {
             .map(|i| (&i.origin, i.stmt.sql.as_str()))
     }
 
+    /// Buffered writes (what the prompt shows; transaction control is not counted).
+    pub fn pending_writes(&self) -> usize {
+        self.pending
+            .iter()
+            .filter(|i| i.kind == StmtKind::Write)
+            .count()
+    }
+
     pub fn pending_count(&self) -> usize {
         self.pending.len()
     }

@@ -169,9 +169,9 @@ fn mode_switch_and_transaction_marker_in_the_prompt() {
     p.send_line("CREATE TABLE t(x);").unwrap();
     p.exp_string("t.db> ").unwrap();
     p.send_line("BEGIN;").unwrap();
-    p.exp_string("t.db [tx, 1 pending]> ").unwrap();
+    p.exp_string("t.db [tx]> ").unwrap();
     p.send_line("INSERT INTO t VALUES (1);").unwrap();
-    p.exp_string("t.db [tx, 2 pending]> ").unwrap();
+    p.exp_string("t.db [tx, 1 pending]> ").unwrap();
     p.send_line("SELECT count(*) AS n FROM t;").unwrap();
     p.exp_string("t.db [tx]> ").unwrap();
     p.send_line("ROLLBACK;").unwrap();
@@ -190,11 +190,11 @@ fn remote_prompt_costs_one_request_per_transaction_and_per_schema_change() {
     p.exp_string("127.0.0.1> ").unwrap();
     server.reset_counters();
     p.send_line("BEGIN;").unwrap();
-    p.exp_string("[tx, 1 pending]> ").unwrap();
+    p.exp_string("127.0.0.1 [tx]> ").unwrap();
     p.send_line("INSERT INTO accounts VALUES (1, 10);").unwrap();
-    p.exp_string("[tx, 2 pending]> ").unwrap();
+    p.exp_string("[tx, 1 pending]> ").unwrap();
     p.send_line("INSERT INTO accounts VALUES (2, 20);").unwrap();
-    p.exp_string("[tx, 3 pending]> ").unwrap();
+    p.exp_string("[tx, 2 pending]> ").unwrap();
     p.send_line("COMMIT;").unwrap();
     p.exp_string("127.0.0.1> ").unwrap();
     assert_eq!(server.requests(), 1, "BEGIN / INSERT / INSERT / COMMIT");

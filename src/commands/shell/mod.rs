@@ -207,7 +207,7 @@ impl Shell {
                 width = self.name.chars().count().max(3)
             );
         }
-        let pending = self.session.pending_count();
+        let pending = self.session.pending_writes();
         match (self.session.in_transaction(), pending) {
             (false, _) => format!("{}> ", self.name),
             (true, 0) => format!("{} [tx]> ", self.name),
