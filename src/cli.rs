@@ -9,6 +9,7 @@ use crate::color::ColorWhen;
 use crate::commands::generate::GenerateArgs;
 
 use crate::render::Format;
+use crate::token::AuthToken;
 use crate::transport::local::BeginMode;
 
 const AFTER_HELP: &str = "\
@@ -114,8 +115,8 @@ impl Invocation {
 #[derive(Debug, Clone, Args, Default)]
 pub struct ConnArgs {
     /// Auth token for remote databases (else LIBSQL_AUTH_TOKEN, else TURSO_AUTH_TOKEN).
-    #[arg(long, global = true, value_name = "TOKEN", hide_env_values = true)]
-    pub auth_token: Option<String>,
+    #[arg(long, global = true, value_name = "TOKEN", value_parser = parse_token)]
+    pub auth_token: Option<AuthToken>,
 
     /// Remote request timeout in seconds.
     #[arg(long, global = true, value_name = "SECS", default_value_t = 30)]
@@ -184,5 +185,33 @@ impl OutputArgs {
         } else {
             None
         }
+    }
+}
+
+/// The token is wrapped as it is parsed, so printing the parsed arguments can never show it.
+fn parse_token(s: &str) -> Result<AuthToken, String> {
+    Ok(AuthToken::new(s))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[test]
+    fn parsed_arguments_never_show_the_token() {
+        let cli = Cli::parse_from([
+            "libsql-shell",
+            "--auth-token",
+            "SECRET-TOKEN-9",
+            "exec",
+            "x.db",
+            "select 1",
+        ]);
+        assert_eq!(
+            cli.conn.auth_token.as_ref().map(AuthToken::expose),
+            Some("SECRET-TOKEN-9")
+        );
+        assert!(!format!("{cli:?}").contains("SECRET-TOKEN-9"));
     }
 }

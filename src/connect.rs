@@ -89,7 +89,7 @@ pub fn resolve_in(db: Option<&str>, args: &ConnArgs, world: &World) -> Result<Co
         return Err(usage("--timeout must be at least 1 second"));
     }
     let token = match (
-        target::auth_token(args.auth_token.as_deref(), world.env),
+        target::auth_token(args.auth_token.as_ref().map(AuthToken::expose), world.env),
         named,
     ) {
         (Some(t), _) => Some(t),
@@ -164,7 +164,7 @@ url = "/data/plain.db"
             config: &load,
         };
         let args = ConnArgs {
-            auth_token: flag.map(str::to_string),
+            auth_token: flag.map(AuthToken::new),
             timeout: 30,
             ..ConnArgs::default()
         };

@@ -30,6 +30,16 @@ pub struct Origin {
 }
 
 impl Origin {
+    /// A statement the program adds itself (`batch`'s BEGIN, the shell's own queries).
+    pub fn synthetic(label: &str) -> Origin {
+        Origin {
+            index: 0,
+            source: label.into(),
+            line: 0,
+            multiline: false,
+        }
+    }
+
     pub fn describe(&self) -> String {
         if self.source.starts_with("argument") && !self.multiline {
             format!("statement {} ({})", self.index, self.source)
@@ -188,7 +198,7 @@ impl<'t> Session<'t> {
                     message: "cannot start a transaction within a transaction".into(),
                     code: Some("SQLITE_ERROR".into()),
                 };
-                return self.local_failure(&origin, &stmt.sql, &err, out);
+                return self.fail(&origin, &stmt.sql, &err, out);
             }
             StmtKind::Begin(_) => {
                 if !self.in_tx {
@@ -289,12 +299,7 @@ impl<'t> Session<'t> {
             return Ok(());
         };
         if self.live {
-            self.pending.clear();
-            self.pending_bytes = 0;
-            self.in_tx = false;
-            self.tx_start = None;
-            self.savepoints.clear();
-            self.live = false;
+            self.forget_transaction();
             out.notice(&format!(
                 "transaction lost: nothing was committed ({reason})"
             ))?;
@@ -318,12 +323,7 @@ impl<'t> Session<'t> {
                 }
             ))?;
         }
-        self.pending.clear();
-        self.pending_bytes = 0;
-        self.in_tx = false;
-        self.tx_start = None;
-        self.savepoints.clear();
-        self.live = false;
+        self.forget_transaction();
         if self.t.stream_open() {
             self.t.close()?;
         }
@@ -348,18 +348,9 @@ impl<'t> Session<'t> {
         }
     }
 
-    /// Report a statement the caller refused before it reached the session.
+    /// Report a statement refused before it was sent (by the session itself, or by a caller
+    /// such as `batch` refusing a ROLLBACK); what was submitted before it runs first.
     pub fn fail(
-        &mut self,
-        origin: &Origin,
-        sql: &str,
-        err: &SqlError,
-        out: &mut dyn Output,
-    ) -> Result<()> {
-        self.local_failure(origin, sql, err, out)
-    }
-
-    fn local_failure(
         &mut self,
         origin: &Origin,
         sql: &str,
@@ -498,13 +489,18 @@ impl<'t> Session<'t> {
         Ok(())
     }
 
-    fn reset_after_loss(&mut self) {
+    /// Back to autocommit with nothing buffered and no transaction on the stream.
+    fn forget_transaction(&mut self) {
         self.pending.clear();
         self.pending_bytes = 0;
         self.in_tx = false;
         self.tx_start = None;
         self.savepoints.clear();
         self.live = false;
+    }
+
+    fn reset_after_loss(&mut self) {
+        self.forget_transaction();
         // Back in autocommit: an interactive session goes on, a script stops.
         self.stopped = self.mode == ErrorMode::Stop;
     }
@@ -610,12 +606,7 @@ impl StepSink for Route<'_> {
                 .items
                 .first()
                 .map(|i| i.origin.clone())
-                .unwrap_or_else(|| Origin {
-                    index: 0,
-                    source: "batch".into(),
-                    line: 0,
-                    multiline: false,
-                });
+                .unwrap_or_else(|| Origin::synthetic("batch"));
             return self.out.error(&origin, "", err);
         }
         if let Some(item) = self.item(at) {

@@ -39,15 +39,6 @@ pub struct BatchArgs {
     pub output: OutputArgs,
 }
 
-fn origin(label: &str) -> Origin {
-    Origin {
-        index: 0,
-        source: label.into(),
-        line: 0,
-        multiline: false,
-    }
-}
-
 pub fn run(args: BatchArgs, conn: &ConnArgs) -> Result<ExitCode> {
     if args.files.iter().filter(|f| f.as_os_str() == "-").count() > 1 {
         return Err(usage("stdin (-) can be given only once"));
@@ -62,7 +53,11 @@ pub fn run(args: BatchArgs, conn: &ConnArgs) -> Result<ExitCode> {
     let mut session = Session::new(transport.as_mut(), ErrorMode::Stop);
     let wrapped = !args.no_transaction;
     if wrapped {
-        session.submit(Stmt::no_rows("BEGIN"), origin("batch BEGIN"), &mut output)?;
+        session.submit(
+            Stmt::no_rows("BEGIN"),
+            Origin::synthetic("batch BEGIN"),
+            &mut output,
+        )?;
     }
     let mut feeder = Feeder::new(&mut session, &mut output, Params::default());
     feeder.wrapped = wrapped;
@@ -79,7 +74,11 @@ pub fn run(args: BatchArgs, conn: &ConnArgs) -> Result<ExitCode> {
         eprint!("\r\x1b[K");
     }
     if fed.is_ok() && wrapped && !session.stopped() {
-        session.submit(Stmt::no_rows("COMMIT"), origin("batch COMMIT"), &mut output)?;
+        session.submit(
+            Stmt::no_rows("COMMIT"),
+            Origin::synthetic("batch COMMIT"),
+            &mut output,
+        )?;
     }
     let finished = session.finish(&mut output);
     drop(output);

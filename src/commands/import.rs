@@ -67,15 +67,6 @@ impl Output for ImportOutput {
     }
 }
 
-fn origin(label: &str) -> Origin {
-    Origin {
-        index: 0,
-        source: label.into(),
-        line: 0,
-        multiline: false,
-    }
-}
-
 pub fn run(args: ImportArgs, conn: &ConnArgs) -> Result<ExitCode> {
     let delimiter = parse_delimiter(&args.delimiter).ok_or_else(|| {
         usage(format!(
@@ -133,11 +124,17 @@ pub fn load(
         eprint!("\r\x1b[K");
     }
     let ended = match &fed {
-        Ok(()) if opts.transaction => {
-            session.submit(Stmt::no_rows("COMMIT"), origin("COMMIT"), &mut out)
-        }
+        Ok(()) if opts.transaction => session.submit(
+            Stmt::no_rows("COMMIT"),
+            Origin::synthetic("COMMIT"),
+            &mut out,
+        ),
         Err(e) if session.in_transaction() && !session.stopped() && e.is::<ImportError>() => {
-            session.submit(Stmt::no_rows("ROLLBACK"), origin("ROLLBACK"), &mut out)
+            session.submit(
+                Stmt::no_rows("ROLLBACK"),
+                Origin::synthetic("ROLLBACK"),
+                &mut out,
+            )
         }
         _ => Ok(()),
     };

@@ -14,7 +14,6 @@
 //! `ROLLBACK; -- dump incomplete: <reason>` (a loader rolls back instead of committing half a
 //! database) and the error is returned, so the command exits non-zero.
 
-pub mod literal;
 pub mod rows;
 pub mod schema;
 

@@ -19,7 +19,6 @@ use std::io::Write;
 
 use anyhow::Result;
 
-use super::literal::literal;
 use super::schema::{has_text_affinity, ColumnInfo, KeyColumn};
 use crate::render::quote_identifier;
 use crate::transport::{StepRef, StepSink};
@@ -283,7 +282,7 @@ impl StepSink for PageSink<'_> {
             if i > 0 {
                 self.line.push(',');
             }
-            self.line.push_str(&literal(v));
+            self.line.push_str(&v.to_sql_literal());
         }
         self.line.push_str(");\n");
         self.out.write_all(self.line.as_bytes())?;

@@ -86,7 +86,7 @@ impl HttpTransport {
             baton: None,
             stream_url: None,
             keepalive: None,
-            keepalive_every: super::keepalive::interval(),
+            keepalive_every: super::keepalive::INTERVAL,
         }
     }
 
@@ -141,17 +141,17 @@ impl HttpTransport {
         let resp = match req.send_bytes(body) {
             Ok(r) => r,
             Err(ureq::Error::Status(_, r)) => r,
-            Err(ureq::Error::Transport(t)) => return Err(self.transport_error(&t, false)),
+            Err(ureq::Error::Transport(t)) => return Err(self.transport_error(&t)),
         };
         let status = resp.status();
         let mut buf = Vec::new();
         resp.into_reader()
             .read_to_end(&mut buf)
-            .map_err(|e| self.io_error(&e, true))?;
+            .map_err(|e| self.io_error(&e))?;
         Ok((status, buf))
     }
 
-    fn transport_error(&self, t: &ureq::Transport, sent: bool) -> TransportError {
+    fn transport_error(&self, t: &ureq::Transport) -> TransportError {
         use std::error::Error as _;
         let host = self.host.clone();
         let port = self.port;
@@ -180,7 +180,7 @@ impl HttpTransport {
             }
             ureq::ErrorKind::Io => {
                 match t.source().and_then(|s| s.downcast_ref::<std::io::Error>()) {
-                    Some(io) => self.io_error(io, sent),
+                    Some(io) => self.io_error(io),
                     None => TransportError::ConnectionLost {
                         reason: t.to_string(),
                         outcome: TransportError::OUTCOME_UNKNOWN,
@@ -197,7 +197,7 @@ impl HttpTransport {
         }
     }
 
-    fn io_error(&self, e: &std::io::Error, _sent: bool) -> TransportError {
+    fn io_error(&self, e: &std::io::Error) -> TransportError {
         use std::io::ErrorKind as K;
         match e.kind() {
             K::TimedOut | K::WouldBlock => TransportError::Timeout(self.timeout.as_secs()),

@@ -11,15 +11,8 @@ use std::time::{Duration, Instant};
 use crate::hrana::{PipelineRequest, PipelineResponse};
 use crate::token::AuthToken;
 
-/// How often an idle stream is renewed (sqld expires streams after 10 s).
-/// `LIBSQL_SHELL_KEEPALIVE_MS` overrides it (the tests use a short interval).
-pub fn interval() -> Duration {
-    std::env::var("LIBSQL_SHELL_KEEPALIVE_MS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .map(Duration::from_millis)
-        .unwrap_or(Duration::from_secs(4))
-}
+/// How often an idle stream is renewed (sqld expires streams after 10 s idle).
+pub const INTERVAL: Duration = Duration::from_secs(4);
 
 /// A stream handed over while the transport is idle.
 #[derive(Debug, Clone)]
@@ -47,10 +40,11 @@ impl KeepAlive {
     pub fn start(agent: ureq::Agent, token: Option<AuthToken>, every: Duration) -> Self {
         let shared = Arc::new((Mutex::new(Slot::default()), Condvar::new()));
         let worker = shared.clone();
-        thread::Builder::new()
+        // Without the thread a parked stream is simply not renewed (and may expire, which the
+        // session reports); that is no reason to fail the command.
+        let _ = thread::Builder::new()
             .name("libsql-keepalive".into())
-            .spawn(move || run(worker, agent, token, every))
-            .expect("spawn keep-alive thread");
+            .spawn(move || run(worker, agent, token, every));
         KeepAlive { shared }
     }
 

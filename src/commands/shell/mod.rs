@@ -372,13 +372,8 @@ impl Shell {
         let mut rows = Rows::default();
         let mut stmt = Stmt::new(sql);
         stmt.args = args;
-        let origin = Origin {
-            index: 0,
-            source: "shell".into(),
-            line: 0,
-            multiline: false,
-        };
-        self.session.submit(stmt, origin, &mut rows)?;
+        self.session
+            .submit(stmt, Origin::synthetic("shell"), &mut rows)?;
         self.session.sync(&mut rows)?;
         match rows.error {
             Some(e) => Err(anyhow::Error::new(e)),
