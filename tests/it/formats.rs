@@ -39,6 +39,14 @@ const SAME: &[&str] = &[
     "1.0",
 ];
 
+/// Values identical to sqlite3's output in some of the modes (the others are in DIFFERENT).
+const SAME_IN: &[(&str, &[&str])] = &[
+    ("0.1", &["csv", "csv-header", "list", "line"]),
+    ("1e300", &["csv", "csv-header", "list", "line"]),
+    ("-1.5e-07", &["csv", "list", "line"]),
+    ("x'00ff10'", &["insert"]),
+];
+
 /// Documented differences (README, "Differences from sqlite3"): per mode, what we print.
 /// Floats: we print the shortest text that reads back as the same double; sqlite3 prints 15
 /// (csv, list, line) or 20 (json, insert) significant digits. -0.0 keeps its sign. Blobs are
@@ -70,6 +78,9 @@ const DIFFERENT: &[(&str, &str, &str)] = &[
     ("x'00ff10'", "csv", "00ff10\n"),
     ("x'00ff10'", "list", "00ff10\n"),
     ("x'00ff10'", "json", "[{\"v\":\"00ff10\"}]\n"),
+    ("x'00ff10'", "line", "    v = 00ff10\n"),
+    ("-0.0", "line", "    v = -0.0\n"),
+    ("-0.0", "insert", "INSERT INTO t VALUES(-0.0);\n"),
 ];
 
 fn sqlite3_available() -> bool {
@@ -115,6 +126,17 @@ fn single_values_match_sqlite3() {
                 ours(&db, our_flags, &sql),
                 sqlite3(&db, their_flags, &sql),
                 "{name} of {v}"
+            );
+        }
+    }
+    for (v, modes) in SAME_IN {
+        let sql = format!("SELECT {v} AS v");
+        for mode in *modes {
+            let (_, our_flags, their_flags) = MODES.iter().find(|m| m.0 == *mode).unwrap();
+            assert_eq!(
+                ours(&db, our_flags, &sql),
+                sqlite3(&db, their_flags, &sql),
+                "{mode} of {v}"
             );
         }
     }

@@ -165,30 +165,47 @@ COMMIT;\n"
     out.fails(1, ".dump needs no open transaction");
 }
 
-fn timer_and_connect(db: &Db) {
+fn timer_connect_open_show(db: &Db) {
     let dir = tempfile::tempdir().unwrap();
     let other = dir.path().join("other.db");
     rusqlite::Connection::open(&other)
         .unwrap()
         .execute_batch("CREATE TABLE elsewhere(x)")
         .unwrap();
+    let third = dir.path().join("third.db");
     let script = format!(
-        ".mode list\n.timer on\nSELECT 1;\n.timer off\nCREATE TABLE here(x);\n.connect {}\n.tables\n.quit\n",
-        other.display()
+        ".show\n.mode list\n.timer on\nSELECT 1;\n.timer off\nCREATE TABLE here(x);\n.connect {}\n.tables\n\
+         .open {}\nCREATE TABLE opened(x);\n.tables\n.quit\nSELECT 'not reached';\n",
+        other.display(),
+        third.display()
     );
     let out = run_script(db, &script);
     assert_eq!(out.code, 0, "{out:?}");
-    assert_eq!(out.stdout, "1\nelsewhere\n");
+    let name = match db.backend {
+        Backend::Local => db.target(),
+        _ => "127.0.0.1".to_string(),
+    };
+    let show = format!("    database: {name}\n        echo: off\n");
+    assert!(out.stdout.starts_with(&show), "{}", out.stdout);
+    assert!(
+        out.stdout.ends_with("\n1\nelsewhere\nopened\n"),
+        "{}",
+        out.stdout
+    );
     assert_eq!(
         out.stderr.matches("Run Time: real ").count(),
         1,
         "{}",
         out.stderr
     );
+    assert_eq!(
+        db.query_strings("SELECT count(*) FROM sqlite_schema WHERE name = 'here'"),
+        vec!["Integer(1)"]
+    );
 }
 
 on_every_transport!(
-    timer_and_connect,
+    timer_connect_open_show,
     dump_and_import_dot_commands,
     dot_commands_in_a_piped_session,
     errors_continue_and_exit_1,
