@@ -160,6 +160,37 @@ impl From<&Value> for WireValue {
     }
 }
 
+/// A crate value serialized in its wire form without first being copied into a
+/// [`WireValue`] (no clone of the text, no intermediate allocation for an integer).
+pub struct WireValueRef<'a>(pub &'a Value);
+
+impl Serialize for WireValueRef<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(Some(2))?;
+        match self.0 {
+            Value::Null => m.serialize_entry("type", "null")?,
+            Value::Integer(i) => {
+                m.serialize_entry("type", "integer")?;
+                m.serialize_entry("value", itoa::Buffer::new().format(*i))?;
+            }
+            Value::Real(f) => {
+                m.serialize_entry("type", "float")?;
+                m.serialize_entry("value", &f.is_finite().then_some(*f))?;
+            }
+            Value::Text(t) => {
+                m.serialize_entry("type", "text")?;
+                m.serialize_entry("value", t)?;
+            }
+            Value::Blob(b) => {
+                m.serialize_entry("type", "blob")?;
+                m.serialize_entry("base64", &B64.encode(b))?;
+            }
+        }
+        m.end()
+    }
+}
+
 impl WireValue {
     pub fn into_value(self) -> Result<Value, String> {
         Ok(match self {
@@ -844,6 +875,27 @@ mod tests {
             }
         }
         let j = serde_json::to_string(&WireValue::from(&Value::Integer(9007199254740993))).unwrap();
+        assert_eq!(j, r#"{"type":"integer","value":"9007199254740993"}"#);
+    }
+
+    #[test]
+    fn borrowed_serialization_matches_owned() {
+        let vals = [
+            Value::Null,
+            Value::Integer(i64::MIN),
+            Value::Integer(0),
+            Value::Real(0.1),
+            Value::Real(f64::NEG_INFINITY),
+            Value::Real(-0.0),
+            Value::Text("a\"b\nc é\u{0}".into()),
+            Value::Blob(vec![]),
+            Value::Blob(vec![0, 1, 2, 255]),
+        ];
+        for v in vals {
+            let owned = serde_json::to_string(&WireValue::from(&v)).unwrap();
+            assert_eq!(serde_json::to_string(&WireValueRef(&v)).unwrap(), owned);
+        }
+        let j = serde_json::to_string(&WireValueRef(&Value::Integer(9007199254740993))).unwrap();
         assert_eq!(j, r#"{"type":"integer","value":"9007199254740993"}"#);
     }
 

@@ -45,12 +45,23 @@ impl Value {
     /// The value as an SQL literal that SQLite reads back as the identical value, in the
     /// layout of sqlite3's `.dump` and `.mode insert` (used by `--format insert` and `dump`).
     pub fn to_sql_literal(&self) -> String {
+        let mut out = String::new();
+        self.write_sql_literal(&mut out);
+        out
+    }
+
+    /// [`Value::to_sql_literal`], appended to `out` (no allocation per value).
+    pub fn write_sql_literal(&self, out: &mut String) {
         match self {
-            Value::Null => "NULL".to_string(),
-            Value::Integer(i) => i.to_string(),
-            Value::Real(f) => sql_real_literal(*f),
-            Value::Text(s) => sql_text_literal(s),
-            Value::Blob(b) => format!("X'{}'", hex(b)),
+            Value::Null => out.push_str("NULL"),
+            Value::Integer(i) => out.push_str(itoa::Buffer::new().format(*i)),
+            Value::Real(f) => write_real_literal(*f, out),
+            Value::Text(s) => write_text_literal(s, out),
+            Value::Blob(b) => {
+                out.push_str("X'");
+                push_hex(b, out);
+                out.push('\'');
+            }
         }
     }
 }
@@ -63,13 +74,18 @@ impl fmt::Display for Value {
 
 /// Lowercase hex of a byte string.
 pub fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut s = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        s.push(DIGITS[(b >> 4) as usize] as char);
-        s.push(DIGITS[(b & 15) as usize] as char);
-    }
+    push_hex(bytes, &mut s);
     s
+}
+
+fn push_hex(bytes: &[u8], out: &mut String) {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    out.reserve(bytes.len() * 2);
+    for b in bytes {
+        out.push(DIGITS[(b >> 4) as usize] as char);
+        out.push(DIGITS[(b & 15) as usize] as char);
+    }
 }
 
 /// Format a REAL the way the `sqlite3` shell lays it out (`%!.15g`: a `.0` on integral values,
@@ -85,7 +101,9 @@ pub fn format_real(f: f64) -> String {
     if f == 0.0 {
         return if f.is_sign_negative() { "-0.0" } else { "0.0" }.to_string();
     }
-    digits_layout(&format!("{f:e}"), 15)
+    let mut out = String::new();
+    digits_layout(&format!("{f:e}"), 15, &mut out);
+    out
 }
 
 /// Lay out the digits of a finite, non-zero double given in Rust's `{:e}` form (`{:e}` gives
@@ -93,17 +111,22 @@ pub fn format_real(f: f64) -> String {
 /// gives 17 significant digits): positional from 1e-4 up to (not including) `10^sci_from`,
 /// exponent form `d.ddde+XX` outside that, trailing zeros dropped but a `.0` kept on a bare
 /// mantissa — printf's `%!g` layout, which both sqlite3's text output and its `.dump` use.
-fn digits_layout(sci: &str, sci_from: i32) -> String {
+fn digits_layout(sci: &str, sci_from: i32, out: &mut String) {
     let (mantissa, exp) = sci.split_once('e').expect("{:e} always has an exponent");
     let exp: i32 = exp.parse().expect("exponent is an integer");
     let (neg, mantissa) = match mantissa.strip_prefix('-') {
         Some(m) => (true, m),
         None => (false, mantissa),
     };
-    let digits: String = mantissa.chars().filter(|c| *c != '.').collect();
+    let mut buf = [0u8; 40];
+    let mut n = 0;
+    for b in mantissa.bytes().filter(|b| *b != b'.').take(buf.len()) {
+        buf[n] = b;
+        n += 1;
+    }
+    let digits = std::str::from_utf8(&buf[..n]).expect("ASCII digits");
     let digits = digits.trim_end_matches('0');
     let digits = if digits.is_empty() { "0" } else { digits };
-    let mut out = String::with_capacity(digits.len() + 26);
     if neg {
         out.push('-');
     }
@@ -113,7 +136,10 @@ fn digits_layout(sci: &str, sci_from: i32) -> String {
         out.push_str(if digits.len() > 1 { &digits[1..] } else { "0" });
         out.push('e');
         out.push(if exp < 0 { '-' } else { '+' });
-        out.push_str(&format!("{:02}", exp.abs()));
+        if exp.abs() < 10 {
+            out.push('0');
+        }
+        out.push_str(itoa::Buffer::new().format(exp.abs()));
     } else if exp < 0 {
         out.push_str("0.");
         for _ in 0..(-exp - 1) {
@@ -134,7 +160,6 @@ fn digits_layout(sci: &str, sci_from: i32) -> String {
             out.push_str(&digits[int_len..]);
         }
     }
-    out
 }
 
 /// A REAL as an SQL literal (`.dump`, `--format insert`), laid out as sqlite3's `.dump` writes
@@ -147,21 +172,74 @@ fn digits_layout(sci: &str, sci_from: i32) -> String {
 /// digits (`0.10000000000000000555`). Short exact values stay short (`0.5`, `123.456`).
 /// Negative zero is `-0.0` (sqlite3 writes `0.0`). NaN cannot be stored by SQLite: NULL.
 pub fn sql_real_literal(f: f64) -> String {
+    let mut out = String::new();
+    write_real_literal(f, &mut out);
+    out
+}
+
+fn write_real_literal(f: f64, out: &mut String) {
     if f.is_nan() {
-        return "NULL".to_string();
+        return out.push_str("NULL");
     }
     if f.is_infinite() {
-        return if f > 0.0 { "1e999" } else { "-1e999" }.to_string();
+        return out.push_str(if f > 0.0 { "1e999" } else { "-1e999" });
     }
     if f == 0.0 {
-        return if f.is_sign_negative() { "-0.0" } else { "0.0" }.to_string();
+        return out.push_str(if f.is_sign_negative() { "-0.0" } else { "0.0" });
     }
     // -2^63 <= f < 2^63: the range in which sqlite3's `(sqlite3_int64)r == r` test holds.
     let two_63 = -(i64::MIN as f64);
     if f.fract() == 0.0 && (-two_63..two_63).contains(&f) {
-        return format!("{}.0", f as i64);
+        out.push_str(itoa::Buffer::new().format(f as i64));
+        return out.push_str(".0");
     }
-    digits_layout(&format!("{f:.16e}"), 20)
+    // 17 significant digits of a value that is exactly a short decimal (0.25, 1234.75) are
+    // its shortest digits; asking for them directly sends Rust's formatter to its slow
+    // exact (bignum) algorithm, which was a tenth of a remote dump's client time.
+    let shortest = format!("{f:e}");
+    if is_exact_decimal(f, &shortest) {
+        digits_layout(&shortest, 20, out)
+    } else {
+        digits_layout(&format!("{f:.16e}"), 20, out)
+    }
+}
+
+/// Whether the shortest digits `sci` (Rust's `{:e}` of `f`) are exactly `f`'s value, so that
+/// they are also its correctly rounded 17 significant digits.
+fn is_exact_decimal(f: f64, sci: &str) -> bool {
+    let Some((mantissa, exp)) = sci.split_once('e') else {
+        return false;
+    };
+    let Ok(exp) = exp.parse::<i32>() else {
+        return false;
+    };
+    let mantissa = mantissa.trim_start_matches('-');
+    let mut d: u128 = 0;
+    let mut n = 0i32;
+    for b in mantissa.bytes().filter(|b| *b != b'.') {
+        d = d * 10 + u128::from(b - b'0');
+        n += 1;
+    }
+    // f == ±d * 10^-j: f * 10^j must be exactly the integer d.
+    let j = n - 1 - exp;
+    if !(1..=30).contains(&j) {
+        return false;
+    }
+    let bits = f.abs().to_bits();
+    let (biased, frac) = ((bits >> 52) as i32, bits & ((1 << 52) - 1));
+    let (m, e) = if biased == 0 {
+        (frac, -1074)
+    } else {
+        (frac | (1 << 52), biased - 1075)
+    };
+    // |f| * 10^j = m * 5^j * 2^(e + j)
+    let scaled = u128::from(m) * 5u128.pow(j as u32);
+    let shift = e + j;
+    if shift >= 0 {
+        return shift < 64 && scaled.checked_mul(1 << shift) == Some(d);
+    }
+    let down = (-shift) as u32;
+    down < 128 && scaled.trailing_zeros() >= down && scaled >> down == d
 }
 
 /// A text value as an SQL string literal, written the way sqlite3's `.dump` and
@@ -173,20 +251,30 @@ pub fn sql_real_literal(f: f64) -> String {
 /// One extension: sqlite3 stops at a NUL character (the rest of the text is lost); here
 /// the pieces around each NUL are joined with `||char(0)||`, which restores the text exactly.
 pub fn sql_text_literal(s: &str) -> String {
-    if !s.contains('\0') {
-        return escaped_text_literal(s);
-    }
-    let pieces: Vec<String> = s.split('\0').map(escaped_text_literal).collect();
-    pieces.join("||char(0)||")
+    let mut out = String::with_capacity(s.len() + 2);
+    write_text_literal(s, &mut out);
+    out
 }
 
-fn escaped_text_literal(s: &str) -> String {
+fn write_text_literal(s: &str, out: &mut String) {
+    for (i, piece) in s.split('\0').enumerate() {
+        if i > 0 {
+            out.push_str("||char(0)||");
+        }
+        write_escaped_text(piece, out);
+    }
+}
+
+fn write_escaped_text(s: &str, out: &mut String) {
     if !s.contains(['\'', '\n', '\r']) {
-        return format!("'{s}'");
+        out.reserve(s.len() + 2);
+        out.push('\'');
+        out.push_str(s);
+        out.push('\'');
+        return;
     }
     let nl = s.contains('\n').then(|| unused_marker(s, "\\n", "\\012"));
     let cr = s.contains('\r').then(|| unused_marker(s, "\\r", "\\015"));
-    let mut out = String::with_capacity(s.len() + 48);
     if nl.is_some() {
         out.push_str("replace(");
     }
@@ -204,12 +292,15 @@ fn escaped_text_literal(s: &str) -> String {
     }
     out.push('\'');
     if let Some(m) = &cr {
-        out.push_str(&format!(",'{m}',char(13))"));
+        out.push_str(",'");
+        out.push_str(m);
+        out.push_str("',char(13))");
     }
     if let Some(m) = &nl {
-        out.push_str(&format!(",'{m}',char(10))"));
+        out.push_str(",'");
+        out.push_str(m);
+        out.push_str("',char(10))");
     }
-    out
 }
 
 /// The first of `a`, `b`, `(a0)`, `(a1)`, ... that does not occur in `s`.
@@ -275,6 +366,56 @@ mod tests {
                 let back: f64 = got.parse().unwrap();
                 assert_eq!(back.to_bits(), f.to_bits(), "{got} must parse back");
             }
+        }
+    }
+
+    /// The fast path for exact short decimals gives what the 17-digit formatting gives.
+    #[test]
+    fn exact_decimal_fast_path_agrees_with_17_digits() {
+        let slow = |f: f64| {
+            let mut out = String::new();
+            digits_layout(&format!("{f:.16e}"), 20, &mut out);
+            out
+        };
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let mut fast_hits = 0;
+        for i in 0..200_000u64 {
+            let f = match i % 4 {
+                0 => f64::from_bits(next()),
+                1 => (next() % 10_000_000) as f64 * 0.25 + 0.5,
+                2 => (next() % 1_000_000) as f64 / 1024.0,
+                _ => (next() % 100_000) as f64 / 100.0,
+            };
+            if !f.is_finite() || f == 0.0 || f.fract() == 0.0 {
+                continue;
+            }
+            let f = if i % 3 == 0 { -f } else { f };
+            if is_exact_decimal(f, &format!("{f:e}")) {
+                fast_hits += 1;
+            }
+            assert_eq!(sql_real_literal(f), slow(f), "{f:e}");
+        }
+        assert!(
+            fast_hits > 50_000,
+            "the fast path was taken {fast_hits} times"
+        );
+        for f in [
+            0.1,
+            0.3,
+            1e-7,
+            5e-324,
+            f64::MAX,
+            2.5e-300,
+            1.125,
+            0.000244140625,
+        ] {
+            assert_eq!(sql_real_literal(f), slow(f), "{f:e}");
         }
     }
 

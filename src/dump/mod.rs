@@ -18,12 +18,14 @@ pub mod rows;
 pub mod schema;
 
 use std::io::Write;
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
+use std::thread::Scope;
 
 use anyhow::{Context, Result};
 
-use crate::transport::{After, Collect, PipelineError, Request, Stmt, Transport};
+use crate::transport::{After, Collect, Pending, PipelineError, Request, Stmt, Transport};
 use crate::value::Value;
-use rows::{neg_inf_probe, next_page_rows, Key, PageSink, TableLayout};
+use rows::{neg_inf_probe, next_page_rows, Key, PageRows, RowFormatter, TableLayout};
 use schema::{SchemaObject, TableRole};
 
 /// What to dump.
@@ -267,44 +269,193 @@ impl Dumper<'_, '_> {
     }
 
     /// Page through one table, writing each page as it arrives.
+    ///
+    /// From the second page on, pages overlap: as soon as page N's response has arrived,
+    /// the request for page N+1 goes out (it starts one page further on from where page N
+    /// started, so it does not wait for page N's last key), and while the server reads it a
+    /// worker thread decodes page N and turns it into INSERT text. The only request wasted
+    /// is the one after the last page of a table; a table of one page is read inline.
     fn dump_rows(&mut self, layout: &TableLayout, out: &mut dyn Write) -> Result<()> {
         let prefix = layout.insert_prefix();
-        let mut limit = self.opts.page_rows.unwrap_or(rows::FIRST_PAGE_ROWS).max(1);
-        let mut key: Option<Vec<Value>> = None;
-        let mut offset: u64 = 0;
-        loop {
-            let mut stmt = Stmt::new(layout.page_sql(key.is_some(), limit, offset));
-            stmt.args = key.clone().unwrap_or_default();
-            let mut sink = PageSink::new(out, layout, &prefix);
-            self.stats.requests += 1;
-            let results = self
-                .t
-                .pipeline(&[Request::Execute(stmt)], After::KeepOpen, &mut sink)
-                .map_err(PipelineError::into_anyhow)?;
-            let (got, est_bytes) = (sink.rows, sink.est_bytes);
-            let last_key = std::mem::take(&mut sink.last_key);
-            match results.into_iter().next() {
-                Some(Ok(_)) => {}
-                Some(Err(e))
-                    if got == 0 && limit > 1 && e.code.as_deref() == Some("RESPONSE_TOO_LARGE") =>
-                {
-                    limit /= 2;
-                    continue;
+        std::thread::scope(|scope| {
+            let mut worker: Option<PageWorker> = None;
+            let fixed = self.opts.page_rows;
+            let mut at = PageAt {
+                key: None,
+                skip: 0,
+                limit: fixed.unwrap_or(rows::FIRST_PAGE_ROWS).max(1),
+            };
+            let mut next_limit = at.limit;
+            let mut pending = self.send_page(layout, &at)?;
+            let mut overlap = false;
+            loop {
+                let (page, ahead) = if overlap {
+                    let w = match &mut worker {
+                        Some(w) => w,
+                        None => worker.insert(PageWorker::start(scope, layout, &prefix)?),
+                    };
+                    w.submit(pending)?;
+                    let next = PageAt {
+                        key: at.key.clone(),
+                        skip: at.skip + at.limit as u64,
+                        limit: next_limit,
+                    };
+                    let sent = self.send_page(layout, &next);
+                    (w.receive()?, Some((sent, next.limit)))
+                } else {
+                    let mut fmt = RowFormatter::new(layout, &prefix);
+                    (read_page(pending, layout, &mut fmt), None)
+                };
+                let page = match page {
+                    Err(PageError::TooLarge(_)) if at.limit > 1 => {
+                        // A page read ahead assumed this one's size: drop it and ask again.
+                        at.limit /= 2;
+                        next_limit = at.limit;
+                        pending = self.send_page(layout, &at)?;
+                        overlap = false;
+                        continue;
+                    }
+                    Err(PageError::TooLarge(e) | PageError::Failed(e)) => return Err(e),
+                    Ok(p) => p,
+                };
+                out.write_all(page.text.as_bytes())?;
+                self.stats.rows += page.rows as u64;
+                if page.rows < at.limit {
+                    return Ok(());
                 }
-                Some(Err(e)) => return Err(anyhow::Error::new(e)),
-                None => anyhow::bail!("the server sent no result for a page of rows"),
+                at = match layout.key {
+                    Key::Offset => PageAt {
+                        key: None,
+                        skip: at.skip + page.rows as u64,
+                        limit: next_limit,
+                    },
+                    _ => PageAt {
+                        key: Some(page.last_key),
+                        skip: 0,
+                        limit: next_limit,
+                    },
+                };
+                next_limit = fixed.unwrap_or_else(|| next_page_rows(page.rows, page.est_bytes));
+                pending = match ahead {
+                    Some((sent, limit)) => {
+                        at.limit = limit;
+                        sent?
+                    }
+                    None => {
+                        at.limit = next_limit;
+                        self.send_page(layout, &at)?
+                    }
+                };
+                overlap = true;
             }
-            self.stats.rows += got as u64;
-            if got < limit {
-                return Ok(());
-            }
-            match layout.key {
-                Key::Offset => offset += got as u64,
-                _ => key = Some(last_key),
-            }
-            if self.opts.page_rows.is_none() {
-                limit = next_page_rows(got, est_bytes);
-            }
+        })
+    }
+
+    /// Request one page, leaving its rows to be read later.
+    fn send_page(&mut self, layout: &TableLayout, at: &PageAt) -> Result<Box<dyn Pending>> {
+        let mut stmt = Stmt::new(layout.page_sql(at.key.is_some(), at.limit, at.skip));
+        stmt.args = at.key.clone().unwrap_or_default();
+        self.stats.requests += 1;
+        self.t
+            .pipeline_ahead(&[Request::Execute(stmt)])
+            .map_err(PipelineError::into_anyhow)
+    }
+}
+
+/// Where a page starts: `skip` rows after the row with key `key` (none: the table's first
+/// row), and how many rows it holds at most.
+struct PageAt {
+    key: Option<Vec<Value>>,
+    skip: u64,
+    limit: usize,
+}
+
+/// One page, decoded and written as text.
+struct Page {
+    text: String,
+    rows: usize,
+    est_bytes: usize,
+    last_key: Vec<Value>,
+}
+
+enum PageError {
+    /// The server refused the page as too large (a smaller page may pass).
+    TooLarge(anyhow::Error),
+    Failed(anyhow::Error),
+}
+
+/// Decode a page's response and format its rows.
+fn read_page(
+    pending: Box<dyn Pending>,
+    layout: &TableLayout,
+    fmt: &mut RowFormatter,
+) -> Result<Page, PageError> {
+    let mut sink = PageRows::new(layout);
+    let results = pending
+        .finish(&mut sink)
+        .map_err(|e| PageError::Failed(e.into_anyhow()))?;
+    match results.into_iter().next() {
+        Some(Ok(_)) => {}
+        Some(Err(e)) if sink.rows.is_empty() && e.code.as_deref() == Some("RESPONSE_TOO_LARGE") => {
+            return Err(PageError::TooLarge(anyhow::Error::new(e)))
         }
+        Some(Err(e)) => return Err(PageError::Failed(anyhow::Error::new(e))),
+        None => {
+            return Err(PageError::Failed(anyhow::anyhow!(
+                "the server sent no result for a page of rows"
+            )))
+        }
+    }
+    let mut text = String::with_capacity(sink.est_bytes / 2);
+    fmt.format(&sink.rows, &mut text);
+    Ok(Page {
+        text,
+        rows: sink.rows.len(),
+        est_bytes: sink.est_bytes,
+        last_key: sink.last_key,
+    })
+}
+
+/// A thread that decodes and formats pages while the dump's thread waits for the next one.
+struct PageWorker {
+    pages: SyncSender<Box<dyn Pending>>,
+    done: Receiver<Result<Page, PageError>>,
+}
+
+impl PageWorker {
+    fn start<'scope, 'env: 'scope>(
+        scope: &'scope Scope<'scope, 'env>,
+        layout: &'env TableLayout,
+        prefix: &'env str,
+    ) -> Result<Self> {
+        let (pages_tx, pages_rx) = sync_channel::<Box<dyn Pending>>(1);
+        let (done_tx, done_rx) = sync_channel(1);
+        std::thread::Builder::new()
+            .name("libsql-dump-page".into())
+            .spawn_scoped(scope, move || {
+                let mut fmt = RowFormatter::new(layout, prefix);
+                for pending in pages_rx {
+                    if done_tx.send(read_page(pending, layout, &mut fmt)).is_err() {
+                        return;
+                    }
+                }
+            })
+            .context("cannot start the dump's page thread")?;
+        Ok(PageWorker {
+            pages: pages_tx,
+            done: done_rx,
+        })
+    }
+
+    fn submit(&self, pending: Box<dyn Pending>) -> Result<()> {
+        self.pages
+            .send(pending)
+            .map_err(|_| anyhow::anyhow!("the dump's page thread stopped"))
+    }
+
+    fn receive(&self) -> Result<Result<Page, PageError>> {
+        self.done
+            .recv()
+            .map_err(|_| anyhow::anyhow!("the dump's page thread stopped"))
     }
 }

@@ -15,8 +15,6 @@
 //! A table that holds a `-Inf` (one probe per table, see [`neg_inf_probe`]) is read with one
 //! more column that marks where the `-Inf`s are, so the dump is the same on every transport.
 
-use std::io::Write;
-
 use anyhow::Result;
 
 use super::schema::{has_text_affinity, ColumnInfo, KeyColumn};
@@ -79,6 +77,23 @@ impl TableLayout {
         }
     }
 
+    /// Where the dumped values sit in a page's rows: after how many leading columns (the
+    /// rowid), and how many.
+    fn value_columns(&self) -> (usize, usize) {
+        (
+            usize::from(matches!(self.key, Key::Rowid(_))),
+            self.cols.len(),
+        )
+    }
+
+    /// Whether dumped column `i` of a page row holds a REAL `-Inf` (the JSON carried `+Inf`);
+    /// the marks column says so (see [`TableLayout::page_sql`]).
+    fn is_neg_inf(&self, row: &[Value], i: usize) -> bool {
+        let (skip, n) = self.value_columns();
+        self.has_neg_inf
+            && matches!(row.get(skip + n), Some(Value::Text(marks)) if marks.as_bytes().get(i) == Some(&b'x'))
+    }
+
     /// `INSERT INTO <table> VALUES(` as sqlite3 writes it.
     pub fn insert_prefix(&self) -> String {
         format!("INSERT INTO {} VALUES(", quote_identifier(&self.name))
@@ -89,7 +104,8 @@ impl TableLayout {
         self.cols.iter().filter(|c| !has_text_affinity(&c.decltype))
     }
 
-    /// The SQL of one page. `after` says whether a previous page's key is bound as `?1..`.
+    /// The SQL of one page. `after` says whether a previous page's key is bound as `?1..`;
+    /// `offset` rows are skipped after it (for a table with no usable key, from the start).
     pub fn page_sql(&self, after: bool, limit: usize, offset: u64) -> String {
         let table = quote_identifier(&self.name);
         let mut select: Vec<String> = Vec::with_capacity(self.cols.len() + 2);
@@ -101,6 +117,11 @@ impl TableLayout {
             select.push(self.neg_inf_marks());
         }
         let select = select.join(", ");
+        let skip = if offset > 0 {
+            format!(" OFFSET {offset}")
+        } else {
+            String::new()
+        };
         match &self.key {
             Key::Rowid(r) => {
                 let cond = if after {
@@ -108,7 +129,7 @@ impl TableLayout {
                 } else {
                     String::new()
                 };
-                format!("SELECT {select} FROM {table}{cond} ORDER BY {r} LIMIT {limit}")
+                format!("SELECT {select} FROM {table}{cond} ORDER BY {r} LIMIT {limit}{skip}")
             }
             Key::Pk(keys) => {
                 let term = |(_, k): &(usize, KeyColumn)| {
@@ -128,7 +149,7 @@ impl TableLayout {
                     String::new()
                 };
                 format!(
-                    "SELECT {select} FROM {table}{cond} ORDER BY {} LIMIT {limit}",
+                    "SELECT {select} FROM {table}{cond} ORDER BY {} LIMIT {limit}{skip}",
                     order.join(", ")
                 )
             }
@@ -220,42 +241,38 @@ fn json_size(v: &Value) -> usize {
         }
 }
 
-/// Writes one page of rows as INSERT statements and remembers where the page ended.
-pub struct PageSink<'a> {
-    pub out: &'a mut dyn Write,
-    pub layout: &'a TableLayout,
-    pub prefix: &'a str,
-    pub rows: usize,
+/// Collects one page of rows (as the server sent them, key column and `-Inf` marks included)
+/// and remembers where the page ended.
+pub struct PageRows<'a> {
+    layout: &'a TableLayout,
+    pub rows: Vec<Vec<Value>>,
     pub est_bytes: usize,
-    /// The key of the last row written (bound as `?1..` for the next page).
+    /// The key of the last row (bound as `?1..` for the next page).
     pub last_key: Vec<Value>,
-    scratch: Vec<Value>,
-    line: String,
 }
 
-impl<'a> PageSink<'a> {
-    pub fn new(out: &'a mut dyn Write, layout: &'a TableLayout, prefix: &'a str) -> Self {
-        PageSink {
-            out,
+impl<'a> PageRows<'a> {
+    pub fn new(layout: &'a TableLayout) -> Self {
+        PageRows {
             layout,
-            prefix,
-            rows: 0,
+            rows: Vec::new(),
             est_bytes: 0,
             last_key: Vec::new(),
-            scratch: Vec::new(),
-            line: String::new(),
         }
     }
 }
 
-impl StepSink for PageSink<'_> {
+impl StepSink for PageRows<'_> {
     fn begin(&mut self, _: StepRef, _: &[Column]) -> Result<()> {
         Ok(())
     }
 
-    fn row(&mut self, _: StepRef, row: &[Value]) -> Result<()> {
-        let n = self.layout.cols.len();
-        let skip = usize::from(matches!(self.layout.key, Key::Rowid(_)));
+    fn row(&mut self, at: StepRef, row: &[Value]) -> Result<()> {
+        self.row_owned(at, row.to_vec())
+    }
+
+    fn row_owned(&mut self, _: StepRef, row: Vec<Value>) -> Result<()> {
+        let (skip, n) = self.layout.value_columns();
         if row.len() < skip + n {
             anyhow::bail!(
                 "the server returned {} columns for {} expected",
@@ -263,44 +280,71 @@ impl StepSink for PageSink<'_> {
                 skip + n
             );
         }
-        let mut vals = &row[skip..skip + n];
-        if self.layout.has_neg_inf {
-            if let Some(Value::Text(marks)) = row.get(skip + n) {
-                self.scratch.clear();
-                self.scratch.extend_from_slice(vals);
-                for (i, m) in marks.bytes().enumerate().take(n) {
-                    if m == b'x' && matches!(self.scratch[i], Value::Real(_)) {
-                        self.scratch[i] = Value::Real(f64::NEG_INFINITY);
-                    }
-                }
-                vals = &self.scratch;
-            }
-        }
-        self.line.clear();
-        self.line.push_str(self.prefix);
-        for (i, v) in vals.iter().enumerate() {
-            if i > 0 {
-                self.line.push(',');
-            }
-            self.line.push_str(&v.to_sql_literal());
-        }
-        self.line.push_str(");\n");
-        self.out.write_all(self.line.as_bytes())?;
-        self.rows += 1;
         self.est_bytes += row.iter().map(json_size).sum::<usize>();
         self.last_key.clear();
         match &self.layout.key {
             Key::Rowid(_) => self.last_key.push(row[0].clone()),
-            Key::Pk(keys) => self
-                .last_key
-                .extend(keys.iter().map(|(i, _)| vals[*i].clone())),
+            Key::Pk(keys) => {
+                for (i, _) in keys {
+                    self.last_key.push(match &row[skip + i] {
+                        Value::Real(_) if self.layout.is_neg_inf(&row, *i) => {
+                            Value::Real(f64::NEG_INFINITY)
+                        }
+                        v => v.clone(),
+                    });
+                }
+            }
             Key::Offset => {}
         }
+        self.rows.push(row);
         Ok(())
     }
 
     fn end(&mut self, _: StepRef, _: &StmtSummary) -> Result<()> {
         Ok(())
+    }
+}
+
+/// Writes rows of a page (as [`PageRows`] holds them) as `INSERT INTO t VALUES(...);` lines.
+pub struct RowFormatter<'a> {
+    layout: &'a TableLayout,
+    prefix: &'a str,
+    scratch: Vec<Value>,
+}
+
+impl<'a> RowFormatter<'a> {
+    pub fn new(layout: &'a TableLayout, prefix: &'a str) -> Self {
+        RowFormatter {
+            layout,
+            prefix,
+            scratch: Vec::new(),
+        }
+    }
+
+    /// Append the INSERT lines of `rows` to `text`.
+    pub fn format(&mut self, rows: &[Vec<Value>], text: &mut String) {
+        let (skip, n) = self.layout.value_columns();
+        for row in rows {
+            let mut vals = &row[skip..skip + n];
+            if self.layout.has_neg_inf {
+                self.scratch.clear();
+                self.scratch.extend_from_slice(vals);
+                for (i, v) in self.scratch.iter_mut().enumerate() {
+                    if matches!(v, Value::Real(_)) && self.layout.is_neg_inf(row, i) {
+                        *v = Value::Real(f64::NEG_INFINITY);
+                    }
+                }
+                vals = &self.scratch;
+            }
+            text.push_str(self.prefix);
+            for (i, v) in vals.iter().enumerate() {
+                if i > 0 {
+                    text.push(',');
+                }
+                v.write_sql_literal(text);
+            }
+            text.push_str(");\n");
+        }
     }
 }
 
@@ -413,12 +457,11 @@ mod tests {
     }
 
     #[test]
-    fn sink_writes_inserts_and_fixes_neg_inf() {
+    fn pages_are_written_as_inserts_with_neg_inf_fixed() {
         let mut l = TableLayout::new("t", vec![col("a", "", 0), col("b", "", 0)], vec![]);
         l.has_neg_inf = true;
         let prefix = l.insert_prefix();
-        let mut buf = Vec::new();
-        let mut sink = PageSink::new(&mut buf, &l, &prefix);
+        let mut sink = PageRows::new(&l);
         let at = StepRef {
             request: 0,
             step: None,
@@ -431,11 +474,38 @@ mod tests {
         ];
         sink.row(at, &row).unwrap();
         assert_eq!(sink.last_key, vec![Value::Integer(7)]);
-        assert_eq!(sink.rows, 1);
-        drop(sink);
+        assert_eq!(sink.rows.len(), 1);
+        assert!(sink.row(at, &row[..2]).is_err(), "a short row is refused");
+        let mut text = String::new();
+        RowFormatter::new(&l, &prefix).format(&sink.rows, &mut text);
+        assert_eq!(text, "INSERT INTO t VALUES(1e999,-1e999);\n");
+    }
+
+    #[test]
+    fn a_without_rowid_key_keeps_its_neg_inf() {
+        let cols = vec![col("k", "REAL", 0), col("v", "", 0)];
+        let mut l = TableLayout::new("w", cols, vec![key("k", false, "BINARY")]);
+        l.has_neg_inf = true;
+        let mut sink = PageRows::new(&l);
+        let at = StepRef {
+            request: 0,
+            step: None,
+        };
+        let row = [
+            Value::Real(f64::INFINITY),
+            Value::Integer(1),
+            Value::Text("x-".into()),
+        ];
+        sink.row(at, &row).unwrap();
+        assert_eq!(sink.last_key, vec![Value::Real(f64::NEG_INFINITY)]);
+    }
+
+    #[test]
+    fn pages_further_on_skip_rows_after_the_key() {
+        let l = TableLayout::new("t", vec![col("a", "", 0)], vec![]);
         assert_eq!(
-            String::from_utf8(buf).unwrap(),
-            "INSERT INTO t VALUES(1e999,-1e999);\n"
+            l.page_sql(true, 10, 25),
+            "SELECT rowid, a FROM t WHERE rowid > ?1 ORDER BY rowid LIMIT 10 OFFSET 25"
         );
     }
 

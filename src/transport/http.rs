@@ -11,8 +11,8 @@ use std::time::Duration;
 use super::keepalive::KeepAlive;
 use super::replay::{replay, unsupported, v2_batch};
 use super::{
-    After, Capabilities, PipelineError, Request, RequestResult, SqlError, StepRef, StepSink,
-    Transport, TransportError, TransportInfo,
+    After, Capabilities, Pending, PipelineError, Request, RequestResult, SqlError, StepRef,
+    StepSink, Transport, TransportError, TransportInfo,
 };
 use crate::hrana::{
     PipelineRequest, PipelineResponse, StreamRequest, StreamResponse, StreamResult, WireBatch,
@@ -240,26 +240,21 @@ impl HttpTransport {
         super::replay::excerpt(self.token.as_ref(), body)
     }
 
-    fn pipeline_v2v3(
+    /// POST `reqs` (plus `close` when closing) to the v2/v3 pipeline endpoint and return the
+    /// body of a 2xx answer. `None`: the server has no such endpoint (try an older version).
+    /// The baton is spent; the caller reads the new one from the body.
+    fn post_pipeline(
         &mut self,
         version: HttpVersion,
         reqs: &[Request],
         after: After,
-    ) -> Result<Option<PipelineResponse>, TransportError> {
-        // `get_autocommit` is Hrana 3 only: a v2 server refuses the whole pipeline with a 400
-        // after running the requests before it. The caller may have built this pipeline
-        // before the version was known, so such requests are answered here, not sent.
-        let local = |r: &Request| version == HttpVersion::V2 && matches!(r, Request::GetAutocommit);
-        let mut requests: Vec<StreamRequest> = reqs
+    ) -> Result<Option<Body>, TransportError> {
+        let requests: Vec<StreamRequest> = reqs
             .iter()
-            .filter(|r| !local(r))
+            .filter(|r| !answered_locally(version, r))
             .map(|r| to_stream_request(r, version))
+            .chain((after == After::Close).then_some(StreamRequest::Close {}))
             .collect();
-        let sent = requests.len();
-        let closing = after == After::Close;
-        if closing {
-            requests.push(StreamRequest::Close {});
-        }
         let had_baton = self.baton.is_some();
         let body = serde_json::to_vec(&PipelineRequest {
             baton: self.baton.take(),
@@ -290,54 +285,83 @@ impl HttpTransport {
                 Some(e) => Err(e),
             };
         }
-        let mut resp: PipelineResponse = serde_json::from_slice(&bytes).map_err(|e| {
-            self.drop_stream();
-            if e.is_eof() {
-                TransportError::ConnectionLost {
-                    reason: "the response was cut short".into(),
-                    outcome: TransportError::OUTCOME_UNKNOWN,
-                }
-            } else {
-                TransportError::Protocol(format!(
-                    "server answered HTTP {status} with a body that is not Hrana JSON: {}",
-                    self.excerpt(&bytes)
-                ))
-            }
-        })?;
-        let expected = sent + usize::from(closing);
-        if resp.results.len() != expected {
-            self.drop_stream();
-            return Err(TransportError::Protocol(format!(
-                "server returned {} results for {expected} requests",
-                resp.results.len()
-            )));
+        Ok(Some(Body { status, bytes }))
+    }
+
+    /// Keep the stream the server named in its answer (or forget it when it named none).
+    fn keep_stream(&mut self, baton: Option<String>, base_url: Option<&str>) {
+        self.baton = baton;
+        if let Some(u) = base_url {
+            self.stream_url = Some(u.trim_end_matches('/').to_string());
         }
-        if sent < reqs.len() {
-            let mut answered = std::mem::take(&mut resp.results).into_iter();
-            for r in reqs {
-                resp.results.push(match local(r) {
-                    true => StreamResult::Error {
-                        error: WireError::from(&unsupported(
-                            "get_autocommit needs Hrana 3; this server speaks Hrana 2",
-                        )),
-                    },
-                    false => answered.next().expect("counted above"),
-                });
-            }
-            resp.results.extend(answered);
+        if self.baton.is_none() {
+            self.stream_url = None;
         }
-        if closing {
+    }
+
+    fn pipeline_v2v3(
+        &mut self,
+        version: HttpVersion,
+        reqs: &[Request],
+        after: After,
+    ) -> Result<Option<PipelineResponse>, TransportError> {
+        let Some(body) = self.post_pipeline(version, reqs, after)? else {
+            return Ok(None);
+        };
+        let resp = decode_pipeline(&body, version, reqs, after, self.token.as_ref())
+            .inspect_err(|_| self.drop_stream())?;
+        if after == After::Close {
             self.drop_stream();
         } else {
-            self.baton = resp.baton.clone();
-            if let Some(u) = &resp.base_url {
-                self.stream_url = Some(u.trim_end_matches('/').to_string());
-            }
-            if self.baton.is_none() {
-                self.stream_url = None;
-            }
+            self.keep_stream(resp.baton.clone(), resp.base_url.as_deref());
         }
         Ok(Some(resp))
+    }
+
+    /// [`Transport::pipeline_ahead`] on a v2/v3 stream: the body is read whole, but only its
+    /// leading `baton` and `base_url` are decoded before returning.
+    fn pipeline_ahead_v2v3(
+        &mut self,
+        version: HttpVersion,
+        reqs: &[Request],
+    ) -> Result<Box<dyn Pending>, PipelineError> {
+        let Some(body) = self.post_pipeline(version, reqs, After::KeepOpen)? else {
+            return Err(TransportError::Http {
+                status: 404,
+                body: "the pipeline endpoint disappeared".into(),
+            }
+            .into());
+        };
+        let head = match peek_head(&body.bytes) {
+            Some(h) => h,
+            None => {
+                // Not in the usual order: decode it all now.
+                let resp =
+                    decode_pipeline(&body, version, reqs, After::KeepOpen, self.token.as_ref())
+                        .inspect_err(|_| self.drop_stream())?;
+                self.keep_stream(resp.baton.clone(), resp.base_url.as_deref());
+                return Ok(Box::new(Unread {
+                    decoded: Some(resp),
+                    body: Body {
+                        status: body.status,
+                        bytes: Vec::new(),
+                    },
+                    version,
+                    reqs: reqs.to_vec(),
+                    baton: None,
+                    token: self.token.clone(),
+                }));
+            }
+        };
+        self.keep_stream(Some(head.baton.clone()), head.base_url.as_deref());
+        Ok(Box::new(Unread {
+            decoded: None,
+            body,
+            version,
+            reqs: reqs.to_vec(),
+            baton: Some(head.baton),
+            token: self.token.clone(),
+        }))
     }
 
     /// Legacy `/v1`: every request is its own HTTP request on a fresh connection.
@@ -430,6 +454,147 @@ fn error_message(body: &[u8]) -> Option<String> {
     v.get("message")
         .and_then(|m| m.as_str())
         .map(str::to_string)
+}
+
+/// `get_autocommit` is Hrana 3 only: a v2 server refuses the whole pipeline with a 400 after
+/// running the requests before it. The caller may have built the pipeline before the version
+/// was known, so such requests are answered here, not sent.
+fn answered_locally(version: HttpVersion, r: &Request) -> bool {
+    version == HttpVersion::V2 && matches!(r, Request::GetAutocommit)
+}
+
+/// Decode a 2xx pipeline body and line its results up with `reqs`.
+fn decode_pipeline(
+    body: &Body,
+    version: HttpVersion,
+    reqs: &[Request],
+    after: After,
+    token: Option<&AuthToken>,
+) -> Result<PipelineResponse, TransportError> {
+    let mut resp: PipelineResponse = serde_json::from_slice(&body.bytes).map_err(|e| {
+        if e.is_eof() {
+            TransportError::ConnectionLost {
+                reason: "the response was cut short".into(),
+                outcome: TransportError::OUTCOME_UNKNOWN,
+            }
+        } else {
+            TransportError::Protocol(format!(
+                "server answered HTTP {} with a body that is not Hrana JSON: {}",
+                body.status,
+                super::replay::excerpt(token, &body.bytes)
+            ))
+        }
+    })?;
+    let sent = reqs
+        .iter()
+        .filter(|r| !answered_locally(version, r))
+        .count();
+    let expected = sent + usize::from(after == After::Close);
+    if resp.results.len() != expected {
+        return Err(TransportError::Protocol(format!(
+            "server returned {} results for {expected} requests",
+            resp.results.len()
+        )));
+    }
+    if sent < reqs.len() {
+        let mut answered = std::mem::take(&mut resp.results).into_iter();
+        for r in reqs {
+            resp.results.push(match answered_locally(version, r) {
+                true => StreamResult::Error {
+                    error: WireError::from(&unsupported(
+                        "get_autocommit needs Hrana 3; this server speaks Hrana 2",
+                    )),
+                },
+                false => answered.next().expect("counted above"),
+            });
+        }
+        resp.results.extend(answered);
+    }
+    Ok(resp)
+}
+
+/// A 2xx answer.
+struct Body {
+    status: u16,
+    bytes: Vec<u8>,
+}
+
+/// The stream fields at the start of a pipeline response.
+struct Head {
+    baton: String,
+    base_url: Option<String>,
+}
+
+/// Read `{"baton":"…","base_url":…` from the start of a body without decoding the rest
+/// (sqld writes these two fields first). `None` when the body does not start that way, or
+/// names no baton (the stream ended); the caller then decodes the whole body.
+fn peek_head(bytes: &[u8]) -> Option<Head> {
+    fn field<'a>(rest: &'a [u8], name: &str) -> Option<&'a [u8]> {
+        let rest = rest.strip_prefix(b"\"")?.strip_prefix(name.as_bytes())?;
+        rest.strip_prefix(b"\":")
+    }
+    /// `null` or a string without escapes (anything else: give up).
+    fn value(rest: &[u8]) -> Option<(Option<String>, &[u8])> {
+        if let Some(rest) = rest.strip_prefix(b"null") {
+            return Some((None, rest));
+        }
+        let rest = rest.strip_prefix(b"\"")?;
+        let end = rest.iter().position(|b| *b == b'"' || *b == b'\\')?;
+        if rest[end] != b'"' {
+            return None;
+        }
+        let text = std::str::from_utf8(&rest[..end]).ok()?;
+        Some((Some(text.to_string()), &rest[end + 1..]))
+    }
+    let rest = field(bytes.strip_prefix(b"{")?, "baton")?;
+    let (baton, rest) = value(rest)?;
+    let rest = field(rest.strip_prefix(b",")?, "base_url")?;
+    let (base_url, _) = value(rest)?;
+    Some(Head {
+        baton: baton?,
+        base_url,
+    })
+}
+
+/// A v2/v3 pipeline whose body was read but not (all) decoded.
+struct Unread {
+    /// Already decoded (the body did not start with the stream fields).
+    decoded: Option<PipelineResponse>,
+    body: Body,
+    version: HttpVersion,
+    reqs: Vec<Request>,
+    /// The baton read ahead, which the full decoding must agree with.
+    baton: Option<String>,
+    token: Option<AuthToken>,
+}
+
+impl Pending for Unread {
+    fn finish(
+        self: Box<Self>,
+        sink: &mut dyn StepSink,
+    ) -> Result<Vec<RequestResult>, PipelineError> {
+        let resp = match self.decoded {
+            Some(r) => r,
+            None => decode_pipeline(
+                &self.body,
+                self.version,
+                &self.reqs,
+                After::KeepOpen,
+                self.token.as_ref(),
+            )?,
+        };
+        if self.baton.is_some() && resp.baton != self.baton {
+            return Err(TransportError::Protocol(
+                "the server's response names two different batons".into(),
+            )
+            .into());
+        }
+        let mut out = Vec::with_capacity(self.reqs.len());
+        for (i, (req, res)) in self.reqs.iter().zip(resp.results).enumerate() {
+            out.push(replay_result(i, req, res, sink)?);
+        }
+        Ok(out)
+    }
 }
 
 fn to_stream_request(r: &Request, version: HttpVersion) -> StreamRequest {
@@ -558,6 +723,17 @@ impl Transport for HttpTransport {
         result
     }
 
+    fn pipeline_ahead(&mut self, reqs: &[Request]) -> Result<Box<dyn Pending>, PipelineError> {
+        let version = match self.version {
+            Some(v @ (HttpVersion::V3 | HttpVersion::V2)) => v,
+            _ => return super::run_ahead(self, reqs),
+        };
+        self.unpark()?;
+        let result = self.pipeline_ahead_v2v3(version, reqs);
+        self.park();
+        result
+    }
+
     fn stream_open(&self) -> bool {
         self.baton.is_some() || self.keepalive.as_ref().is_some_and(KeepAlive::is_parked)
     }
@@ -600,6 +776,42 @@ impl Transport for HttpTransport {
             kind: "http",
             protocol: protocol.into(),
             endpoint,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_stream_fields_are_read_from_the_head_of_a_body() {
+        let h = peek_head(br#"{"baton":"b1","base_url":null,"results":[{"type":"ok"}]}"#).unwrap();
+        assert_eq!(h.baton, "b1");
+        assert_eq!(h.base_url, None);
+        let h = peek_head(br#"{"baton":"b2","base_url":"http://h:1/x","results":[]}"#).unwrap();
+        assert_eq!(
+            (h.baton.as_str(), h.base_url.as_deref()),
+            ("b2", Some("http://h:1/x"))
+        );
+    }
+
+    #[test]
+    fn any_other_head_is_left_to_the_full_decoder() {
+        for body in [
+            &br#"{"base_url":null,"baton":"b","results":[]}"#[..],
+            br#"{"results":[],"baton":"b","base_url":null}"#,
+            br#"{"baton":null,"base_url":null,"results":[]}"#,
+            br#"{"baton":"a\"b","base_url":null,"results":[]}"#,
+            br#"{ "baton":"b","base_url":null,"results":[]}"#,
+            br#"{"baton":"b""#,
+            b"",
+        ] {
+            assert!(
+                peek_head(body).is_none(),
+                "{}",
+                String::from_utf8_lossy(body)
+            );
         }
     }
 }

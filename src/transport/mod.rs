@@ -144,6 +144,10 @@ pub struct StepRef {
 pub trait StepSink {
     fn begin(&mut self, at: StepRef, cols: &[Column]) -> anyhow::Result<()>;
     fn row(&mut self, at: StepRef, row: &[Value]) -> anyhow::Result<()>;
+    /// A row its producer no longer needs: a sink that keeps rows takes it without a copy.
+    fn row_owned(&mut self, at: StepRef, row: Vec<Value>) -> anyhow::Result<()> {
+        self.row(at, &row)
+    }
     fn end(&mut self, at: StepRef, summary: &StmtSummary) -> anyhow::Result<()>;
     fn error(&mut self, _at: StepRef, _err: &SqlError) -> anyhow::Result<()> {
         Ok(())
@@ -176,15 +180,105 @@ impl StepSink for Collect {
         self.results.push((at, cols.to_vec(), Vec::new()));
         Ok(())
     }
-    fn row(&mut self, _: StepRef, row: &[Value]) -> anyhow::Result<()> {
+    fn row(&mut self, at: StepRef, row: &[Value]) -> anyhow::Result<()> {
+        self.row_owned(at, row.to_vec())
+    }
+    fn row_owned(&mut self, _: StepRef, row: Vec<Value>) -> anyhow::Result<()> {
         if let Some(last) = self.results.last_mut() {
-            last.2.push(row.to_vec());
+            last.2.push(row);
         }
         Ok(())
     }
     fn end(&mut self, _: StepRef, _: &StmtSummary) -> anyhow::Result<()> {
         Ok(())
     }
+}
+
+/// Everything a pipeline fed its sink, in order, to be fed to another sink later.
+#[derive(Default, Debug)]
+pub struct Recorded {
+    events: Vec<Event>,
+}
+
+#[derive(Debug)]
+enum Event {
+    Begin(StepRef, Vec<Column>),
+    Row(StepRef, Vec<Value>),
+    End(StepRef, StmtSummary),
+    Error(StepRef, SqlError),
+}
+
+impl Recorded {
+    pub fn replay(self, sink: &mut dyn StepSink) -> anyhow::Result<()> {
+        for e in self.events {
+            match e {
+                Event::Begin(at, cols) => sink.begin(at, &cols)?,
+                Event::Row(at, row) => sink.row_owned(at, row)?,
+                Event::End(at, s) => sink.end(at, &s)?,
+                Event::Error(at, e) => sink.error(at, &e)?,
+            }
+        }
+        Ok(())
+    }
+}
+
+impl StepSink for Recorded {
+    fn begin(&mut self, at: StepRef, cols: &[Column]) -> anyhow::Result<()> {
+        self.events.push(Event::Begin(at, cols.to_vec()));
+        Ok(())
+    }
+    fn row(&mut self, at: StepRef, row: &[Value]) -> anyhow::Result<()> {
+        self.row_owned(at, row.to_vec())
+    }
+    fn row_owned(&mut self, at: StepRef, row: Vec<Value>) -> anyhow::Result<()> {
+        self.events.push(Event::Row(at, row));
+        Ok(())
+    }
+    fn end(&mut self, at: StepRef, summary: &StmtSummary) -> anyhow::Result<()> {
+        self.events.push(Event::End(at, summary.clone()));
+        Ok(())
+    }
+    fn error(&mut self, at: StepRef, err: &SqlError) -> anyhow::Result<()> {
+        self.events.push(Event::Error(at, err.clone()));
+        Ok(())
+    }
+}
+
+/// A pipeline that was sent, whose results have not been read yet
+/// (see [`Transport::pipeline_ahead`]).
+pub trait Pending: Send {
+    /// Feed the results to `sink` in order, as [`Transport::pipeline`] would have.
+    fn finish(
+        self: Box<Self>,
+        sink: &mut dyn StepSink,
+    ) -> Result<Vec<RequestResult>, PipelineError>;
+}
+
+/// A pipeline already run to completion, its results held in memory.
+struct Ran {
+    recorded: Recorded,
+    results: Vec<RequestResult>,
+}
+
+impl Pending for Ran {
+    fn finish(
+        self: Box<Self>,
+        sink: &mut dyn StepSink,
+    ) -> Result<Vec<RequestResult>, PipelineError> {
+        self.recorded.replay(sink).map_err(PipelineError::Sink)?;
+        Ok(self.results)
+    }
+}
+
+/// [`Transport::pipeline_ahead`] for a transport that cannot leave results unread: run the
+/// pipeline now and keep its results in memory.
+pub fn run_ahead(
+    t: &mut (impl Transport + ?Sized),
+    reqs: &[Request],
+) -> Result<Box<dyn Pending>, PipelineError> {
+    let mut recorded = Recorded::default();
+    let results = t.pipeline(reqs, After::KeepOpen, &mut recorded)?;
+    Ok(Box::new(Ran { recorded, results }))
 }
 
 /// What a transport can express; the layers above choose their batch shapes from this.
@@ -253,6 +347,14 @@ pub trait Transport {
         sink: &mut dyn StepSink,
     ) -> Result<Vec<RequestResult>, PipelineError>;
 
+    /// Send `reqs` on the stream (kept open) and return as soon as the stream can take the
+    /// next pipeline, leaving the results to be read by [`Pending::finish`]: a caller can
+    /// have the server work on its next request while it decodes this one's results. Only
+    /// for reads: a transport may also run the pipeline to completion first (the default).
+    fn pipeline_ahead(&mut self, reqs: &[Request]) -> Result<Box<dyn Pending>, PipelineError> {
+        run_ahead(self, reqs)
+    }
+
     /// Whether a stream is currently open (and might hold a transaction).
     fn stream_open(&self) -> bool;
 
@@ -294,6 +396,9 @@ impl<T: Transport + ?Sized> Transport for &mut T {
         sink: &mut dyn StepSink,
     ) -> Result<Vec<RequestResult>, PipelineError> {
         (**self).pipeline(reqs, after, sink)
+    }
+    fn pipeline_ahead(&mut self, reqs: &[Request]) -> Result<Box<dyn Pending>, PipelineError> {
+        (**self).pipeline_ahead(reqs)
     }
     fn stream_open(&self) -> bool {
         (**self).stream_open()

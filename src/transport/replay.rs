@@ -154,7 +154,7 @@ fn replay_stmt(
     sink.begin(at, &cols).map_err(PipelineError::Sink)?;
     for row in result.rows {
         let values = hrana::row_values(row).map_err(TransportError::Protocol)?;
-        sink.row(at, &values).map_err(PipelineError::Sink)?;
+        sink.row_owned(at, values).map_err(PipelineError::Sink)?;
     }
     sink.end(at, &summary).map_err(PipelineError::Sink)?;
     Ok(summary)

@@ -364,6 +364,45 @@ fn dropped_connection_mid_dump_is_reported_and_marked() {
     }
 }
 
+/// From the second page on, the next page is requested while the last one is decoded (it
+/// starts a page further on). The dump is the same whichever order the server writes the
+/// keys of its responses in (the stream fields are read ahead only when they come first,
+/// as sqld writes them), and each paged table costs one request more than its pages.
+#[test]
+fn pages_are_read_ahead_whatever_the_key_order() {
+    for sorted in [false, true] {
+        let server = TestServer::builder().sorted_keys(sorted).start();
+        rusqlite::Connection::open(server.db_path())
+            .unwrap()
+            .execute_batch(
+                "CREATE TABLE big(n INTEGER PRIMARY KEY, s TEXT);
+                 WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c WHERE n < 1050)
+                 INSERT INTO big SELECT n, 'row ' || n FROM c;
+                 CREATE TABLE kv(k TEXT PRIMARY KEY, v) WITHOUT ROWID;
+                 INSERT INTO kv SELECT 'key' || n, n FROM big WHERE n <= 300;
+                 CREATE TABLE o(rowid, _rowid_, oid, n);
+                 INSERT INTO o SELECT n, n, n, n FROM big WHERE n <= 250;",
+            )
+            .unwrap();
+        let reference = sqlite3(&server.db_path(), &[".dump"], None);
+        server.reset_counters();
+        let out = shell()
+            .arg("dump")
+            .arg(server.http_url())
+            .args(["--page-rows", "100"])
+            .run();
+        assert_eq!(out.code, 0, "sorted keys: {sorted}: {}", out.stderr);
+        assert_same(&out.stdout, &reference);
+        // Pages of 100: big 11 (+1 read ahead), kv 3 + an empty one (+1), o 3 (+1).
+        let pages = server
+            .pipeline_log()
+            .iter()
+            .filter(|p| p.len() == 1 && p[0] == "execute")
+            .count();
+        assert_eq!(pages, 12 + 5 + 4, "sorted keys: {sorted}");
+    }
+}
+
 #[test]
 fn expired_stream_mid_dump_is_incomplete() {
     let db = Db::new(Backend::Http);

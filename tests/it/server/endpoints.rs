@@ -11,8 +11,8 @@ use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::{json, Value as Json};
 
-use super::exec::{self, Failure, SqlStore};
-use super::http::{json_reply, text, Reply};
+use super::exec::{self, raw, tagged, Failure, Raw, SqlStore};
+use super::http::{json_reply, raw_reply, text, Reply};
 use super::{lock, HttpStream, Shared, Slot};
 
 fn failure_reply(f: Failure) -> Reply {
@@ -120,15 +120,27 @@ pub fn pipeline(shared: &Shared, body: &[u8], version: u8) -> Reply {
         }
     }
     let baton = (!closed).then(|| put_stream(shared, stream));
-    json_reply(
-        200,
-        &json!({"baton": baton, "base_url": shared.base_url(), "results": results}),
-    )
+    #[derive(serde::Serialize)]
+    struct PipelineOut {
+        baton: Option<String>,
+        base_url: Option<String>,
+        results: Vec<Raw>,
+    }
+    let out = PipelineOut {
+        baton,
+        base_url: shared.base_url(),
+        results,
+    };
+    if shared.cfg.sorted_keys {
+        // A tree of `serde_json::Value`s keeps its object keys sorted.
+        return json_reply(200, &serde_json::to_value(&out).expect("json"));
+    }
+    raw_reply(200, &out)
 }
 
 /// Count a result against the response-size cap.
-fn within_budget(r: Json, used: &mut usize, max: usize) -> Result<Json, WireError> {
-    let size = serde_json::to_vec(&r).map(|v| v.len()).unwrap_or(0);
+fn within_budget(r: Raw, used: &mut usize, max: usize) -> Result<Raw, WireError> {
+    let size = r.get().len();
     if *used + size > max {
         return Err(exec::err(
             "RESPONSE_TOO_LARGE",
@@ -146,57 +158,58 @@ fn stream_request(
     version: u8,
     used: &mut usize,
     closed: &mut bool,
-) -> Result<Json, Failure> {
+) -> Result<Raw, Failure> {
     let max = shared.cfg.max_response_size;
-    let res: Result<Json, WireError> = match r {
+    let res: Result<Raw, WireError> = match r {
         StreamRequest::Close {} => {
             *closed = true;
-            Ok(json!({"type": "close"}))
+            Ok(raw(&json!({"type": "close"})))
         }
         StreamRequest::Execute { stmt } => {
             let stmt = exec::to_stmt(stmt, &s.sqls, version)?;
             exec::check_writable(shared, &s.t, [stmt.sql.as_str()])?;
             exec::execute(shared, &mut s.t, &stmt)
                 .and_then(|r| within_budget(r, used, max))
-                .map(|result| json!({"type": "execute", "result": result}))
+                .map(|result| tagged("execute", "result", &result))
         }
         StreamRequest::Batch { batch } => {
             let b = exec::to_batch(batch, &s.sqls, version)?;
             exec::check_writable(shared, &s.t, exec::batch_sqls(&b))?;
             exec::batch(shared, &mut s.t, &b)
                 .and_then(|r| within_budget(r, used, max))
-                .map(|result| json!({"type": "batch", "result": result}))
+                .map(|result| tagged("batch", "result", &result))
         }
         StreamRequest::Sequence { sql, sql_id } => {
             let sql = s.sqls.resolve(sql.as_deref(), *sql_id, version)?;
             exec::check_writable(shared, &s.t, [sql.as_str()])?;
-            exec::sequence(&mut s.t, &sql).map(|_| json!({"type": "sequence"}))
+            exec::sequence(&mut s.t, &sql).map(|_| raw(&json!({"type": "sequence"})))
         }
         StreamRequest::Describe { sql, sql_id } => {
             let sql = s.sqls.resolve(sql.as_deref(), *sql_id, version)?;
-            exec::describe(&s.t, &sql).map(|result| json!({"type": "describe", "result": result}))
+            exec::describe(&s.t, &sql)
+                .map(|result| raw(&json!({"type": "describe", "result": result})))
         }
         StreamRequest::StoreSql { sql_id, sql } => s
             .sqls
             .store(*sql_id, sql.clone(), exec::MAX_SQL_HTTP, true)?
-            .map(|_| json!({"type": "store_sql"})),
+            .map(|_| raw(&json!({"type": "store_sql"}))),
         StreamRequest::CloseSql { sql_id } => {
             s.sqls.close(*sql_id);
-            Ok(json!({"type": "close_sql"}))
+            Ok(raw(&json!({"type": "close_sql"})))
         }
         StreamRequest::GetAutocommit {} if version < 3 => return Err(exec::protocol(
             "The `get_autocommit` request is only supported in protocol version hrana3 and higher",
         )),
-        StreamRequest::GetAutocommit {} => {
-            Ok(json!({"type": "get_autocommit", "is_autocommit": s.t.connection().is_autocommit()}))
-        }
+        StreamRequest::GetAutocommit {} => Ok(raw(
+            &json!({"type": "get_autocommit", "is_autocommit": s.t.connection().is_autocommit()}),
+        )),
         StreamRequest::Unknown => {
             return Err(exec::protocol("Received an unknown stream request type"))
         }
     };
     Ok(match res {
-        Ok(response) => json!({"type": "ok", "response": response}),
-        Err(error) => json!({"type": "error", "error": error}),
+        Ok(response) => tagged("ok", "response", &response),
+        Err(error) => raw(&json!({"type": "error", "error": error})),
     })
 }
 
@@ -221,7 +234,7 @@ pub fn cursor(shared: &Shared, body: &[u8]) -> Reply {
         serde_json::to_vec(&json!({"baton": baton, "base_url": shared.base_url()})).expect("json");
     for e in entries {
         out.push(b'\n');
-        serde_json::to_writer(&mut out, &e).expect("json");
+        out.extend_from_slice(e.get().as_bytes());
     }
     out.push(b'\n');
     Reply::Full {
@@ -272,7 +285,13 @@ pub fn v1(shared: &Shared, body: &[u8], is_batch: bool) -> Reply {
         }
     };
     match result {
-        Ok(r) => json_reply(200, &json!({"result": r})),
+        Ok(r) => {
+            #[derive(serde::Serialize)]
+            struct V1Out {
+                result: Raw,
+            }
+            raw_reply(200, &V1Out { result: r })
+        }
         Err(e) => {
             let code = e.code.as_deref().unwrap_or("");
             let client = code.starts_with("SQL_") || code.starts_with("ARGS_");

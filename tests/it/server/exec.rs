@@ -13,13 +13,17 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::time::Instant;
 
-use libsql_shell::hrana::{WireBatch, WireCol, WireCond, WireError, WireStmt, WireValue};
+use libsql_shell::hrana::{
+    WireBatch, WireCol, WireCond, WireError, WireStmt, WireValue, WireValueRef,
+};
 use libsql_shell::transport::local::{LocalOptions, LocalTransport};
 use libsql_shell::transport::{
     After, Batch, BatchStep, Collect, PipelineError, Request, Response, SqlError, StepOutcome,
     StepRef, StepSink, Stmt, Transport,
 };
 use libsql_shell::value::{Column, StmtSummary, Value};
+use serde::Serialize;
+use serde_json::value::RawValue;
 use serde_json::{json, Value as Json};
 
 use super::Shared;
@@ -28,6 +32,30 @@ use super::Shared;
 pub const MAX_SQL_HTTP: usize = 50;
 pub const MAX_SQL_WS: usize = 150;
 pub const MAX_SQL_SIZE: usize = 5 * 1024;
+
+/// A JSON document serialized once. Results are built straight into their text: a tree of
+/// `serde_json::Value`s per row cost the server ten times the client's work in a remote dump.
+pub type Raw = Box<RawValue>;
+
+/// Serialize once.
+pub fn raw(v: &impl Serialize) -> Raw {
+    serde_json::value::to_raw_value(v).expect("serializable")
+}
+
+/// `{"type": kind, key: inner}` around an already serialized document.
+pub fn tagged(kind: &str, key: &str, inner: &RawValue) -> Raw {
+    struct Tagged<'a>(&'a str, &'a str, &'a RawValue);
+    impl Serialize for Tagged<'_> {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap;
+            let mut m = s.serialize_map(Some(2))?;
+            m.serialize_entry("type", self.0)?;
+            m.serialize_entry(self.1, self.2)?;
+            m.end()
+        }
+    }
+    raw(&Tagged(kind, key, inner))
+}
 
 /// A failure that ends more than one request.
 #[derive(Debug, Clone, PartialEq)]
@@ -248,34 +276,57 @@ fn internal(e: PipelineError) -> WireError {
     err("INTERNAL", format!("internal test-server error: {e}"))
 }
 
+/// Rows serialized as arrays of wire values, borrowed.
+struct RowsOut<'a>(&'a [Vec<Value>]);
+
+impl Serialize for RowsOut<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.iter().map(|r| RowOut(r)))
+    }
+}
+
+struct RowOut<'a>(&'a [Value]);
+
+impl Serialize for RowOut<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.iter().map(WireValueRef))
+    }
+}
+
 /// A `StmtResult` in sqld's JSON shape, extras included.
 pub fn stmt_result(
     summary: &StmtSummary,
     rows: &[Vec<Value>],
     started: Instant,
     shared: &Shared,
-) -> Json {
-    let cols: Vec<WireCol> = summary.cols.iter().map(WireCol::from).collect();
-    let rows: Vec<Vec<WireValue>> = rows
-        .iter()
-        .map(|r| r.iter().map(WireValue::from).collect())
-        .collect();
+) -> Raw {
+    #[derive(Serialize)]
+    struct StmtResultOut<'a> {
+        cols: Vec<WireCol>,
+        rows: RowsOut<'a>,
+        affected_row_count: u64,
+        last_insert_rowid: Option<String>,
+        rows_read: usize,
+        rows_written: u64,
+        query_duration_ms: f64,
+        replication_index: String,
+    }
     let written = summary.affected_row_count;
     let idx = shared.note_writes(written);
-    json!({
-        "cols": cols,
-        "rows": rows,
-        "affected_row_count": written,
-        "last_insert_rowid": summary.last_insert_rowid.map(|i| i.to_string()),
-        "rows_read": rows.len(),
-        "rows_written": written,
-        "query_duration_ms": started.elapsed().as_secs_f64() * 1000.0,
-        "replication_index": idx.to_string(),
+    raw(&StmtResultOut {
+        cols: summary.cols.iter().map(WireCol::from).collect(),
+        rows: RowsOut(rows),
+        affected_row_count: written,
+        last_insert_rowid: summary.last_insert_rowid.map(|i| i.to_string()),
+        rows_read: rows.len(),
+        rows_written: written,
+        query_duration_ms: started.elapsed().as_secs_f64() * 1000.0,
+        replication_index: idx.to_string(),
     })
 }
 
 /// Run one statement: the `StmtResult` JSON, or the statement's error.
-pub fn execute(shared: &Shared, t: &mut LocalTransport, stmt: &Stmt) -> Result<Json, WireError> {
+pub fn execute(shared: &Shared, t: &mut LocalTransport, stmt: &Stmt) -> Result<Raw, WireError> {
     if let Some(e) = shape_error(&stmt.sql) {
         return Err(e);
     }
@@ -306,7 +357,7 @@ pub fn execute(shared: &Shared, t: &mut LocalTransport, stmt: &Stmt) -> Result<J
 }
 
 /// Run a batch: the `BatchResult` JSON (`step_results`/`step_errors`, null for skipped).
-pub fn batch(shared: &Shared, t: &mut LocalTransport, b: &Batch) -> Result<Json, WireError> {
+pub fn batch(shared: &Shared, t: &mut LocalTransport, b: &Batch) -> Result<Raw, WireError> {
     let started = Instant::now();
     let (b, bad) = bad_steps(b);
     let mut sink = Collect::default();
@@ -326,30 +377,38 @@ pub fn batch(shared: &Shared, t: &mut LocalTransport, b: &Batch) -> Result<Json,
     for (at, _, r) in sink.results {
         rows.insert(at.step.unwrap_or(0), r);
     }
-    let mut results = Vec::with_capacity(outcomes.len());
-    let mut errors = Vec::with_capacity(outcomes.len());
+    let mut results: Vec<Option<Raw>> = Vec::with_capacity(outcomes.len());
+    let mut errors: Vec<Option<WireError>> = Vec::with_capacity(outcomes.len());
     for (i, o) in outcomes.into_iter().enumerate() {
         match o {
             StepOutcome::Err(_) if bad.contains_key(&i) => {
-                results.push(Json::Null);
-                errors.push(serde_json::to_value(&bad[&i]).unwrap());
+                results.push(None);
+                errors.push(Some(bad[&i].clone()));
             }
             StepOutcome::Ok(s) => {
                 let r = rows.remove(&i).unwrap_or_default();
-                results.push(stmt_result(&s, &r, started, shared));
-                errors.push(Json::Null);
+                results.push(Some(stmt_result(&s, &r, started, shared)));
+                errors.push(None);
             }
             StepOutcome::Err(e) => {
-                results.push(Json::Null);
-                errors.push(serde_json::to_value(wire_error(e)).unwrap());
+                results.push(None);
+                errors.push(Some(wire_error(e)));
             }
             StepOutcome::Skipped => {
-                results.push(Json::Null);
-                errors.push(Json::Null);
+                results.push(None);
+                errors.push(None);
             }
         }
     }
-    Ok(json!({ "step_results": results, "step_errors": errors }))
+    #[derive(Serialize)]
+    struct BatchOut {
+        step_results: Vec<Option<Raw>>,
+        step_errors: Vec<Option<WireError>>,
+    }
+    Ok(raw(&BatchOut {
+        step_results: results,
+        step_errors: errors,
+    }))
 }
 
 /// Steps with no statement or several fail as on sqld. They run as a statement that fails
@@ -411,7 +470,7 @@ pub fn describe(t: &LocalTransport, sql: &str) -> Result<Json, WireError> {
 /// Builds cursor entries while a batch runs (the JSON that `/v3/cursor` streams line by line
 /// and WebSocket `fetch_cursor` hands out).
 struct CursorSink<'a> {
-    entries: Vec<Json>,
+    entries: Vec<Raw>,
     bad: &'a HashMap<usize, WireError>,
 }
 
@@ -420,23 +479,23 @@ impl StepSink for CursorSink<'_> {
         let step = at.step.unwrap_or(0);
         if !self.bad.contains_key(&step) {
             let cols: Vec<WireCol> = cols.iter().map(WireCol::from).collect();
-            self.entries
-                .push(json!({ "type": "step_begin", "step": step, "cols": cols }));
+            self.entries.push(raw(
+                &json!({ "type": "step_begin", "step": step, "cols": cols }),
+            ));
         }
         Ok(())
     }
     fn row(&mut self, _: StepRef, row: &[Value]) -> anyhow::Result<()> {
-        let row: Vec<WireValue> = row.iter().map(WireValue::from).collect();
-        self.entries.push(json!({ "type": "row", "row": row }));
+        self.entries.push(tagged("row", "row", &raw(&RowOut(row))));
         Ok(())
     }
     fn end(&mut self, _: StepRef, s: &StmtSummary) -> anyhow::Result<()> {
         // sqld writes this rowid as a number (the one place it does); do the same.
-        self.entries.push(json!({
+        self.entries.push(raw(&json!({
             "type": "step_end",
             "affected_row_count": s.affected_row_count,
             "last_insert_rowid": s.last_insert_rowid,
-        }));
+        })));
         Ok(())
     }
     fn error(&mut self, at: StepRef, e: &SqlError) -> anyhow::Result<()> {
@@ -446,15 +505,16 @@ impl StepSink for CursorSink<'_> {
             .get(&step)
             .cloned()
             .unwrap_or_else(|| wire_error(e.clone()));
-        self.entries
-            .push(json!({ "type": "step_error", "step": step, "error": error }));
+        self.entries.push(raw(
+            &json!({ "type": "step_error", "step": step, "error": error }),
+        ));
         Ok(())
     }
 }
 
 /// Run a batch as a cursor: every entry in order, ending with sqld's extra
 /// `replication_index` entry (not in the spec, so clients must skip unknown entries).
-pub fn cursor(shared: &Shared, t: &mut LocalTransport, b: &Batch) -> Vec<Json> {
+pub fn cursor(shared: &Shared, t: &mut LocalTransport, b: &Batch) -> Vec<Raw> {
     let (b, bad) = bad_steps(b);
     let mut sink = CursorSink {
         entries: Vec::new(),
@@ -465,9 +525,11 @@ pub fn cursor(shared: &Shared, t: &mut LocalTransport, b: &Batch) -> Vec<Json> {
     match r {
         Ok(_) => {
             let idx = shared.note_writes(0);
-            entries.push(json!({ "type": "replication_index", "replication_index": idx }));
+            entries.push(raw(
+                &json!({ "type": "replication_index", "replication_index": idx }),
+            ));
         }
-        Err(e) => entries.push(json!({ "type": "error", "error": internal(e) })),
+        Err(e) => entries.push(raw(&json!({ "type": "error", "error": internal(e) }))),
     }
     entries
 }

@@ -66,6 +66,11 @@ pub fn text(status: u16, body: &str) -> Reply {
 }
 
 pub fn json_reply(status: u16, body: &Json) -> Reply {
+    raw_reply(status, body)
+}
+
+/// A JSON reply from anything serializable (typed results serialize without a tree).
+pub fn raw_reply(status: u16, body: &impl serde::Serialize) -> Reply {
     Reply::Full {
         status,
         ctype: "application/json",

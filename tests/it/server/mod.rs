@@ -104,6 +104,7 @@ struct Config {
     ws_refuse_subprotocol: bool,
     ws_omit_subprotocol: bool,
     max_response_size: usize,
+    sorted_keys: bool,
 }
 
 /// Configures a [`TestServer`]; see each method.
@@ -157,6 +158,13 @@ impl Builder {
     /// `execute`/`batch` whose result would exceed it fails with `RESPONSE_TOO_LARGE`.
     pub fn max_response_size(mut self, bytes: usize) -> Self {
         self.cfg.max_response_size = bytes;
+        self
+    }
+
+    /// Write the keys of every pipeline response object in alphabetical order (`base_url`
+    /// before `baton`, `result` before `type`) instead of sqld's order. Hrana fixes no order.
+    pub fn sorted_keys(mut self, sorted: bool) -> Self {
+        self.cfg.sorted_keys = sorted;
         self
     }
 
@@ -290,6 +298,7 @@ impl TestServer {
                 ws_refuse_subprotocol: false,
                 ws_omit_subprotocol: false,
                 max_response_size: 10_000_000,
+                sorted_keys: false,
             },
         }
     }

@@ -22,7 +22,7 @@ use tungstenite::protocol::frame::coding::CloseCode;
 use tungstenite::protocol::{CloseFrame, Role, WebSocket};
 use tungstenite::Message;
 
-use super::exec::{self, Failure, SqlStore};
+use super::exec::{self, raw, tagged, Failure, Raw, SqlStore};
 use super::http::HttpRequest;
 use super::{lock, Shared, WsFault};
 
@@ -123,12 +123,13 @@ fn close(ws: &mut Ws, code: CloseCode, reason: &str) {
     while ws.read().is_ok() {}
 }
 
-fn send(ws: &mut Ws, msg: &Json) -> bool {
-    ws.send(Message::Text(msg.to_string())).is_ok()
+fn send(ws: &mut Ws, msg: &impl serde::Serialize) -> bool {
+    let text = serde_json::to_string(msg).expect("json");
+    ws.send(Message::Text(text)).is_ok()
 }
 
 /// A cursor's entries, computed eagerly when it opens; `None` when opening it failed.
-type CursorSlot = Option<(i32, VecDeque<Json>)>;
+type CursorSlot = Option<(i32, VecDeque<Raw>)>;
 
 struct Session<'a> {
     shared: &'a Shared,
@@ -264,13 +265,18 @@ impl Session<'_> {
                         let _ = ws.get_ref().shutdown(Shutdown::Both);
                         return;
                     }
+                    #[derive(serde::Serialize)]
+                    #[serde(tag = "type", rename_all = "snake_case")]
+                    enum Reply {
+                        ResponseOk { request_id: i32, response: Raw },
+                        ResponseError { request_id: i32, error: WireError },
+                    }
                     let reply = match out {
-                        Ok(Ok(response)) => {
-                            json!({"type": "response_ok", "request_id": request_id, "response": response})
-                        }
-                        Ok(Err(error)) => {
-                            json!({"type": "response_error", "request_id": request_id, "error": error})
-                        }
+                        Ok(Ok(response)) => Reply::ResponseOk {
+                            request_id,
+                            response,
+                        },
+                        Ok(Err(error)) => Reply::ResponseError { request_id, error },
                         Err(Failure::Protocol(m)) => {
                             return self.close(&mut ws, CloseCode::Policy, &m)
                         }
@@ -302,9 +308,9 @@ impl Session<'_> {
         Ok(())
     }
 
-    fn handle(&mut self, r: &WsRequest) -> Result<Result<Json, WireError>, Failure> {
+    fn handle(&mut self, r: &WsRequest) -> Result<Result<Raw, WireError>, Failure> {
         let (shared, v) = (self.shared, self.version);
-        let ok = |t: &str| Ok(Ok(json!({ "type": t })));
+        let ok = |t: &str| Ok(Ok(raw(&json!({ "type": t }))));
         match r {
             WsRequest::OpenStream { stream_id } => {
                 if self.streams.contains_key(stream_id) {
@@ -338,7 +344,7 @@ impl Session<'_> {
                 };
                 exec::check_writable(shared, t, [stmt.sql.as_str()])?;
                 Ok(exec::execute(shared, t, &stmt)
-                    .map(|result| json!({"type": "execute", "result": result})))
+                    .map(|result| tagged("execute", "result", &result)))
             }
             WsRequest::Batch { stream_id, batch } => {
                 let b = exec::to_batch(batch, &self.sqls, v)?;
@@ -347,8 +353,7 @@ impl Session<'_> {
                     Err(e) => return Ok(Err(e)),
                 };
                 exec::check_writable(shared, t, exec::batch_sqls(&b))?;
-                Ok(exec::batch(shared, t, &b)
-                    .map(|result| json!({"type": "batch", "result": result})))
+                Ok(exec::batch(shared, t, &b).map(|result| tagged("batch", "result", &result)))
             }
             WsRequest::Sequence {
                 stream_id,
@@ -362,7 +367,7 @@ impl Session<'_> {
                     Err(e) => return Ok(Err(e)),
                 };
                 exec::check_writable(shared, t, [sql.as_str()])?;
-                Ok(exec::sequence(t, &sql).map(|_| json!({"type": "sequence"})))
+                Ok(exec::sequence(t, &sql).map(|_| raw(&json!({"type": "sequence"}))))
             }
             WsRequest::Describe {
                 stream_id,
@@ -373,14 +378,14 @@ impl Session<'_> {
                 let sql = self.sqls.resolve(sql.as_deref(), *sql_id, v)?;
                 Ok(stream_mut(&mut self.streams, *stream_id)
                     .and_then(|t| exec::describe(t, &sql))
-                    .map(|result| json!({"type": "describe", "result": result})))
+                    .map(|result| raw(&json!({"type": "describe", "result": result}))))
             }
             WsRequest::StoreSql { sql_id, sql } => {
                 self.need(2, "The `store_sql` request")?;
                 Ok(self
                     .sqls
                     .store(*sql_id, sql.clone(), exec::MAX_SQL_WS, false)?
-                    .map(|_| json!({"type": "store_sql"})))
+                    .map(|_| raw(&json!({"type": "store_sql"}))))
             }
             WsRequest::CloseSql { sql_id } => {
                 self.need(2, "The `close_sql` request")?;
@@ -390,7 +395,7 @@ impl Session<'_> {
             WsRequest::GetAutocommit { stream_id } => {
                 self.need(3, "The `get_autocommit` request")?;
                 Ok(stream_mut(&mut self.streams, *stream_id)
-                    .map(|t| json!({"type": "get_autocommit", "is_autocommit": t.connection().is_autocommit()})))
+                    .map(|t| raw(&json!({"type": "get_autocommit", "is_autocommit": t.connection().is_autocommit()}))))
             }
             WsRequest::OpenCursor {
                 stream_id,
@@ -423,10 +428,19 @@ impl Session<'_> {
                 match self.cursors.get_mut(cursor_id) {
                     Some(Some((_, q))) => {
                         let n = (*max_count as usize).min(q.len());
-                        let entries: Vec<Json> = q.drain(..n).collect();
-                        Ok(Ok(
-                            json!({"type": "fetch_cursor", "entries": entries, "done": q.is_empty()}),
-                        ))
+                        #[derive(serde::Serialize)]
+                        struct Fetched {
+                            #[serde(rename = "type")]
+                            kind: &'static str,
+                            entries: Vec<Raw>,
+                            done: bool,
+                        }
+                        let entries: Vec<Raw> = q.drain(..n).collect();
+                        Ok(Ok(raw(&Fetched {
+                            kind: "fetch_cursor",
+                            entries,
+                            done: q.is_empty(),
+                        })))
                     }
                     _ => Ok(Err(exec::err(
                         "CURSOR_NOT_OPEN",
