@@ -532,71 +532,214 @@ pub enum StreamResult {
     Unknown,
 }
 
+/// The fields of a Hrana response object (`{"type": ..., "result": ...}`), read in one pass
+/// whatever their order; shared by [`StreamResponse`] and [`WsResponse`].
+struct ResponseParts {
+    kind: String,
+    /// `result`, decoded when `type` came first, else kept as text until it is known.
+    result: Option<ResultField>,
+    is_autocommit: Option<bool>,
+    entries: Option<Box<serde_json::value::RawValue>>,
+    done: Option<bool>,
+}
+
+enum ResultField {
+    Execute(WireStmtResult),
+    Batch(WireBatchResult),
+    Raw(Box<serde_json::value::RawValue>),
+}
+
+impl ResponseParts {
+    fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use serde::de::{Error, IgnoredAny};
+        let mut kind: Option<String> = None;
+        let mut result = None;
+        let mut is_autocommit = None;
+        let mut entries = None;
+        let mut done = None;
+        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+            match (key.as_ref(), kind.as_deref()) {
+                ("type", _) => kind = Some(map.next_value()?),
+                ("result", Some("execute")) => {
+                    result = Some(ResultField::Execute(map.next_value()?))
+                }
+                ("result", Some("batch")) => result = Some(ResultField::Batch(map.next_value()?)),
+                ("result", _) => result = Some(ResultField::Raw(map.next_value()?)),
+                ("is_autocommit", _) => is_autocommit = Some(map.next_value()?),
+                ("entries", _) => entries = Some(map.next_value()?),
+                ("done", _) => done = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(ResponseParts {
+            kind: kind.ok_or_else(|| A::Error::missing_field("type"))?,
+            result,
+            is_autocommit,
+            entries,
+            done,
+        })
+    }
+
+    fn execute<E: serde::de::Error>(&mut self) -> Result<WireStmtResult, E> {
+        match self.result.take() {
+            Some(ResultField::Execute(r)) => Ok(r),
+            other => parse_raw(other, "result"),
+        }
+    }
+
+    fn batch<E: serde::de::Error>(&mut self) -> Result<WireBatchResult, E> {
+        match self.result.take() {
+            Some(ResultField::Batch(r)) => Ok(r),
+            other => parse_raw(other, "result"),
+        }
+    }
+
+    fn describe<E: serde::de::Error>(&mut self) -> Result<serde_json::Value, E> {
+        parse_raw(self.result.take(), "result")
+    }
+
+    fn is_autocommit<E: serde::de::Error>(&self) -> Result<bool, E> {
+        self.is_autocommit
+            .ok_or_else(|| E::missing_field("is_autocommit"))
+    }
+}
+
+/// A field that arrived before the `type` that says what it is: parse its text now.
+fn parse_raw<T: serde::de::DeserializeOwned, E: serde::de::Error>(
+    field: Option<ResultField>,
+    name: &'static str,
+) -> Result<T, E> {
+    match field {
+        Some(ResultField::Raw(raw)) => serde_json::from_str(raw.get()).map_err(E::custom),
+        Some(_) => Err(E::custom(format!(
+            "`{name}` does not match the response type"
+        ))),
+        None => Err(E::missing_field(name)),
+    }
+}
+
 impl<'de> Deserialize<'de> for StreamResponse {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        use serde::de::{Error, IgnoredAny, MapAccess, Visitor};
+        use serde::de::{MapAccess, Visitor};
         struct V;
         impl<'de> Visitor<'de> for V {
             type Value = StreamResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
                 f.write_str("a Hrana stream response")
             }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<StreamResponse, A::Error> {
-                let mut kind: Option<String> = None;
-                let mut typed: Option<StreamResponse> = None;
-                // When `result` comes before `type` (sqld writes `type` first, a server with
-                // sorted keys does not): keep its raw text and parse it once the type is known.
-                let mut early: Option<Box<serde_json::value::RawValue>> = None;
-                let mut is_autocommit: Option<bool> = None;
-                while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
-                    match (key.as_ref(), kind.as_deref()) {
-                        ("type", _) => kind = Some(map.next_value()?),
-                        ("result", Some("execute")) => {
-                            typed = Some(StreamResponse::Execute {
-                                result: map.next_value()?,
-                            })
-                        }
-                        ("result", Some("batch")) => {
-                            typed = Some(StreamResponse::Batch {
-                                result: map.next_value()?,
-                            })
-                        }
-                        ("result", _) => early = Some(map.next_value()?),
-                        ("is_autocommit", _) => is_autocommit = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<IgnoredAny>()?;
-                        }
-                    }
-                }
-                let kind = kind.ok_or_else(|| A::Error::missing_field("type"))?;
-                fn parse<T: serde::de::DeserializeOwned, E: Error>(
-                    early: Option<Box<serde_json::value::RawValue>>,
-                ) -> Result<T, E> {
-                    let raw = early.ok_or_else(|| E::missing_field("result"))?;
-                    serde_json::from_str(raw.get()).map_err(E::custom)
-                }
-                Ok(match kind.as_str() {
-                    "execute" | "batch" if typed.is_some() => {
-                        typed.unwrap_or(StreamResponse::Unknown)
-                    }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<StreamResponse, A::Error> {
+                let mut p = ResponseParts::read(map)?;
+                Ok(match p.kind.as_str() {
                     "execute" => StreamResponse::Execute {
-                        result: parse(early)?,
+                        result: p.execute()?,
                     },
-                    "batch" => StreamResponse::Batch {
-                        result: parse(early)?,
-                    },
+                    "batch" => StreamResponse::Batch { result: p.batch()? },
                     "describe" => StreamResponse::Describe {
-                        result: parse(early)?,
+                        result: p.describe()?,
                     },
                     "get_autocommit" => StreamResponse::GetAutocommit {
-                        is_autocommit: is_autocommit
-                            .ok_or_else(|| A::Error::missing_field("is_autocommit"))?,
+                        is_autocommit: p.is_autocommit()?,
                     },
                     "close" => StreamResponse::Close {},
                     "sequence" => StreamResponse::Sequence {},
                     "store_sql" => StreamResponse::StoreSql {},
                     "close_sql" => StreamResponse::CloseSql {},
                     _ => StreamResponse::Unknown,
+                })
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+impl<'de> Deserialize<'de> for WsResponse {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::{Error, MapAccess, Visitor};
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = WsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a Hrana WebSocket response")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<WsResponse, A::Error> {
+                let mut p = ResponseParts::read(map)?;
+                Ok(match p.kind.as_str() {
+                    "execute" => WsResponse::Execute {
+                        result: p.execute()?,
+                    },
+                    "batch" => WsResponse::Batch { result: p.batch()? },
+                    "describe" => WsResponse::Describe {
+                        result: p.describe()?,
+                    },
+                    "get_autocommit" => WsResponse::GetAutocommit {
+                        is_autocommit: p.is_autocommit()?,
+                    },
+                    "fetch_cursor" => WsResponse::FetchCursor {
+                        entries: match &p.entries {
+                            Some(raw) => {
+                                serde_json::from_str(raw.get()).map_err(A::Error::custom)?
+                            }
+                            None => return Err(A::Error::missing_field("entries")),
+                        },
+                        done: p.done.ok_or_else(|| A::Error::missing_field("done"))?,
+                    },
+                    "open_stream" => WsResponse::OpenStream {},
+                    "close_stream" => WsResponse::CloseStream {},
+                    "sequence" => WsResponse::Sequence {},
+                    "store_sql" => WsResponse::StoreSql {},
+                    "close_sql" => WsResponse::CloseSql {},
+                    "open_cursor" => WsResponse::OpenCursor {},
+                    "close_cursor" => WsResponse::CloseCursor {},
+                    _ => WsResponse::Unknown,
+                })
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+impl<'de> Deserialize<'de> for ServerMsg {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::{Error, IgnoredAny, MapAccess, Visitor};
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = ServerMsg;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a Hrana WebSocket message")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<ServerMsg, A::Error> {
+                let mut kind: Option<std::borrow::Cow<'de, str>> = None;
+                let mut request_id: Option<i32> = None;
+                let mut response: Option<WsResponse> = None;
+                let mut error: Option<WireError> = None;
+                while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                    match key.as_ref() {
+                        "type" => kind = Some(map.next_value()?),
+                        "request_id" => request_id = Some(map.next_value()?),
+                        "response" => response = Some(map.next_value()?),
+                        "error" => error = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                let kind = kind.ok_or_else(|| A::Error::missing_field("type"))?;
+                let id = || request_id.ok_or_else(|| A::Error::missing_field("request_id"));
+                let error = || error.ok_or_else(|| A::Error::missing_field("error"));
+                Ok(match kind.as_ref() {
+                    "hello_ok" => ServerMsg::HelloOk {},
+                    "hello_error" => ServerMsg::HelloError { error: error()? },
+                    "response_ok" => ServerMsg::ResponseOk {
+                        request_id: id()?,
+                        response: response.ok_or_else(|| A::Error::missing_field("response"))?,
+                    },
+                    "response_error" => ServerMsg::ResponseError {
+                        request_id: id()?,
+                        error: error()?,
+                    },
+                    _ => ServerMsg::Unknown,
                 })
             }
         }
@@ -742,8 +885,9 @@ pub enum ClientMsg {
     Unknown,
 }
 
-/// WebSocket messages from server to client.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// WebSocket messages from server to client. Decoded by hand (above), like
+/// [`StreamResponse`], so a response is parsed once instead of buffered and parsed again.
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ServerMsg {
     HelloOk {},
@@ -819,7 +963,8 @@ pub enum WsRequest {
     Unknown,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// Decoded by hand (above).
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum WsResponse {
     OpenStream {},
@@ -985,6 +1130,59 @@ mod tests {
         assert!(matches!(&r[5], StreamResult::Unknown));
         let bad: Result<WireValue, _> = serde_json::from_str(r#"{"type":"integer","value":1.5}"#);
         assert!(bad.is_err());
+    }
+
+    #[test]
+    fn websocket_messages_decode_in_any_key_order() {
+        let msgs: Vec<ServerMsg> = serde_json::from_str(
+            r#"[{"type":"hello_ok"},
+                {"error":{"message":"bad jwt","code":"AUTH_JWT_INVALID"},"type":"hello_error"},
+                {"response":{"result":{"cols":[],"rows":[[{"type":"text","value":"x"}]]},"type":"execute"},"request_id":3,"type":"response_ok"},
+                {"type":"response_ok","request_id":4,"response":{"type":"fetch_cursor","done":true,"entries":[{"type":"row","row":[]},{"type":"mystery"}]}},
+                {"type":"response_ok","request_id":5,"response":{"entries":[],"done":false,"type":"fetch_cursor"}},
+                {"type":"response_ok","request_id":6,"response":{"type":"batch","result":{"step_results":[],"step_errors":[]}}},
+                {"request_id":7,"type":"response_error","error":{"message":"e"}},
+                {"type":"response_ok","request_id":8,"response":{"type":"what_is_this"}},
+                {"type":"later_addition","x":1}]"#,
+        )
+        .unwrap();
+        assert!(matches!(&msgs[0], ServerMsg::HelloOk {}));
+        assert!(matches!(&msgs[1], ServerMsg::HelloError { error } if error.message == "bad jwt"));
+        match &msgs[2] {
+            ServerMsg::ResponseOk {
+                request_id: 3,
+                response: WsResponse::Execute { result },
+            } => assert_eq!(result.rows[0][0], WireValue::Text { value: "x".into() }),
+            other => panic!("{other:?}"),
+        }
+        assert!(
+            matches!(&msgs[3], ServerMsg::ResponseOk { request_id: 4, response: WsResponse::FetchCursor { entries, done: true } }
+            if matches!(entries[..], [CursorEntry::Row { .. }, CursorEntry::Unknown]))
+        );
+        assert!(
+            matches!(&msgs[4], ServerMsg::ResponseOk { request_id: 5, response: WsResponse::FetchCursor { entries, done: false } } if entries.is_empty())
+        );
+        assert!(matches!(
+            &msgs[5],
+            ServerMsg::ResponseOk {
+                request_id: 6,
+                response: WsResponse::Batch { .. }
+            }
+        ));
+        assert!(
+            matches!(&msgs[6], ServerMsg::ResponseError { request_id: 7, error } if error.message == "e")
+        );
+        assert!(matches!(
+            &msgs[7],
+            ServerMsg::ResponseOk {
+                request_id: 8,
+                response: WsResponse::Unknown
+            }
+        ));
+        assert!(matches!(&msgs[8], ServerMsg::Unknown));
+        let missing: Result<ServerMsg, _> =
+            serde_json::from_str(r#"{"type":"response_ok","response":{"type":"close_stream"}}"#);
+        assert!(missing.is_err(), "a response without its request id");
     }
 
     #[test]
