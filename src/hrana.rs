@@ -167,7 +167,8 @@ pub struct WireValueRef<'a>(pub &'a Value);
 impl Serialize for WireValueRef<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(Some(2))?;
+        let entries = if matches!(self.0, Value::Null) { 1 } else { 2 };
+        let mut m = s.serialize_map(Some(entries))?;
         match self.0 {
             Value::Null => m.serialize_entry("type", "null")?,
             Value::Integer(i) => {

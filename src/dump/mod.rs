@@ -161,6 +161,7 @@ impl Dumper<'_, '_> {
         reqs: &[Request],
         what: &dyn Fn(usize) -> String,
     ) -> Result<Vec<Vec<Vec<Value>>>> {
+        self.check_stream()?;
         let mut sink = Collect::default();
         self.stats.requests += 1;
         let results = self
@@ -273,8 +274,10 @@ impl Dumper<'_, '_> {
     /// From the second page on, pages overlap: as soon as page N's response has arrived,
     /// the request for page N+1 goes out (it starts one page further on from where page N
     /// started, so it does not wait for page N's last key), and while the server reads it a
-    /// worker thread decodes page N and turns it into INSERT text. The only request wasted
-    /// is the one after the last page of a table; a table of one page is read inline.
+    /// worker thread decodes page N and turns it into INSERT text. The requests wasted are
+    /// the one after the last page of a table and one per page refused as too large; a
+    /// table of one page is read inline. At most about three pages are in memory: the one
+    /// being written, the one being decoded and the response being received.
     fn dump_rows(&mut self, layout: &TableLayout, out: &mut dyn Write) -> Result<()> {
         let prefix = layout.insert_prefix();
         std::thread::scope(|scope| {
@@ -308,7 +311,11 @@ impl Dumper<'_, '_> {
                 };
                 let page = match page {
                     Err(PageError::TooLarge(_)) if at.limit > 1 => {
-                        // A page read ahead assumed this one's size: drop it and ask again.
+                        // A page read ahead assumed this one's size: drop it (unless its
+                        // request failed: then the stream is gone) and ask again.
+                        if let Some((Err(e), _)) = ahead {
+                            return Err(e);
+                        }
                         at.limit /= 2;
                         next_limit = at.limit;
                         pending = self.send_page(layout, &at)?;
@@ -321,8 +328,14 @@ impl Dumper<'_, '_> {
                 out.write_all(page.text.as_bytes())?;
                 self.stats.rows += page.rows as u64;
                 if page.rows < at.limit {
-                    return Ok(());
+                    // The table is complete; a page read ahead is not needed, but a failed
+                    // request for it means the stream (and the snapshot) is gone.
+                    return match ahead {
+                        Some((Err(e), _)) => Err(e),
+                        _ => Ok(()),
+                    };
                 }
+                let this_limit = at.limit;
                 at = match layout.key {
                     Key::Offset => PageAt {
                         key: None,
@@ -335,7 +348,11 @@ impl Dumper<'_, '_> {
                         limit: next_limit,
                     },
                 };
-                next_limit = fixed.unwrap_or_else(|| next_page_rows(page.rows, page.est_bytes));
+                // A fixed page size stays halved once the server refused it as too large.
+                next_limit = match fixed {
+                    Some(_) => this_limit,
+                    None => next_page_rows(page.rows, page.est_bytes),
+                };
                 pending = match ahead {
                     Some((sent, limit)) => {
                         at.limit = limit;
@@ -351,8 +368,20 @@ impl Dumper<'_, '_> {
         })
     }
 
+    /// After the first read, every read must go to the dump's own stream: if the transport
+    /// has lost it, a new request would open another stream and read outside the snapshot.
+    fn check_stream(&self) -> Result<()> {
+        if self.stats.requests > 0 && self.t.capabilities().streams && !self.t.stream_open() {
+            anyhow::bail!(
+                "the dump's stream was lost, so the rest cannot be read from the same snapshot"
+            );
+        }
+        Ok(())
+    }
+
     /// Request one page, leaving its rows to be read later.
     fn send_page(&mut self, layout: &TableLayout, at: &PageAt) -> Result<Box<dyn Pending>> {
+        self.check_stream()?;
         let mut stmt = Stmt::new(layout.page_sql(at.key.is_some(), at.limit, at.skip));
         stmt.args = at.key.clone().unwrap_or_default();
         self.stats.requests += 1;

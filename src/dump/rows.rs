@@ -9,7 +9,8 @@
 //!
 //! Page size adapts to the data: it aims at [`TARGET_PAGE_BYTES`] of estimated Hrana JSON per
 //! response, well under sqld's 10 MB response cap, and halves and retries a page the server
-//! refuses with `RESPONSE_TOO_LARGE`. Memory holds one page at most, whatever the table size.
+//! refuses with `RESPONSE_TOO_LARGE`. Memory holds a few pages at most (see `dump_rows`),
+//! whatever the table size.
 //!
 //! JSON has no infinities: sqld writes a REAL `-Inf` as `null`, which reads back as `+Inf`.
 //! A table that holds a `-Inf` (one probe per table, see [`neg_inf_probe`]) is read with one

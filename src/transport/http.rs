@@ -6,6 +6,8 @@
 //! work sends `close` inside its own pipeline, so it never leaves a stream open.
 
 use std::io::Read;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 use super::keepalive::KeepAlive;
@@ -61,6 +63,9 @@ pub struct HttpTransport {
     /// Holds the baton between pipelines and renews it (started with the first kept stream).
     keepalive: Option<KeepAlive>,
     keepalive_every: Duration,
+    /// Set by a [`Pending`] from `pipeline_ahead` whose response turned out to be bad after
+    /// its baton had been kept: the stream is then not to be trusted (dropped on next use).
+    ahead_failed: Arc<AtomicBool>,
 }
 
 impl HttpTransport {
@@ -87,6 +92,7 @@ impl HttpTransport {
             stream_url: None,
             keepalive: None,
             keepalive_every: super::keepalive::INTERVAL,
+            ahead_failed: Arc::new(AtomicBool::new(false)),
         }
     }
 
@@ -350,6 +356,7 @@ impl HttpTransport {
                     reqs: reqs.to_vec(),
                     baton: None,
                     token: self.token.clone(),
+                    failed: self.ahead_failed.clone(),
                 }));
             }
         };
@@ -361,6 +368,7 @@ impl HttpTransport {
             reqs: reqs.to_vec(),
             baton: Some(head.baton),
             token: self.token.clone(),
+            failed: self.ahead_failed.clone(),
         }))
     }
 
@@ -566,11 +574,26 @@ struct Unread {
     /// The baton read ahead, which the full decoding must agree with.
     baton: Option<String>,
     token: Option<AuthToken>,
+    failed: Arc<AtomicBool>,
 }
 
 impl Pending for Unread {
     fn finish(
         self: Box<Self>,
+        sink: &mut dyn StepSink,
+    ) -> Result<Vec<RequestResult>, PipelineError> {
+        let failed = self.failed.clone();
+        let result = self.decode_and_replay(sink);
+        if matches!(result, Err(PipelineError::Transport(_))) {
+            failed.store(true, Ordering::SeqCst);
+        }
+        result
+    }
+}
+
+impl Unread {
+    fn decode_and_replay(
+        self,
         sink: &mut dyn StepSink,
     ) -> Result<Vec<RequestResult>, PipelineError> {
         let resp = match self.decoded {
@@ -652,6 +675,14 @@ impl HttpTransport {
         }
     }
 
+    /// Drop the stream if a response read ahead on it turned out to be bad.
+    fn forget_failed_ahead(&mut self) {
+        if self.ahead_failed.swap(false, Ordering::SeqCst) {
+            let _ = self.unpark();
+            self.drop_stream();
+        }
+    }
+
     /// Hand a kept stream to the keep-alive thread until the next pipeline.
     fn park(&mut self) {
         let (Some(baton), Some(version)) = (self.baton.take(), self.version) else {
@@ -717,6 +748,7 @@ impl Transport for HttpTransport {
         after: After,
         sink: &mut dyn StepSink,
     ) -> Result<Vec<RequestResult>, PipelineError> {
+        self.forget_failed_ahead();
         self.unpark()?;
         let result = self.pipeline_now(reqs, after, sink);
         self.park();
@@ -728,6 +760,7 @@ impl Transport for HttpTransport {
             Some(v @ (HttpVersion::V3 | HttpVersion::V2)) => v,
             _ => return super::run_ahead(self, reqs),
         };
+        self.forget_failed_ahead();
         self.unpark()?;
         let result = self.pipeline_ahead_v2v3(version, reqs);
         self.park();
@@ -735,7 +768,8 @@ impl Transport for HttpTransport {
     }
 
     fn stream_open(&self) -> bool {
-        self.baton.is_some() || self.keepalive.as_ref().is_some_and(KeepAlive::is_parked)
+        !self.ahead_failed.load(Ordering::SeqCst)
+            && (self.baton.is_some() || self.keepalive.as_ref().is_some_and(KeepAlive::is_parked))
     }
 
     fn take_lost_stream(&mut self) -> Option<String> {
@@ -794,6 +828,38 @@ mod tests {
             (h.baton.as_str(), h.base_url.as_deref()),
             ("b2", Some("http://h:1/x"))
         );
+    }
+
+    #[test]
+    fn a_bad_response_read_ahead_leaves_no_trusted_stream() {
+        let mut t = HttpTransport::new(
+            "http://127.0.0.1:9",
+            "127.0.0.1",
+            9,
+            None,
+            Duration::from_secs(1),
+        );
+        t.version = Some(HttpVersion::V3);
+        t.baton = Some("b".into());
+        let cut = br#"{"baton":"b","base_url":null,"results":[{"type":"ok","respo"#;
+        let pending: Box<dyn Pending> = Box::new(Unread {
+            decoded: None,
+            body: Body {
+                status: 200,
+                bytes: cut.to_vec(),
+            },
+            version: HttpVersion::V3,
+            reqs: vec![Request::Execute(crate::transport::Stmt::new("SELECT 1"))],
+            baton: Some("b".into()),
+            token: None,
+            failed: t.ahead_failed.clone(),
+        });
+        assert!(t.stream_open());
+        assert!(pending.finish(&mut crate::transport::Discard).is_err());
+        assert!(!t.stream_open(), "the stream must not be trusted any more");
+        t.forget_failed_ahead();
+        assert!(t.baton.is_none());
+        assert!(!t.stream_open());
     }
 
     #[test]

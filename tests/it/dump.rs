@@ -403,6 +403,64 @@ fn pages_are_read_ahead_whatever_the_key_order() {
     }
 }
 
+/// The request for the page after a table's last page is wasted, but if it fails the
+/// stream (and with it the snapshot) is gone: the dump must not carry on as if complete.
+#[test]
+fn a_failed_read_ahead_after_the_last_page_fails_the_dump() {
+    let server = TestServer::start();
+    rusqlite::Connection::open(server.db_path())
+        .unwrap()
+        .execute_batch(
+            "CREATE TABLE t(n INTEGER PRIMARY KEY, s TEXT);
+             WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c WHERE n < 25)
+             INSERT INTO t SELECT n, 'row ' || n FROM c;
+             CREATE TABLE later(x TEXT);
+             INSERT INTO later VALUES ('after');",
+        )
+        .unwrap();
+    let dump = || {
+        shell()
+            .arg("dump")
+            .arg(server.http_url())
+            .args(["--page-rows", "10"])
+            .run()
+    };
+    // A clean run: the -Inf probe and the pages are requests of one `execute`; the one
+    // before later's page is the read ahead after t's short third page.
+    server.reset_counters();
+    assert_eq!(dump().code, 0);
+    let log = server.pipeline_log();
+    let page_requests: Vec<usize> = log
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.len() == 1 && p[0] == "execute")
+        .map(|(i, _)| i)
+        .collect();
+    assert_eq!(
+        page_requests.len(),
+        6,
+        "probe, t: 3 pages + 1 read ahead, later: 1 page: {log:?}"
+    );
+    let wasted = page_requests[4];
+    for _ in 0..wasted {
+        server.fail_next(Fault::Pass);
+    }
+    server.fail_next(Fault::DropBeforeExecute);
+    let out = dump();
+    out.fails(2, "dump incomplete");
+    assert!(out.stdout.contains("INSERT INTO t VALUES(25,'row 25');\n"));
+    assert!(!out.stdout.contains("'after'"), "read outside the snapshot");
+    assert!(
+        out.stdout
+            .lines()
+            .last()
+            .unwrap()
+            .starts_with("ROLLBACK; -- dump incomplete: "),
+        "{}",
+        out.stdout
+    );
+}
+
 #[test]
 fn expired_stream_mid_dump_is_incomplete() {
     let db = Db::new(Backend::Http);

@@ -68,6 +68,8 @@ impl Versions {
 /// A fault for the next Hrana HTTP request (see [`TestServer::fail_next`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Fault {
+    /// Answer normally (queued before another fault, it aims that one at a later request).
+    Pass,
     /// Close the connection without executing anything or answering.
     DropBeforeExecute,
     /// Execute the request (the stream moves on to a baton the client never sees), then close
@@ -161,8 +163,9 @@ impl Builder {
         self
     }
 
-    /// Write the keys of every pipeline response object in alphabetical order (`base_url`
-    /// before `baton`, `result` before `type`) instead of sqld's order. Hrana fixes no order.
+    /// Write the keys of every object in HTTP pipeline responses (`/v2`, `/v3`) in
+    /// alphabetical order (`base_url` before `baton`, `result` before `type`) instead of
+    /// sqld's order. Hrana fixes no order. (WebSocket and cursor replies are unaffected.)
     pub fn sorted_keys(mut self, sorted: bool) -> Self {
         self.cfg.sorted_keys = sorted;
         self
