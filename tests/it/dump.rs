@@ -364,6 +364,15 @@ fn dropped_connection_mid_dump_is_reported_and_marked() {
     }
 }
 
+/// `server` with `sql` run on its database file.
+fn serving(server: TestServer, sql: &str) -> TestServer {
+    rusqlite::Connection::open(server.db_path())
+        .unwrap()
+        .execute_batch(sql)
+        .unwrap();
+    server
+}
+
 /// From the second page on, the next page is requested while the last one is decoded (it
 /// starts a page further on). The dump is the same whichever order the server writes the
 /// keys of its responses in (the stream fields are read ahead only when they come first,
@@ -371,19 +380,16 @@ fn dropped_connection_mid_dump_is_reported_and_marked() {
 #[test]
 fn pages_are_read_ahead_whatever_the_key_order() {
     for sorted in [false, true] {
-        let server = TestServer::builder().sorted_keys(sorted).start();
-        rusqlite::Connection::open(server.db_path())
-            .unwrap()
-            .execute_batch(
-                "CREATE TABLE big(n INTEGER PRIMARY KEY, s TEXT);
-                 WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c WHERE n < 1050)
-                 INSERT INTO big SELECT n, 'row ' || n FROM c;
-                 CREATE TABLE kv(k TEXT PRIMARY KEY, v) WITHOUT ROWID;
-                 INSERT INTO kv SELECT 'key' || n, n FROM big WHERE n <= 300;
-                 CREATE TABLE o(rowid, _rowid_, oid, n);
-                 INSERT INTO o SELECT n, n, n, n FROM big WHERE n <= 250;",
-            )
-            .unwrap();
+        let server = serving(
+            TestServer::builder().sorted_keys(sorted).start(),
+            "CREATE TABLE big(n INTEGER PRIMARY KEY, s TEXT);
+             WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c WHERE n < 1050)
+             INSERT INTO big SELECT n, 'row ' || n FROM c;
+             CREATE TABLE kv(k TEXT PRIMARY KEY, v) WITHOUT ROWID;
+             INSERT INTO kv SELECT 'key' || n, n FROM big WHERE n <= 300;
+             CREATE TABLE o(rowid, _rowid_, oid, n);
+             INSERT INTO o SELECT n, n, n, n FROM big WHERE n <= 250;",
+        );
         let reference = sqlite3(&server.db_path(), &[".dump"], None);
         server.reset_counters();
         let out = shell()
@@ -407,17 +413,14 @@ fn pages_are_read_ahead_whatever_the_key_order() {
 /// stream (and with it the snapshot) is gone: the dump must not carry on as if complete.
 #[test]
 fn a_failed_read_ahead_after_the_last_page_fails_the_dump() {
-    let server = TestServer::start();
-    rusqlite::Connection::open(server.db_path())
-        .unwrap()
-        .execute_batch(
-            "CREATE TABLE t(n INTEGER PRIMARY KEY, s TEXT);
-             WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c WHERE n < 25)
-             INSERT INTO t SELECT n, 'row ' || n FROM c;
-             CREATE TABLE later(x TEXT);
-             INSERT INTO later VALUES ('after');",
-        )
-        .unwrap();
+    let server = serving(
+        TestServer::start(),
+        "CREATE TABLE t(n INTEGER PRIMARY KEY, s TEXT);
+         WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c WHERE n < 25)
+         INSERT INTO t SELECT n, 'row ' || n FROM c;
+         CREATE TABLE later(x TEXT);
+         INSERT INTO later VALUES ('after');",
+    );
     let dump = || {
         shell()
             .arg("dump")
