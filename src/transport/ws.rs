@@ -28,8 +28,8 @@ use tungstenite::{Message, WebSocket};
 
 use super::replay::{replay, unsupported, v2_batch};
 use super::{
-    After, Capabilities, PipelineError, Request, RequestResult, SqlError, StepSink, Transport,
-    TransportError, TransportInfo,
+    After, Capabilities, Pending, PipelineError, Request, RequestResult, SqlError, StepSink,
+    Transport, TransportError, TransportInfo,
 };
 use crate::hrana::{ClientMsg, ServerMsg, WireBatch, WireError, WireStmt, WsRequest, WsResponse};
 use crate::token::AuthToken;
@@ -406,9 +406,9 @@ impl WsTransport {
         Ok(alive)
     }
 
-    /// The next Hrana message. Pings are answered by tungstenite (its pong goes out with the
-    /// next read or write). Each message must come within the timeout.
-    fn read_message(&self, conn: &mut Conn) -> Result<ServerMsg, Read> {
+    /// The next Hrana message's text. Pings are answered by tungstenite (its pong goes out
+    /// with the next read or write). Each message must come within the timeout.
+    fn read_text(&self, conn: &mut Conn) -> Result<String, Read> {
         let deadline = Instant::now() + self.timeout;
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
@@ -437,13 +437,153 @@ impl WsTransport {
                 Err(e) => return Err(Read::Socket(Box::new(e))),
             };
             self.received.set(self.received.get() + text.len());
-            return serde_json::from_str(&text).map_err(|e| {
-                Read::Fatal(TransportError::Protocol(format!(
-                    "the server sent a message that is not Hrana JSON ({e}): {}",
-                    self.excerpt(text.as_bytes())
-                )))
-            });
+            return Ok(text);
         }
+    }
+
+    fn read_message(&self, conn: &mut Conn) -> Result<ServerMsg, Read> {
+        let text = self.read_text(conn)?;
+        parse_message(&text, self.token.as_ref()).map_err(Read::Fatal)
+    }
+
+    /// [`Transport::pipeline_ahead`] on an open stream: send the requests, read their answers
+    /// as text (only the leading `request_id` of each is decoded) and leave the rest to
+    /// [`Pending::finish`]. `None`: this pipeline cannot be read ahead (run it in full).
+    fn send_ahead(&mut self, reqs: &[Request]) -> Option<Result<Box<dyn Pending>, PipelineError>> {
+        let stream_id = self.stream_id?;
+        let conn = self.conn.as_ref()?;
+        if conn.hello_pending || idle_socket_closed(conn) {
+            return None;
+        }
+        let requests: Vec<WsRequest> = reqs
+            .iter()
+            .map(|r| to_ws_request(r, stream_id, self.version).ok())
+            .collect::<Option<_>>()?;
+        let mut burst = Burst::default();
+        for (i, req) in requests.into_iter().enumerate() {
+            burst.push(&mut self.next_request_id, Slot::User(i), req);
+        }
+        let mut conn = self.conn.take().expect("checked above");
+        let started = Instant::now();
+        let sent: usize = burst.texts.iter().map(String::len).sum();
+        self.received.set(0);
+        let result = self.read_ahead(&mut conn, burst);
+        let protocol = format!("hrana{}", self.version);
+        match &result {
+            Ok(_) => {
+                self.conn = Some(conn);
+                trace::round_trip(trace::RoundTrip {
+                    endpoint: &self.url,
+                    protocol: &protocol,
+                    requests: reqs.len(),
+                    statements: trace::statements(reqs),
+                    sent,
+                    received: self.received.get(),
+                    status: None,
+                    elapsed: started.elapsed(),
+                });
+            }
+            Err(e) => {
+                self.stream_id = None;
+                trace::failed(&self.url, &protocol, started.elapsed(), &e.to_string());
+            }
+        }
+        Some(result.map(|texts| {
+            Box::new(WsUnread {
+                reqs: reqs.to_vec(),
+                texts,
+                token: self.token.clone(),
+            }) as Box<dyn Pending>
+        }))
+    }
+
+    /// Write the burst and read one answer per request, in request order, as text.
+    fn read_ahead(&self, conn: &mut Conn, burst: Burst) -> Result<Vec<String>, PipelineError> {
+        for text in burst.texts {
+            if let Err(e) = conn.ws.write(Message::Text(text)) {
+                return Err(self.socket_error(e, true).into());
+            }
+        }
+        if let Err(e) = conn.ws.flush() {
+            return Err(self.socket_error(e, true).into());
+        }
+        let mut answers: Vec<Option<String>> = vec![None; burst.slots.len()];
+        while answers.iter().any(Option::is_none) {
+            let text = self.read_text(conn).map_err(|e| match e {
+                Read::Socket(e) => self.socket_error(*e, true),
+                Read::Closed(reason) => TransportError::ConnectionLost {
+                    reason,
+                    outcome: TransportError::OUTCOME_UNKNOWN,
+                },
+                Read::Fatal(te) => te,
+            })?;
+            let id = match peek_request_id(&text) {
+                Some(id) => id,
+                None => match parse_message(&text, self.token.as_ref())? {
+                    ServerMsg::ResponseOk { request_id, .. }
+                    | ServerMsg::ResponseError { request_id, .. } => request_id,
+                    ServerMsg::HelloError { error } => {
+                        return Err(TransportError::Auth(self.scrub(&error.message)).into())
+                    }
+                    ServerMsg::HelloOk {} | ServerMsg::Unknown => continue,
+                },
+            };
+            if let Some(k) = burst.slots.iter().position(|s| s.0 == id) {
+                answers[k] = Some(text);
+            }
+        }
+        Ok(answers.into_iter().flatten().collect())
+    }
+}
+
+/// A message as [`ServerMsg`], or why it is not one.
+fn parse_message(text: &str, token: Option<&AuthToken>) -> Result<ServerMsg, TransportError> {
+    serde_json::from_str(text).map_err(|e| {
+        TransportError::Protocol(format!(
+            "the server sent a message that is not Hrana JSON ({e}): {}",
+            super::replay::excerpt(token, text.as_bytes())
+        ))
+    })
+}
+
+/// The `request_id` of a response that starts `{"type":"response_ok","request_id":N,` (or
+/// `response_error`), as sqld writes them; `None` for anything else (decode it in full).
+fn peek_request_id(text: &str) -> Option<i32> {
+    let rest = text
+        .strip_prefix(r#"{"type":"response_ok","request_id":"#)
+        .or_else(|| text.strip_prefix(r#"{"type":"response_error","request_id":"#))?;
+    let end = rest.find(',')?;
+    rest[..end].parse().ok()
+}
+
+/// Answers read ahead as text, decoded by [`Pending::finish`].
+struct WsUnread {
+    reqs: Vec<Request>,
+    /// One per request, in order.
+    texts: Vec<String>,
+    token: Option<AuthToken>,
+}
+
+impl Pending for WsUnread {
+    fn finish(
+        self: Box<Self>,
+        sink: &mut dyn StepSink,
+    ) -> Result<Vec<RequestResult>, PipelineError> {
+        let mut out = Vec::with_capacity(self.reqs.len());
+        for (i, (req, text)) in self.reqs.iter().zip(&self.texts).enumerate() {
+            let answer = match parse_message(text, self.token.as_ref())? {
+                ServerMsg::ResponseOk { response, .. } => Ok(response.into()),
+                ServerMsg::ResponseError { error, .. } => Err(error),
+                _ => {
+                    return Err(TransportError::Protocol(
+                        "a response read ahead is not a response".into(),
+                    )
+                    .into())
+                }
+            };
+            out.push(replay(i, req, answer, sink)?);
+        }
+        Ok(out)
     }
 }
 
@@ -610,6 +750,13 @@ impl Transport for WsTransport {
         Ok(out.into_iter().flatten().collect())
     }
 
+    fn pipeline_ahead(&mut self, reqs: &[Request]) -> Result<Box<dyn Pending>, PipelineError> {
+        match self.send_ahead(reqs) {
+            Some(result) => result,
+            None => super::run_ahead(self, reqs),
+        }
+    }
+
     fn stream_open(&self) -> bool {
         self.stream_id.is_some()
     }
@@ -637,6 +784,32 @@ impl Drop for WsTransport {
         if let Some(mut conn) = self.conn.take() {
             let _ = conn.ws.close(None);
             let _ = conn.ws.flush();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_request_id_is_read_from_the_head_of_a_response() {
+        assert_eq!(
+            peek_request_id(r#"{"type":"response_ok","request_id":12,"response":{}}"#),
+            Some(12)
+        );
+        assert_eq!(
+            peek_request_id(r#"{"type":"response_error","request_id":3,"error":{}}"#),
+            Some(3)
+        );
+        for other in [
+            r#"{"request_id":12,"type":"response_ok","response":{}}"#,
+            r#"{"type":"hello_ok"}"#,
+            r#"{"type":"response_ok","request_id":"x","response":{}}"#,
+            r#"{"type":"response_ok", "request_id":1,"response":{}}"#,
+            "",
+        ] {
+            assert_eq!(peek_request_id(other), None, "{other}");
         }
     }
 }

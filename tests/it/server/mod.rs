@@ -91,6 +91,8 @@ pub enum Fault {
 /// A fault for the next WebSocket `request` message (see [`TestServer::ws_fault_next`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum WsFault {
+    /// Answer normally (queued before another fault, it aims that one at a later request).
+    Pass,
     /// Drop the TCP connection (no close frame) on receiving the request, without executing it.
     CloseMidRequest,
     /// Execute the request, then drop the TCP connection without answering.
