@@ -20,7 +20,8 @@ wss://, ws://, or a bare host name such as my-db-org.turso.io, or @NAME from the
 
 Environment: LIBSQL_URL, TURSO_DATABASE_URL (database), LIBSQL_AUTH_TOKEN, TURSO_AUTH_TOKEN
 (token; --auth-token wins; @NAME's own token comes last), LIBSQL_SHELL_CONFIG (config file),
-LIBSQL_SHELL_HISTORY (history file), NO_COLOR.
+LIBSQL_SHELL_HISTORY (history file), NO_COLOR, SSL_CERT_FILE (extra trusted TLS certificates,
+PEM).
 
 Exit status: 0 success, 1 SQL or runtime failure, 2 usage, connection or authentication failure.";
 

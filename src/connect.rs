@@ -12,6 +12,7 @@ use crate::target::{self, Force, Target};
 use crate::token::AuthToken;
 use crate::transport::http::HttpTransport;
 use crate::transport::local::{LocalOptions, LocalTransport};
+use crate::transport::tls;
 use crate::transport::ws::WsTransport;
 use crate::transport::Transport;
 
@@ -112,20 +113,27 @@ pub fn resolve_in(db: Option<&str>, args: &ConnArgs, world: &World) -> Result<Co
 pub fn open(spec: &ConnectSpec) -> Result<Box<dyn Transport>> {
     match &spec.target {
         Target::Local { path } => Ok(Box::new(LocalTransport::open(path, spec.local.clone())?)),
-        Target::Http { url, host, port } => Ok(Box::new(HttpTransport::new(
-            url,
-            host,
-            *port,
-            spec.token.clone(),
-            spec.timeout,
-        ))),
-        Target::Ws { url, host, port } => Ok(Box::new(WsTransport::connect(
-            url,
-            host,
-            *port,
-            spec.token.clone(),
-            spec.timeout,
-        )?)),
+        Target::Http { url, host, port } => {
+            let t = HttpTransport::new(url, host, *port, spec.token.clone(), spec.timeout);
+            Ok(Box::new(match url.starts_with("https:") {
+                true => t.with_tls(tls::client_config()?),
+                false => t,
+            }))
+        }
+        Target::Ws { url, host, port } => {
+            let tls = match url.starts_with("wss:") {
+                true => Some(tls::client_config()?),
+                false => None,
+            };
+            Ok(Box::new(WsTransport::connect_with_tls(
+                url,
+                host,
+                *port,
+                spec.token.clone(),
+                spec.timeout,
+                tls,
+            )?))
+        }
     }
 }
 

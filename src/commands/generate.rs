@@ -287,6 +287,10 @@ fn root_sections(subpages: &[String]) -> Roff {
             "NO_COLOR",
             "When set and not empty, no colour under --color auto.",
         ),
+        (
+            "SSL_CERT_FILE",
+            "A PEM file of certificates trusted for TLS (https://, wss://) besides Mozilla's roots.",
+        ),
     ];
     for (var, text) in vars {
         item(&mut r, [bold(*var)], text);

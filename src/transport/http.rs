@@ -76,12 +76,8 @@ impl HttpTransport {
         token: Option<AuthToken>,
         timeout: Duration,
     ) -> Self {
-        let agent = ureq::AgentBuilder::new()
-            .timeout(timeout)
-            .user_agent(concat!("libsql-shell/", env!("CARGO_PKG_VERSION")))
-            .build();
         HttpTransport {
-            agent,
+            agent: agent(timeout, None),
             base_url: base_url.trim_end_matches('/').to_string(),
             host: host.to_string(),
             port,
@@ -94,6 +90,12 @@ impl HttpTransport {
             keepalive_every: super::keepalive::INTERVAL,
             ahead_failed: Arc::new(AtomicBool::new(false)),
         }
+    }
+
+    /// Use this TLS client configuration (see [`super::tls`]) for `https://`.
+    pub fn with_tls(mut self, tls: Arc<rustls::ClientConfig>) -> Self {
+        self.agent = agent(self.timeout, Some(tls));
+        self
     }
 
     /// How often an idle kept stream is renewed (default 4 s; sqld expires streams at 10 s).
@@ -462,6 +464,16 @@ fn error_message(body: &[u8]) -> Option<String> {
     v.get("message")
         .and_then(|m| m.as_str())
         .map(str::to_string)
+}
+
+fn agent(timeout: Duration, tls: Option<Arc<rustls::ClientConfig>>) -> ureq::Agent {
+    let mut b = ureq::AgentBuilder::new()
+        .timeout(timeout)
+        .user_agent(concat!("libsql-shell/", env!("CARGO_PKG_VERSION")));
+    if let Some(tls) = tls {
+        b = b.tls_config(tls);
+    }
+    b.build()
 }
 
 /// `get_autocommit` is Hrana 3 only: a v2 server refuses the whole pipeline with a 400 after

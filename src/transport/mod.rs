@@ -9,6 +9,7 @@ pub mod http;
 mod keepalive;
 pub mod local;
 mod replay;
+pub mod tls;
 pub mod ws;
 
 use std::fmt;

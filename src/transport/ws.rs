@@ -17,6 +17,7 @@
 
 use std::io;
 use std::net::{TcpStream, ToSocketAddrs};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use tungstenite::client::IntoClientRequest;
@@ -56,6 +57,8 @@ pub struct WsTransport {
     next_request_id: i32,
     /// Bytes of messages received, for `--trace`.
     received: std::cell::Cell<usize>,
+    /// The TLS client configuration for `wss://` (tungstenite's default roots when `None`).
+    tls: Option<Arc<rustls::ClientConfig>>,
 }
 
 struct Conn {
@@ -82,6 +85,18 @@ impl WsTransport {
         token: Option<AuthToken>,
         timeout: Duration,
     ) -> Result<Self, TransportError> {
+        Self::connect_with_tls(url, host, port, token, timeout, None)
+    }
+
+    /// [`WsTransport::connect`] with this TLS client configuration (see [`super::tls`]).
+    pub fn connect_with_tls(
+        url: &str,
+        host: &str,
+        port: u16,
+        token: Option<AuthToken>,
+        timeout: Duration,
+        tls: Option<Arc<rustls::ClientConfig>>,
+    ) -> Result<Self, TransportError> {
         let mut t = WsTransport {
             url: url.to_string(),
             host: host.to_string(),
@@ -94,6 +109,7 @@ impl WsTransport {
             next_stream_id: 1,
             next_request_id: 1,
             received: std::cell::Cell::new(0),
+            tls,
         };
         t.reconnect()?;
         Ok(t)
@@ -180,7 +196,8 @@ impl WsTransport {
             "User-Agent",
             HeaderValue::from_static(concat!("libsql-shell/", env!("CARGO_PKG_VERSION"))),
         );
-        let (ws, resp) = match tungstenite::client_tls_with_config(req, tcp, None, None) {
+        let connector = self.tls.clone().map(tungstenite::Connector::Rustls);
+        let (ws, resp) = match tungstenite::client_tls_with_config(req, tcp, None, connector) {
             Ok(x) => x,
             Err(HandshakeError::Interrupted(_)) => {
                 return Err(TransportError::Timeout(self.timeout.as_secs()))

@@ -14,6 +14,7 @@ const SCRUBBED_ENV: &[&str] = &[
     "TURSO_AUTH_TOKEN",
     "NO_COLOR",
     "LIBSQL_SHELL_CONFIG",
+    "SSL_CERT_FILE",
 ];
 
 /// A command line for the binary under test, with a clean environment.

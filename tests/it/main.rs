@@ -18,5 +18,6 @@ mod repl;
 mod server;
 mod session;
 mod shell;
+mod tls;
 mod trace;
 mod ws;
