@@ -187,11 +187,5 @@ fn an_unreadable_ssl_cert_file_is_reported() {
         .env("SSL_CERT_FILE", "/nonexistent/ca.pem")
         .args(["exec", "https://127.0.0.1:9", "SELECT 1"])
         .run();
-    assert_eq!(out.code, 2, "{out:?}");
-    assert!(
-        out.stderr
-            .contains("SSL_CERT_FILE=/nonexistent/ca.pem: cannot read it"),
-        "{}",
-        out.stderr
-    );
+    out.fails(2, "SSL_CERT_FILE=/nonexistent/ca.pem: cannot read it");
 }
