@@ -66,6 +66,19 @@ impl Value {
     }
 }
 
+/// One INSERT statement on one line: `prefix` (`INSERT INTO t VALUES(`), the values as SQL
+/// literals separated by commas, `);` — as sqlite3's `.dump` and `.mode insert` write it.
+pub fn write_insert_line(prefix: &str, vals: &[Value], out: &mut String) {
+    out.push_str(prefix);
+    for (i, v) in vals.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        v.write_sql_literal(out);
+    }
+    out.push_str(");\n");
+}
+
 impl fmt::Display for Value {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.to_text(""))

@@ -21,7 +21,7 @@ use anyhow::Result;
 use super::schema::{has_text_affinity, ColumnInfo, KeyColumn};
 use crate::render::quote_identifier;
 use crate::transport::{StepRef, StepSink};
-use crate::value::{Column, StmtSummary, Value};
+use crate::value::{write_insert_line, Column, StmtSummary, Value};
 
 /// Estimated JSON bytes one page should stay under (sqld refuses responses over 10 MB).
 pub const TARGET_PAGE_BYTES: usize = 4 << 20;
@@ -337,14 +337,7 @@ impl<'a> RowFormatter<'a> {
                 }
                 vals = &self.scratch;
             }
-            text.push_str(self.prefix);
-            for (i, v) in vals.iter().enumerate() {
-                if i > 0 {
-                    text.push(',');
-                }
-                v.write_sql_literal(text);
-            }
-            text.push_str(");\n");
+            write_insert_line(self.prefix, vals, text);
         }
     }
 }

@@ -6,7 +6,7 @@ use std::ffi::{c_char, c_int};
 use std::io::{self, Write};
 
 use super::RenderOptions;
-use crate::value::{Column, Value};
+use crate::value::{write_insert_line, Column, Value};
 
 /// The table name sqlite3 uses when `.mode insert` is given none.
 pub const DEFAULT_TABLE: &str = "table";
@@ -17,6 +17,7 @@ pub struct Insert<'a> {
     header: bool,
     /// `INSERT INTO t(cols) VALUES(` for the current statement.
     prefix: String,
+    line: String,
 }
 
 impl<'a> Insert<'a> {
@@ -27,6 +28,7 @@ impl<'a> Insert<'a> {
             table,
             header,
             prefix: String::new(),
+            line: String::new(),
         }
     }
 }
@@ -71,14 +73,9 @@ impl super::Render for Insert<'_> {
     }
 
     fn row(&mut self, row: &[Value]) -> io::Result<()> {
-        self.out.write_all(self.prefix.as_bytes())?;
-        for (i, v) in row.iter().enumerate() {
-            if i > 0 {
-                self.out.write_all(b",")?;
-            }
-            self.out.write_all(v.to_sql_literal().as_bytes())?;
-        }
-        self.out.write_all(b");\n")
+        self.line.clear();
+        write_insert_line(&self.prefix, row, &mut self.line);
+        self.out.write_all(self.line.as_bytes())
     }
 
     fn end(&mut self) -> io::Result<()> {

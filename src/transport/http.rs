@@ -624,11 +624,7 @@ impl Unread {
             )
             .into());
         }
-        let mut out = Vec::with_capacity(self.reqs.len());
-        for (i, (req, res)) in self.reqs.iter().zip(resp.results).enumerate() {
-            out.push(replay_result(i, req, res, sink)?);
-        }
-        Ok(out)
+        replay_all(&self.reqs, resp.results, sink)
     }
 }
 
@@ -652,6 +648,19 @@ fn to_stream_request(r: &Request, version: HttpVersion) -> StreamRequest {
 }
 
 /// Replay an HTTP pipeline result through the shared [`replay`].
+/// Feed every request's result to the sink, in order.
+fn replay_all(
+    reqs: &[Request],
+    results: Vec<StreamResult>,
+    sink: &mut dyn StepSink,
+) -> Result<Vec<RequestResult>, PipelineError> {
+    reqs.iter()
+        .zip(results)
+        .enumerate()
+        .map(|(i, (req, res))| replay_result(i, req, res, sink))
+        .collect()
+}
+
 fn replay_result(
     i: usize,
     req: &Request,
@@ -735,15 +744,7 @@ impl HttpTransport {
                 continue;
             };
             self.version = Some(version);
-            let mut out = Vec::with_capacity(reqs.len());
-            for (i, (req, res)) in reqs.iter().zip(resp.results).enumerate() {
-                let r = replay_result(i, req, res, sink);
-                if r.is_err() {
-                    self.drop_stream();
-                }
-                out.push(r?);
-            }
-            return Ok(out);
+            return replay_all(reqs, resp.results, sink).inspect_err(|_| self.drop_stream());
         }
         Err(TransportError::Http {
             status: 404,

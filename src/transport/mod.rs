@@ -197,7 +197,7 @@ impl StepSink for Collect {
 
 /// Everything a pipeline fed its sink, in order, to be fed to another sink later.
 #[derive(Default, Debug)]
-pub struct Recorded {
+struct Recorded {
     events: Vec<Event>,
 }
 
@@ -210,7 +210,7 @@ enum Event {
 }
 
 impl Recorded {
-    pub fn replay(self, sink: &mut dyn StepSink) -> anyhow::Result<()> {
+    fn replay(self, sink: &mut dyn StepSink) -> anyhow::Result<()> {
         for e in self.events {
             match e {
                 Event::Begin(at, cols) => sink.begin(at, &cols)?,

@@ -302,26 +302,49 @@ impl WsTransport {
         out: &mut [Option<RequestResult>],
         sink: &mut dyn StepSink,
     ) -> Result<bool, PipelineError> {
-        let started = Instant::now();
         let sent: usize = texts.iter().map(String::len).sum();
+        self.traced(msgs.len(), reqs, sent, |t| {
+            t.exchange(conn, msgs, texts, reqs, out, sink)
+        })
+    }
+
+    /// Run one exchange of messages and report it to `--trace` (a sink's failure still
+    /// counts as a completed round trip).
+    fn traced<T>(
+        &mut self,
+        messages: usize,
+        reqs: &[Request],
+        sent: usize,
+        exchange: impl FnOnce(&mut Self) -> Result<T, PipelineError>,
+    ) -> Result<T, PipelineError> {
+        let started = Instant::now();
         self.received.set(0);
-        let result = self.exchange(conn, msgs, texts, reqs, out, sink);
-        let endpoint = self.url.clone();
+        let result = exchange(self);
         let protocol = format!("hrana{}", self.version);
         match &result {
             Ok(_) | Err(PipelineError::Sink(_)) => trace::round_trip(trace::RoundTrip {
-                endpoint: &endpoint,
+                endpoint: &self.url,
                 protocol: &protocol,
-                requests: msgs.len(),
+                requests: messages,
                 statements: trace::statements(reqs),
                 sent,
                 received: self.received.get(),
                 status: None,
                 elapsed: started.elapsed(),
             }),
-            Err(e) => trace::failed(&endpoint, &protocol, started.elapsed(), &e.to_string()),
+            Err(e) => trace::failed(&self.url, &protocol, started.elapsed(), &e.to_string()),
         }
         result
+    }
+
+    /// Send a burst's messages (flushed as one write where the socket allows).
+    fn write_burst(&self, conn: &mut Conn, texts: Vec<String>) -> Result<(), TransportError> {
+        for text in texts {
+            conn.ws
+                .write(Message::Text(text))
+                .map_err(|e| self.socket_error(e, true))?;
+        }
+        conn.ws.flush().map_err(|e| self.socket_error(e, true))
     }
 
     fn exchange(
@@ -333,14 +356,7 @@ impl WsTransport {
         out: &mut [Option<RequestResult>],
         sink: &mut dyn StepSink,
     ) -> Result<bool, PipelineError> {
-        for text in texts {
-            if let Err(e) = conn.ws.write(Message::Text(text)) {
-                return Err(self.socket_error(e, true).into());
-            }
-        }
-        if let Err(e) = conn.ws.flush() {
-            return Err(self.socket_error(e, true).into());
-        }
+        self.write_burst(conn, texts)?;
 
         let mut answers: Vec<Option<Result<WsResponse, WireError>>> = vec![None; msgs.len()];
         let mut next = 0;
@@ -481,29 +497,11 @@ impl WsTransport {
             burst.push(&mut self.next_request_id, Slot::User(i), req);
         }
         let mut conn = self.conn.take().expect("checked above");
-        let started = Instant::now();
         let sent: usize = burst.texts.iter().map(String::len).sum();
-        self.received.set(0);
-        let result = self.read_ahead(&mut conn, burst);
-        let protocol = format!("hrana{}", self.version);
-        match &result {
-            Ok(_) => {
-                self.conn = Some(conn);
-                trace::round_trip(trace::RoundTrip {
-                    endpoint: &self.url,
-                    protocol: &protocol,
-                    requests: reqs.len(),
-                    statements: trace::statements(reqs),
-                    sent,
-                    received: self.received.get(),
-                    status: None,
-                    elapsed: started.elapsed(),
-                });
-            }
-            Err(e) => {
-                self.stream_id = None;
-                trace::failed(&self.url, &protocol, started.elapsed(), &e.to_string());
-            }
+        let result = self.traced(reqs.len(), reqs, sent, |t| t.read_ahead(&mut conn, burst));
+        match result {
+            Ok(_) => self.conn = Some(conn),
+            Err(_) => self.stream_id = None,
         }
         Some(result.map(|texts| {
             Box::new(WsUnread {
@@ -516,14 +514,7 @@ impl WsTransport {
 
     /// Write the burst and read one answer per request, in request order, as text.
     fn read_ahead(&self, conn: &mut Conn, burst: Burst) -> Result<Vec<String>, PipelineError> {
-        for text in burst.texts {
-            if let Err(e) = conn.ws.write(Message::Text(text)) {
-                return Err(self.socket_error(e, true).into());
-            }
-        }
-        if let Err(e) = conn.ws.flush() {
-            return Err(self.socket_error(e, true).into());
-        }
+        self.write_burst(conn, burst.texts)?;
         let mut answers: Vec<Option<String>> = vec![None; burst.slots.len()];
         while answers.iter().any(Option::is_none) {
             let text = self.read_text(conn).map_err(|e| match e {

@@ -333,20 +333,18 @@ fn a_v2_server_refuses_is_autocommit_and_the_client_never_sends_it() {
     {
         let mut out = Record::default();
         let mut session = Session::new(&mut t, ErrorMode::Stop);
-        for sql in [
-            "BEGIN",
-            "INSERT INTO t VALUES (1)",
-            "SELECT count(*) FROM t",
-        ] {
-            session
-                .submit(Stmt::new(sql), origin(sql), &mut out)
-                .unwrap();
-        }
+        submit(
+            &mut session,
+            &mut out,
+            &[
+                "BEGIN",
+                "INSERT INTO t VALUES (1)",
+                "SELECT count(*) FROM t",
+            ],
+        );
         session.sync(&mut out).unwrap();
         assert_eq!(out.rows, [["1"]]);
-        session
-            .submit(Stmt::new("COMMIT"), origin("COMMIT"), &mut out)
-            .unwrap();
+        submit(&mut session, &mut out, &["COMMIT"]);
         session.finish(&mut out).unwrap();
         assert!(out.errors.is_empty(), "{:?}", out.errors);
     }
@@ -389,9 +387,7 @@ fn a_v1_server_is_used_through_execute_and_batch() {
     let mut t = transport(&s, None);
     let mut out = Record::default();
     let mut session = Session::new(&mut t, ErrorMode::Stop);
-    session
-        .submit(Stmt::new("SELECT 7"), origin("SELECT 7"), &mut out)
-        .unwrap();
+    submit(&mut session, &mut out, &["SELECT 7"]);
     session.finish(&mut out).unwrap();
     drop(session);
     assert_eq!(out.rows, [["7"]]);
@@ -409,20 +405,18 @@ fn the_second_request_of_a_stream_goes_to_base_url() {
     let mut out = Record::default();
     {
         let mut session = Session::new(&mut t, ErrorMode::Stop);
-        for sql in [
-            "BEGIN",
-            "INSERT INTO t VALUES (2)",
-            "SELECT count(*) FROM t",
-        ] {
-            session
-                .submit(Stmt::new(sql), origin(sql), &mut out)
-                .unwrap();
-        }
+        submit(
+            &mut session,
+            &mut out,
+            &[
+                "BEGIN",
+                "INSERT INTO t VALUES (2)",
+                "SELECT count(*) FROM t",
+            ],
+        );
         session.sync(&mut out).unwrap();
         assert_eq!((s.requests(), s.sticky_requests()), (1, 0));
-        session
-            .submit(Stmt::new("COMMIT"), origin("COMMIT"), &mut out)
-            .unwrap();
+        submit(&mut session, &mut out, &["COMMIT"]);
         session.finish(&mut out).unwrap();
     }
     assert!(out.errors.is_empty(), "{:?}", out.errors);
@@ -695,30 +689,25 @@ fn stream_expired_while_a_flushed_transaction_waits() {
     let mut t = transport(&s, Some(SECRET));
     let mut out = Record::default();
     let mut session = Session::new(&mut t, ErrorMode::Stop);
-    for sql in [
-        "BEGIN",
-        "INSERT INTO t VALUES (1)",
-        "SELECT count(*) FROM t",
-    ] {
-        session
-            .submit(Stmt::new(sql), origin(sql), &mut out)
-            .unwrap();
-    }
+    submit(
+        &mut session,
+        &mut out,
+        &[
+            "BEGIN",
+            "INSERT INTO t VALUES (1)",
+            "SELECT count(*) FROM t",
+        ],
+    );
     session.sync(&mut out).unwrap();
     assert_eq!(out.rows, [["1"]]);
     assert!(session.in_transaction());
     assert_eq!(s.open_streams(), 1);
     s.expire_streams_now();
-    session
-        .submit(
-            Stmt::new("INSERT INTO t VALUES (2)"),
-            origin("INSERT"),
-            &mut out,
-        )
-        .unwrap();
-    session
-        .submit(Stmt::new("COMMIT"), origin("COMMIT"), &mut out)
-        .unwrap();
+    submit(
+        &mut session,
+        &mut out,
+        &["INSERT INTO t VALUES (2)", "COMMIT"],
+    );
     let err = session.sync(&mut out).unwrap_err();
     let msg = libsql_shell::error::one_line(&err);
     assert!(
@@ -770,20 +759,18 @@ fn a_lost_transaction_returns_an_interactive_session_to_autocommit() {
     let mut t = transport(&s, Some(SECRET));
     let mut out = Record::default();
     let mut session = Session::new(&mut t, ErrorMode::KeepGoing);
-    for sql in [
-        "BEGIN",
-        "INSERT INTO t VALUES (1)",
-        "SELECT count(*) FROM t",
-    ] {
-        session
-            .submit(Stmt::new(sql), origin(sql), &mut out)
-            .unwrap();
-    }
+    submit(
+        &mut session,
+        &mut out,
+        &[
+            "BEGIN",
+            "INSERT INTO t VALUES (1)",
+            "SELECT count(*) FROM t",
+        ],
+    );
     session.sync(&mut out).unwrap();
     s.expire_streams_now();
-    session
-        .submit(Stmt::new("COMMIT"), origin("COMMIT"), &mut out)
-        .unwrap();
+    submit(&mut session, &mut out, &["COMMIT"]);
     let err = session.sync(&mut out).unwrap_err();
     assert!(
         libsql_shell::error::one_line(&err).contains("transaction lost: nothing was committed"),
@@ -791,11 +778,11 @@ fn a_lost_transaction_returns_an_interactive_session_to_autocommit() {
     );
     assert!(!session.in_transaction());
     // The user goes on typing: statements run, in autocommit.
-    for sql in ["INSERT INTO t VALUES (2)", "SELECT group_concat(x) FROM t"] {
-        session
-            .submit(Stmt::new(sql), origin(sql), &mut out)
-            .unwrap();
-    }
+    submit(
+        &mut session,
+        &mut out,
+        &["INSERT INTO t VALUES (2)", "SELECT group_concat(x) FROM t"],
+    );
     session.sync(&mut out).unwrap();
     session.finish(&mut out).unwrap();
     assert_eq!(out.rows, [["1"], ["2"]]);
@@ -824,20 +811,18 @@ fn a_v1_server_cannot_hold_a_transaction_across_requests_and_says_so() {
     let mut t = transport(&s, None);
     let mut out = Record::default();
     let mut session = Session::new(&mut t, ErrorMode::Stop);
-    session
-        .submit(Stmt::new("SELECT 1"), origin("SELECT 1"), &mut out)
-        .unwrap();
+    submit(&mut session, &mut out, &["SELECT 1"]);
     session.sync(&mut out).unwrap();
     s.reset_counters();
-    for sql in [
-        "BEGIN",
-        "INSERT INTO t VALUES (3)",
-        "SELECT count(*) FROM t",
-    ] {
-        session
-            .submit(Stmt::new(sql), origin(sql), &mut out)
-            .unwrap();
-    }
+    submit(
+        &mut session,
+        &mut out,
+        &[
+            "BEGIN",
+            "INSERT INTO t VALUES (3)",
+            "SELECT count(*) FROM t",
+        ],
+    );
     let err = session.sync(&mut out).unwrap_err();
     assert!(
         libsql_shell::error::one_line(&err).contains("transaction lost: nothing was committed"),
@@ -897,23 +882,23 @@ fn live_commit_under(s: &TestServer, fault: Fault) -> (String, u8) {
     let mut t = transport(s, Some(SECRET));
     let mut out = Record::default();
     let mut session = Session::new(&mut t, ErrorMode::Stop);
-    for sql in [
-        "BEGIN",
-        "INSERT INTO t VALUES (1)",
-        "SELECT count(*) FROM t",
-    ] {
-        session
-            .submit(Stmt::new(sql), origin(sql), &mut out)
-            .unwrap();
-    }
+    submit(
+        &mut session,
+        &mut out,
+        &[
+            "BEGIN",
+            "INSERT INTO t VALUES (1)",
+            "SELECT count(*) FROM t",
+        ],
+    );
     session.sync(&mut out).unwrap();
     assert_eq!(out.rows, [["1"]]);
     s.fail_next(fault);
-    for sql in ["INSERT INTO t VALUES (2)", "COMMIT"] {
-        session
-            .submit(Stmt::new(sql), origin(sql), &mut out)
-            .unwrap();
-    }
+    submit(
+        &mut session,
+        &mut out,
+        &["INSERT INTO t VALUES (2)", "COMMIT"],
+    );
     let err = session.sync(&mut out).unwrap_err();
     assert!(!session.in_transaction());
     let msg = libsql_shell::error::one_line(&err);
@@ -1158,6 +1143,13 @@ fn transport(s: &TestServer, token: Option<&str>) -> HttpTransport {
         token.map(AuthToken::new),
         Duration::from_secs(30),
     )
+}
+
+/// Submit each statement to the session (a failure is the session's to report, not a panic).
+fn submit(session: &mut Session<'_>, out: &mut Record, sqls: &[&str]) {
+    for sql in sqls {
+        session.submit(Stmt::new(*sql), origin(sql), out).unwrap();
+    }
 }
 
 fn origin(sql: &str) -> Origin {
