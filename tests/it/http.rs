@@ -333,15 +333,7 @@ fn a_v2_server_refuses_is_autocommit_and_the_client_never_sends_it() {
     {
         let mut out = Record::default();
         let mut session = Session::new(&mut t, ErrorMode::Stop);
-        submit(
-            &mut session,
-            &mut out,
-            &[
-                "BEGIN",
-                "INSERT INTO t VALUES (1)",
-                "SELECT count(*) FROM t",
-            ],
-        );
+        submit(&mut session, &mut out, FLUSHED_TX);
         session.sync(&mut out).unwrap();
         assert_eq!(out.rows, [["1"]]);
         submit(&mut session, &mut out, &["COMMIT"]);
@@ -689,15 +681,7 @@ fn stream_expired_while_a_flushed_transaction_waits() {
     let mut t = transport(&s, Some(SECRET));
     let mut out = Record::default();
     let mut session = Session::new(&mut t, ErrorMode::Stop);
-    submit(
-        &mut session,
-        &mut out,
-        &[
-            "BEGIN",
-            "INSERT INTO t VALUES (1)",
-            "SELECT count(*) FROM t",
-        ],
-    );
+    submit(&mut session, &mut out, FLUSHED_TX);
     session.sync(&mut out).unwrap();
     assert_eq!(out.rows, [["1"]]);
     assert!(session.in_transaction());
@@ -759,15 +743,7 @@ fn a_lost_transaction_returns_an_interactive_session_to_autocommit() {
     let mut t = transport(&s, Some(SECRET));
     let mut out = Record::default();
     let mut session = Session::new(&mut t, ErrorMode::KeepGoing);
-    submit(
-        &mut session,
-        &mut out,
-        &[
-            "BEGIN",
-            "INSERT INTO t VALUES (1)",
-            "SELECT count(*) FROM t",
-        ],
-    );
+    submit(&mut session, &mut out, FLUSHED_TX);
     session.sync(&mut out).unwrap();
     s.expire_streams_now();
     submit(&mut session, &mut out, &["COMMIT"]);
@@ -882,15 +858,7 @@ fn live_commit_under(s: &TestServer, fault: Fault) -> (String, u8) {
     let mut t = transport(s, Some(SECRET));
     let mut out = Record::default();
     let mut session = Session::new(&mut t, ErrorMode::Stop);
-    submit(
-        &mut session,
-        &mut out,
-        &[
-            "BEGIN",
-            "INSERT INTO t VALUES (1)",
-            "SELECT count(*) FROM t",
-        ],
-    );
+    submit(&mut session, &mut out, FLUSHED_TX);
     session.sync(&mut out).unwrap();
     assert_eq!(out.rows, [["1"]]);
     s.fail_next(fault);
@@ -1144,6 +1112,13 @@ fn transport(s: &TestServer, token: Option<&str>) -> HttpTransport {
         Duration::from_secs(30),
     )
 }
+
+/// A transaction with a write, then a read that flushes it onto a kept stream.
+const FLUSHED_TX: &[&str] = &[
+    "BEGIN",
+    "INSERT INTO t VALUES (1)",
+    "SELECT count(*) FROM t",
+];
 
 /// Submit each statement to the session (a failure is the session's to report, not a panic).
 fn submit(session: &mut Session<'_>, out: &mut Record, sqls: &[&str]) {
