@@ -1,20 +1,63 @@
 //! From raw connection flags to an open transport: resolve the target and the token (pure,
 //! in `target`), then open the right implementation. The only place that knows all three.
 
+use std::path::PathBuf;
 use std::time::Duration;
 
 use anyhow::Result;
+use clap::Args;
 
-use crate::cli::ConnArgs;
 use crate::config::{self, Config, ConfigError};
 use crate::error::usage;
 use crate::target::{self, Force, Target};
 use crate::token::AuthToken;
 use crate::transport::http::HttpTransport;
-use crate::transport::local::{LocalOptions, LocalTransport};
+use crate::transport::local::{BeginMode, LocalOptions, LocalTransport};
 use crate::transport::tls;
 use crate::transport::ws::WsTransport;
 use crate::transport::Transport;
+
+/// How to reach the database; accepted by every subcommand.
+#[derive(Debug, Clone, Args, Default)]
+pub struct ConnArgs {
+    /// Auth token for remote databases (else LIBSQL_AUTH_TOKEN, else TURSO_AUTH_TOKEN).
+    #[arg(long, global = true, value_name = "TOKEN", value_parser = parse_token)]
+    pub auth_token: Option<AuthToken>,
+
+    /// Remote request timeout in seconds.
+    #[arg(long, global = true, value_name = "SECS", default_value_t = 30)]
+    pub timeout: u64,
+
+    /// Local: SQL to run right after opening the database.
+    #[arg(long, global = true, value_name = "SQL")]
+    pub init_command: Option<String>,
+
+    /// Local: how a plain BEGIN is issued.
+    #[arg(long, global = true, value_enum, value_name = "MODE")]
+    pub transaction_mode: Option<BeginMode>,
+
+    /// Treat DB as a local file name even if it looks like a host name.
+    #[arg(long, global = true, conflicts_with = "remote")]
+    pub local: bool,
+
+    /// Treat a bare DB name as a remote host (HTTPS).
+    #[arg(long, global = true)]
+    pub remote: bool,
+
+    /// Print each remote round trip to stderr: endpoint, protocol, statements, bytes, time.
+    #[arg(short = 'v', long, global = true)]
+    pub trace: bool,
+
+    /// Config file of named connections (else LIBSQL_SHELL_CONFIG, else
+    /// <config dir>/libsql-shell/config.toml).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+}
+
+/// The token is wrapped as it is parsed, so printing the parsed arguments can never show it.
+fn parse_token(s: &str) -> Result<AuthToken, String> {
+    Ok(AuthToken::new(s))
+}
 
 /// Everything needed to open a connection, resolved from flags and environment.
 #[derive(Debug, Clone)]
@@ -53,7 +96,7 @@ pub fn config_path(args: &ConnArgs) -> Result<std::path::PathBuf, ConfigError> {
 /// Resolve a database argument (or the environment, or `:memory:`) and the flags.
 pub fn resolve(db: Option<&str>, args: &ConnArgs) -> Result<ConnectSpec> {
     if args.trace {
-        crate::trace::enable();
+        crate::transport::trace::enable();
     }
     let load = || config::load(&config_path(args)?);
     let world = World {
@@ -105,6 +148,7 @@ pub fn resolve_in(db: Option<&str>, args: &ConnArgs, world: &World) -> Result<Co
             init_command: args.init_command.clone(),
             begin_mode: args.transaction_mode,
             read_only: false,
+            must_exist: false,
         },
     })
 }

@@ -14,6 +14,12 @@ use crate::transport::TransportError;
 #[error("{0}")]
 pub struct UsageError(pub String);
 
+/// The connection failed, and the message says what that means for the data (exit 2, as
+/// for every connection failure).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct ConnectionFailed(pub String);
+
 /// Statement failures were already reported one by one; the command fails with exit 1.
 #[derive(Debug, thiserror::Error)]
 #[error("{0} statement(s) failed")]
@@ -29,6 +35,7 @@ pub fn exit_code(err: &anyhow::Error) -> u8 {
         if cause.is::<UsageError>()
             || cause.is::<TargetError>()
             || cause.is::<TransportError>()
+            || cause.is::<ConnectionFailed>()
             || cause.is::<ConfigError>()
         {
             return 2;

@@ -19,7 +19,7 @@ use std::io::Read;
 use anyhow::Result;
 
 use crate::render::quote_identifier;
-use crate::session::{Origin, Output, Session};
+use crate::session::{Origin, Output, Session, SourceName};
 use crate::transport::{SqlError, Stmt};
 use crate::value::Value;
 
@@ -88,7 +88,7 @@ impl<'a> Importer<'a> {
         self.statements += 1;
         Origin {
             index: self.statements,
-            source: self.source_name.clone(),
+            source: SourceName::File(self.source_name.clone()),
             line: line as usize,
             multiline: true,
         }

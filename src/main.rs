@@ -3,7 +3,9 @@
 use std::process::ExitCode;
 
 use anyhow::Result;
-use libsql_shell::cli::{Command, Invocation};
+use clap::{Args, CommandFactory, FromArgMatches};
+use libsql_shell::cli::{Cli, Command};
+use libsql_shell::commands::generate::GenerateArgs;
 use libsql_shell::{color, commands, error};
 
 fn main() -> ExitCode {
@@ -37,5 +39,43 @@ fn report(result: Result<ExitCode>) -> ExitCode {
             error::print_error(&e);
             ExitCode::from(error::exit_code(&e))
         }
+    }
+}
+
+/// What `main` runs: the user's command line, or the hidden `generate` subcommand. `generate`
+/// is added to the parser here rather than to `cli::Command`, so the completions and man pages,
+/// which are generated from `Cli::command()`, never offer it.
+enum Invocation {
+    Run(Box<Cli>),
+    Generate(GenerateArgs),
+}
+
+impl Invocation {
+    /// Parse `std::env::args`, exiting with clap's message (status 2) on a usage error.
+    fn parse() -> Invocation {
+        let generate = GenerateArgs::augment_args(clap::Command::new("generate"))
+            .about("Write shell completions or man pages (output committed in the repository)")
+            .hide(true);
+        let mut cmd = Cli::command().subcommand(generate);
+        let mut matches = cmd.get_matches_mut();
+        let parsed = if matches.subcommand_name() == Some("generate") {
+            let (_, mut sub) = matches
+                .remove_subcommand()
+                .expect("the generate subcommand");
+            GenerateArgs::from_arg_matches_mut(&mut sub).map(Invocation::Generate)
+        } else {
+            Cli::from_arg_matches_mut(&mut matches).and_then(|c| {
+                // Global flags may precede a subcommand (`--config F exec @prod ...`), so
+                // clap lets a subcommand follow DB; a DB there would be ignored: refuse it.
+                if c.command.is_some() && (c.db.is_some() || !c.sql.is_empty()) {
+                    return Err(cmd.error(
+                        clap::error::ErrorKind::ArgumentConflict,
+                        "a subcommand takes its database after its name: libsql-shell exec DB \"SQL\"",
+                    ));
+                }
+                Ok(Invocation::Run(Box::new(c)))
+            })
+        };
+        parsed.unwrap_or_else(|e| e.format(&mut cmd).exit())
     }
 }

@@ -33,10 +33,6 @@ pub enum Target {
 }
 
 impl Target {
-    pub fn is_remote(&self) -> bool {
-        !matches!(self, Target::Local { .. })
-    }
-
     /// A short human name for prompts and messages.
     pub fn display_name(&self) -> &str {
         match self {

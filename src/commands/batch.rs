@@ -13,11 +13,12 @@ use std::process::ExitCode;
 use anyhow::Result;
 use clap::Args;
 
-use crate::cli::{ConnArgs, OutputArgs};
-use crate::commands::exec::{open_sources, render_options, Feeder, Params, ResultOutput};
-use crate::connect;
+use crate::connect::{self, ConnArgs};
 use crate::error::{usage, StatementsFailed};
+use crate::feed::{open_sources, Feeder};
+use crate::params::Params;
 use crate::render;
+use crate::results::{render_options, OutputArgs, ResultOutput};
 use crate::session::{ErrorMode, Origin, Session};
 use crate::transport::Stmt;
 
@@ -59,7 +60,7 @@ pub fn run(args: BatchArgs, conn: &ConnArgs) -> Result<ExitCode> {
             &mut output,
         )?;
     }
-    let mut feeder = Feeder::new(&mut session, &mut output, Params::default());
+    let mut feeder = Feeder::new(Params::default());
     feeder.wrapped = wrapped;
     let tty = io::stderr().is_terminal();
     if tty {
@@ -67,7 +68,7 @@ pub fn run(args: BatchArgs, conn: &ConnArgs) -> Result<ExitCode> {
             eprint!("\rlibsql-shell: {n} statements sent...")
         }));
     }
-    let fed = feeder.run_sources(sources);
+    let fed = feeder.run_sources(&mut session, &mut output, sources);
     let submitted = feeder.submitted();
     drop(feeder);
     if tty && submitted >= 10_000 {

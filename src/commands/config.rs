@@ -8,9 +8,8 @@ use std::process::ExitCode;
 use anyhow::Result;
 use clap::{Args, Subcommand};
 
-use crate::cli::ConnArgs;
 use crate::config::{self, Config, TokenSource};
-use crate::connect;
+use crate::connect::{self, ConnArgs};
 
 #[derive(Debug, Args)]
 pub struct ConfigArgs {

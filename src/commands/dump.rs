@@ -12,11 +12,9 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use clap::Args;
 
-use crate::cli::ConnArgs;
-use crate::connect;
+use crate::connect::{self, ConnArgs};
 use crate::dump::{self, DumpOptions};
 use crate::error::usage;
-use crate::target::Target;
 
 #[derive(Debug, Args)]
 pub struct DumpArgs {
@@ -46,13 +44,8 @@ pub struct DumpArgs {
 }
 
 pub fn run(args: DumpArgs, conn: &ConnArgs) -> Result<ExitCode> {
-    let spec = connect::resolve(Some(&args.db), conn)?;
-    if let Target::Local { path } = &spec.target {
-        let plain_path = path != ":memory:" && !path.starts_with("file:");
-        if plain_path && !Path::new(path).exists() {
-            return Err(usage(format!("cannot dump {path}: no such database file")));
-        }
-    }
+    let mut spec = connect::resolve(Some(&args.db), conn)?;
+    spec.local.must_exist = true;
     let opts = DumpOptions {
         tables: args.tables,
         schema_only: args.schema_only,

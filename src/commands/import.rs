@@ -9,8 +9,7 @@ use std::process::ExitCode;
 use anyhow::Result;
 use clap::Args;
 
-use crate::cli::ConnArgs;
-use crate::connect;
+use crate::connect::{self, ConnArgs};
 use crate::error::{usage, StatementsFailed};
 use crate::import::{describe_failure, parse_delimiter, ImportError, ImportOptions, Importer};
 use crate::session::{ErrorMode, Origin, Output, Session};

@@ -12,8 +12,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use clap::{Args, Subcommand, ValueEnum};
 
-use crate::cli::ConnArgs;
-use crate::connect;
+use crate::connect::{self, ConnArgs};
 use crate::dump::{self, DumpOptions};
 use crate::error::usage;
 use crate::migrate::apply::{self, Ctx, UpOptions};

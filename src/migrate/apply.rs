@@ -12,6 +12,7 @@ use super::runner::{self, Failure, Outcome};
 use super::script::{self, Direction, Env, Step, Unit};
 use super::status::{self, DbState, State};
 use crate::connect::{self, ConnectSpec};
+use crate::error::ConnectionFailed;
 use crate::transport::{Transport, TransportError};
 
 /// An open connection and where progress lines go.
@@ -350,7 +351,7 @@ fn recheck(
     let db = match db {
         Ok(db) => db,
         Err(e2) => {
-            return Err(anyhow::Error::new(TransportError::Local(format!(
+            return Err(anyhow::Error::new(ConnectionFailed(format!(
                 "connection lost while running {names} ({reason}); checking again failed too \
                  ({}): whether it took effect is unknown, run `migrate status`",
                 crate::error::one_line(&e2)
@@ -384,7 +385,7 @@ fn recheck(
              {verb}, safe to retry"
         )
     };
-    Err(anyhow::Error::new(TransportError::Local(msg)))
+    Err(anyhow::Error::new(ConnectionFailed(msg)))
 }
 
 /// Revert the newest `steps` applied migrations, newest first, each in its own transaction.

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use anyhow::Result;
 
 use super::script::{Role, Step};
-use crate::session::{ErrorMode, Origin, Output, Session};
+use crate::session::{ErrorMode, Origin, Output, Session, SourceName};
 use crate::transport::{SqlError, Stmt, Transport};
 use crate::value::{Column, StmtSummary, Value};
 
@@ -163,7 +163,7 @@ pub fn execute(t: &mut dyn Transport, steps: &[Step], source: &str) -> Result<Ou
         };
         let origin = Origin {
             index: i + 1,
-            source: source.to_string(),
+            source: SourceName::File(source.to_string()),
             line: step.line,
             multiline: true,
         };

@@ -4,7 +4,7 @@
 
 use std::io::{self, Write};
 
-use super::RenderOptions;
+use super::format::{Render, RenderOptions};
 use crate::value::{Column, Value};
 
 /// `--format csv`: byte-for-byte what `sqlite3 -csv` prints for text and numbers.
@@ -88,7 +88,7 @@ fn write_quoted(out: &mut dyn Write, s: &str) -> io::Result<()> {
     out.write_all(b"\"")
 }
 
-impl super::Render for Csv<'_> {
+impl Render for Csv<'_> {
     fn begin(&mut self, cols: &[Column]) -> io::Result<()> {
         if self.header {
             self.write_record(cols.iter().map(|c| Field::Text(c.name.as_str().into())))?;
@@ -158,7 +158,7 @@ where
     wtr.flush()
 }
 
-impl super::Render for Tsv<'_> {
+impl Render for Tsv<'_> {
     fn begin(&mut self, cols: &[Column]) -> io::Result<()> {
         if self.header {
             write_tsv_record(&mut self.wtr, cols.iter().map(|c| c.name.as_str()))?;
@@ -211,7 +211,7 @@ fn write_joined<S: AsRef<str>>(
     out.write_all(b"\n")
 }
 
-impl super::Render for List<'_> {
+impl Render for List<'_> {
     fn begin(&mut self, cols: &[Column]) -> io::Result<()> {
         if self.header {
             write_joined(&mut self.out, &self.separator, cols.iter().map(|c| &c.name))?;

@@ -5,7 +5,7 @@
 use std::ffi::{c_char, c_int};
 use std::io::{self, Write};
 
-use super::RenderOptions;
+use super::format::{Render, RenderOptions};
 use crate::value::{write_insert_line, Column, Value};
 
 /// The table name sqlite3 uses when `.mode insert` is given none.
@@ -59,7 +59,7 @@ fn is_keyword(word: &str) -> bool {
     unsafe { rusqlite::ffi::sqlite3_keyword_check(word.as_ptr() as *const c_char, len) != 0 }
 }
 
-impl super::Render for Insert<'_> {
+impl Render for Insert<'_> {
     fn begin(&mut self, cols: &[Column]) -> io::Result<()> {
         self.prefix = format!("INSERT INTO {}", self.table);
         if self.header {

@@ -6,6 +6,7 @@
 
 use std::io::{self, Write};
 
+use super::format::Render;
 use crate::value::{format_real, hex, Column, Value};
 
 /// How rows are laid out.
@@ -64,7 +65,7 @@ fn write_json_value(out: &mut dyn Write, v: &Value) -> io::Result<()> {
     }
 }
 
-impl super::Render for Json<'_> {
+impl Render for Json<'_> {
     fn begin(&mut self, cols: &[Column]) -> io::Result<()> {
         self.rows = 0;
         self.keys.clear();

@@ -4,7 +4,7 @@
 
 use std::io::{self, Write};
 
-use super::RenderOptions;
+use super::format::{Render, RenderOptions};
 use crate::value::{Column, Value};
 
 pub struct Line<'a> {
@@ -27,7 +27,7 @@ impl<'a> Line<'a> {
     }
 }
 
-impl super::Render for Line<'_> {
+impl Render for Line<'_> {
     fn begin(&mut self, cols: &[Column]) -> io::Result<()> {
         self.rows = 0;
         // sqlite3 pads to at least 5; it counts bytes, we count characters so that

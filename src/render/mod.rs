@@ -27,71 +27,17 @@
 //!
 //! `csv` ends lines with `\n`, like `sqlite3 -csv` (sqlite3's `.mode csv` switches to `\r\n`).
 
-use std::io::{self, Write};
-
-use crate::value::{Column, Value};
+use std::io::Write;
 
 mod delimited;
+mod format;
 mod insert;
 mod json;
 mod line;
 mod table;
 
+pub use format::{default_header, Format, Render, RenderOptions};
 pub use insert::quote_identifier;
-
-/// `--format` / `-m` / `.mode`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
-    Table,
-    Box,
-    Csv,
-    Tsv,
-    Json,
-    Jsonl,
-    Markdown,
-    Line,
-    List,
-    Insert,
-}
-
-/// All defaults: format-default header, NULL as empty text, `|`, `"table"`, no width limit.
-#[derive(Debug, Clone, Default)]
-pub struct RenderOptions {
-    /// `--header` / `--no-header`; `None` means the format's default.
-    pub header: Option<bool>,
-    /// How NULL is shown in text formats (`--null`, default empty as in sqlite3).
-    pub null_text: String,
-    /// Column separator for `list` (default `|`).
-    pub separator: Option<String>,
-    /// Table name for `insert` (sqlite3's default is `"table"`).
-    pub insert_table: Option<String>,
-    /// Width to fit table/box output into (the terminal width on a TTY).
-    pub max_width: Option<u16>,
-}
-
-impl RenderOptions {
-    /// Whether to print a header: `--header`/`--no-header` if given, else the format's default.
-    fn header_or(&self, default: bool) -> bool {
-        self.header.unwrap_or(default)
-    }
-}
-
-/// A renderer for one output stream; called for every statement that has result columns.
-pub trait Render {
-    fn begin(&mut self, cols: &[Column]) -> io::Result<()>;
-    fn row(&mut self, row: &[Value]) -> io::Result<()>;
-    fn end(&mut self) -> io::Result<()>;
-}
-
-/// Whether `format` prints a header line when `--header`/`--no-header` is not given:
-/// on for csv, tsv, table, box and markdown; off for list and insert (as in sqlite3);
-/// json, jsonl and line always name their columns and ignore the setting.
-pub fn default_header(format: Format) -> bool {
-    match format {
-        Format::Table | Format::Box | Format::Markdown | Format::Csv | Format::Tsv => true,
-        Format::List | Format::Insert | Format::Json | Format::Jsonl | Format::Line => false,
-    }
-}
 
 /// Build the renderer for `format`, writing to `out`.
 pub fn renderer<'a>(
@@ -133,6 +79,8 @@ pub fn renderer<'a>(
 #[cfg(test)]
 pub(crate) mod testutil {
     use super::*;
+    use crate::value::{Column, Value};
+    use std::io;
     use std::cell::RefCell;
     use std::rc::Rc;
 
@@ -216,6 +164,8 @@ pub(crate) mod testutil {
 mod tests {
     use super::testutil::*;
     use super::*;
+    use crate::value::Value;
+    use std::io;
 
     const ALL: [Format; 10] = [
         Format::Table,

@@ -10,7 +10,7 @@ use std::io::{self, Write};
 
 use comfy_table::{Cell, CellAlignment, ContentArrangement, Table};
 
-use super::RenderOptions;
+use super::format::{Render, RenderOptions};
 use crate::value::{Column, Value};
 
 /// Which border set to draw with.
@@ -71,7 +71,7 @@ impl<'a> TableRenderer<'a> {
     }
 }
 
-impl super::Render for TableRenderer<'_> {
+impl Render for TableRenderer<'_> {
     fn begin(&mut self, cols: &[Column]) -> io::Result<()> {
         let mut table = Table::new();
         table.force_no_tty().load_preset(self.style.preset());

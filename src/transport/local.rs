@@ -99,6 +99,9 @@ pub struct LocalOptions {
     pub init_command: Option<String>,
     pub begin_mode: Option<BeginMode>,
     pub read_only: bool,
+    /// Refuse to create a database file that does not exist (a dump of a typo'd name must
+    /// fail, not dump an empty database it just created).
+    pub must_exist: bool,
 }
 
 pub struct LocalTransport {
@@ -114,6 +117,12 @@ pub struct LocalTransport {
 impl LocalTransport {
     /// Open (or create) a database file, a `file:` URI or `:memory:`.
     pub fn open(path: &str, options: LocalOptions) -> Result<Self, TransportError> {
+        let plain_path = path != ":memory:" && !path.starts_with("file:");
+        if options.must_exist && plain_path && !Path::new(path).exists() {
+            return Err(TransportError::Open(format!(
+                "cannot open {path}: no such database file"
+            )));
+        }
         let mut flags = OpenFlags::SQLITE_OPEN_URI | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         if options.read_only {
             flags |= OpenFlags::SQLITE_OPEN_READ_ONLY;
@@ -121,16 +130,16 @@ impl LocalTransport {
             flags |= OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE;
         }
         let conn = Connection::open_with_flags(Path::new(path), flags).map_err(|e| {
-            TransportError::Local(format!("cannot open {path}: {}", sql_error(e).message))
+            TransportError::Open(format!("cannot open {path}: {}", sql_error(e).message))
         })?;
         // Touch the schema so that "not a database" and unreadable files fail here, at open.
         conn.query_row("SELECT count(*) FROM sqlite_schema", [], |_| Ok(()))
             .map_err(|e| {
-                TransportError::Local(format!("cannot open {path}: {}", sql_error(e).message))
+                TransportError::Open(format!("cannot open {path}: {}", sql_error(e).message))
             })?;
         if let Some(init) = &options.init_command {
             conn.execute_batch(init).map_err(|e| {
-                TransportError::Local(format!("--init-command failed: {}", sql_error(e).message))
+                TransportError::Open(format!("--init-command failed: {}", sql_error(e).message))
             })?;
         }
         let interrupt = Arc::new(AtomicBool::new(false));

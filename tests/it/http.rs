@@ -10,10 +10,12 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use libsql_shell::session::{
-    ErrorMode, Origin, Output as SessionOutput, Session, MAX_REQUEST_BYTES, MAX_REQUEST_STMTS,
+    ErrorMode, Origin, Output as SessionOutput, Session, SourceName, MAX_REQUEST_BYTES,
+    MAX_REQUEST_STMTS,
 };
 use libsql_shell::token::AuthToken;
-use libsql_shell::transport::http::{HttpTransport, HttpVersion};
+use libsql_shell::transport::hrana::Version;
+use libsql_shell::transport::http::HttpTransport;
 use libsql_shell::transport::{SqlError, Stmt, Transport};
 use libsql_shell::value::{Column, StmtSummary, Value};
 
@@ -340,7 +342,7 @@ fn a_v2_server_refuses_is_autocommit_and_the_client_never_sends_it() {
         session.finish(&mut out).unwrap();
         assert!(out.errors.is_empty(), "{:?}", out.errors);
     }
-    assert_eq!(t.version(), Some(HttpVersion::V2));
+    assert_eq!(t.version(), Some(Version::V2));
     assert!(!t.capabilities().autocommit_queries);
     assert_eq!(query(&s, "SELECT x FROM t"), ["1"]);
     for p in s.pipeline_log() {
@@ -383,7 +385,7 @@ fn a_v1_server_is_used_through_execute_and_batch() {
     session.finish(&mut out).unwrap();
     drop(session);
     assert_eq!(out.rows, [["7"]]);
-    assert_eq!(t.version(), Some(HttpVersion::V1));
+    assert_eq!(t.version(), Some(Version::V1));
     assert!(!t.capabilities().streams);
 }
 
@@ -1130,7 +1132,7 @@ fn submit(session: &mut Session<'_>, out: &mut Record, sqls: &[&str]) {
 fn origin(sql: &str) -> Origin {
     Origin {
         index: 1,
-        source: format!("test: {sql}"),
+        source: SourceName::File(format!("test: {sql}")),
         line: 1,
         multiline: false,
     }

@@ -4,7 +4,7 @@
 use std::time::{Duration, Instant};
 
 use anyhow::Result;
-use libsql_shell::session::{ErrorMode, Origin, Output, Session};
+use libsql_shell::session::{ErrorMode, Origin, Output, Session, SourceName};
 use libsql_shell::transport::http::HttpTransport;
 use libsql_shell::transport::{SqlError, Stmt};
 use libsql_shell::value::{Column, StmtSummary, Value};
@@ -54,7 +54,7 @@ fn session(server: &TestServer, every: Duration) -> Session<'static> {
 fn submit(s: &mut Session<'_>, out: &mut Seen, sql: &str) {
     let origin = Origin {
         index: 1,
-        source: "test".into(),
+        source: SourceName::File("test".into()),
         line: 1,
         multiline: false,
     };

@@ -1,15 +1,15 @@
-//! The shell's dot-commands: what each one does once `crate::dot` has parsed it.
+//! The shell's dot-commands: what each one does once [`super::dot`] has parsed it.
 
 use std::fs::File;
 use std::io::{self, BufReader, Write};
 
 use anyhow::Result;
 
-use super::{open_session, Out, Shell};
-use crate::commands::exec::parse_value;
-use crate::dot::{self, Dot, ParamAction};
+use super::dot::{self, Dot, ParamAction};
+use super::engine::{open_session, Out, Shell};
 use crate::error::usage;
-use crate::session::ErrorMode;
+use crate::params::parse_value;
+use crate::session::{ErrorMode, SourceName};
 use crate::value::Value;
 
 impl Shell {
@@ -113,7 +113,7 @@ impl Shell {
                 let f = File::open(&file).map_err(|e| usage(format!("cannot open {file}: {e}")))?;
                 let was = self.interactive;
                 self.interactive = false;
-                let r = self.run_script(BufReader::new(f), &file);
+                let r = self.run_script(BufReader::new(f), &SourceName::File(file.clone()));
                 self.interactive = was;
                 r?;
             }

@@ -4,7 +4,7 @@
 
 use std::time::Instant;
 
-use libsql_shell::hrana::{
+use libsql_shell::transport::hrana::{
     CursorRequest, PipelineRequest, StreamRequest, WireBatch, WireError, WireStmt,
 };
 use serde::de::DeserializeOwned;

@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::time::Instant;
 
-use libsql_shell::hrana::{
+use libsql_shell::transport::hrana::{
     WireBatch, WireCol, WireCond, WireError, WireStmt, WireValue, WireValueRef,
 };
 use libsql_shell::transport::local::{LocalOptions, LocalTransport};

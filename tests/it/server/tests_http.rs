@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use libsql_shell::hrana::CursorEntry;
+use libsql_shell::transport::hrana::CursorEntry;
 use serde_json::{json, Value as Json};
 
 use super::{TestServer, Versions};

@@ -15,7 +15,7 @@ use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Duration;
 
-use libsql_shell::hrana::{ClientMsg, WireError, WsRequest};
+use libsql_shell::transport::hrana::{ClientMsg, WireError, WsRequest};
 use libsql_shell::transport::local::LocalTransport;
 use serde_json::{json, Value as Json};
 use tungstenite::protocol::frame::coding::CloseCode;

@@ -1,13 +1,15 @@
 //! What the two Hrana transports (HTTP and WebSocket) share once a response has arrived:
 //! feeding each request's result to the [`StepSink`] in order, converting it to a
-//! [`RequestResult`], the Hrana 2 downgrade of batch conditions, and quoting what a server
-//! sent in error messages without ever quoting the token.
+//! [`RequestResult`], and quoting what a server sent in error messages without ever quoting
+//! the token.
 
-use super::{
-    Batch, Cond, PipelineError, Request, RequestResult, Response, SqlError, StepOutcome, StepRef,
-    StepSink, TransportError,
-};
-use crate::hrana::{self, StreamResponse, WireBatchResult, WireError, WireStmtResult, WsResponse};
+use super::messages::WsResponse;
+use super::stmt::{batch_outcomes, row_values, WireBatchResult, WireError, WireStmtResult};
+use super::stream::StreamResponse;
+use crate::token::AuthToken;
+use crate::transport::error::{PipelineError, TransportError};
+use crate::transport::request::{Request, RequestResult, Response, SqlError, StepOutcome, StepRef};
+use crate::transport::sink::StepSink;
 use crate::value::{Column, StmtSummary};
 
 /// The part of a stream response a [`Request`] can get back, whichever transport carried it.
@@ -69,37 +71,6 @@ impl Answer {
     }
 }
 
-/// A request the server cannot take, answered locally in its slot.
-pub fn unsupported(msg: &str) -> SqlError {
-    SqlError {
-        message: msg.into(),
-        code: Some("NOT_SUPPORTED".into()),
-    }
-}
-
-/// Hrana 2 has no `is_autocommit` condition; treat it as false, which makes the usual
-/// `not(is_autocommit)` guard a no-op, exactly the Hrana 2 shape of a transactional batch.
-fn v2_cond(c: &Cond) -> Cond {
-    match c {
-        Cond::IsAutocommit => Cond::Or(vec![]),
-        Cond::Not(c) => !(v2_cond(c)),
-        Cond::And(cs) => Cond::And(cs.iter().map(v2_cond).collect()),
-        Cond::Or(cs) => Cond::Or(cs.iter().map(v2_cond).collect()),
-        other => other.clone(),
-    }
-}
-
-/// The batch with every `is_autocommit` condition replaced as [`v2_cond`] says.
-pub fn v2_batch(b: &Batch) -> Batch {
-    let mut b = b.clone();
-    for s in &mut b.steps {
-        if let Some(c) = &s.condition {
-            s.condition = Some(v2_cond(c));
-        }
-    }
-    b
-}
-
 /// Feed request `i`'s result to the sink in order and convert it to a [`RequestResult`].
 /// A failed `execute` or `batch` is also reported to the sink (as a request-level error).
 pub fn replay(
@@ -153,7 +124,7 @@ fn replay_stmt(
     let cols: Vec<Column> = summary.cols.clone();
     sink.begin(at, &cols).map_err(PipelineError::Sink)?;
     for row in result.rows {
-        let values = hrana::row_values(row).map_err(TransportError::Protocol)?;
+        let values = row_values(row).map_err(TransportError::Protocol)?;
         sink.row_owned(at, values).map_err(PipelineError::Sink)?;
     }
     sink.end(at, &summary).map_err(PipelineError::Sink)?;
@@ -166,7 +137,7 @@ fn replay_batch(
     mut result: WireBatchResult,
     sink: &mut dyn StepSink,
 ) -> Result<Vec<StepOutcome>, PipelineError> {
-    let outcomes = hrana::batch_outcomes(&result, steps);
+    let outcomes = batch_outcomes(&result, steps);
     for (j, o) in outcomes.iter().enumerate() {
         let at = StepRef {
             request,
@@ -189,7 +160,7 @@ fn replay_batch(
 const EXCERPT: usize = 200;
 
 /// Remove the token from text that came from the server (which might echo it).
-pub fn scrub(token: Option<&crate::token::AuthToken>, s: &str) -> String {
+pub fn scrub(token: Option<&AuthToken>, s: &str) -> String {
     match token {
         Some(t) => t.scrub(s),
         None => s.to_string(),
@@ -197,7 +168,7 @@ pub fn scrub(token: Option<&crate::token::AuthToken>, s: &str) -> String {
 }
 
 /// The first bytes of an unexpected body, on one line, token removed.
-pub fn excerpt(token: Option<&crate::token::AuthToken>, body: &[u8]) -> String {
+pub fn excerpt(token: Option<&AuthToken>, body: &[u8]) -> String {
     let cut = &body[..body.len().min(EXCERPT)];
     let mut s = String::from_utf8_lossy(cut)
         .trim()

@@ -13,7 +13,8 @@ use rustyline::error::ReadlineError;
 use rustyline::history::DefaultHistory;
 use rustyline::{Context, Editor, Helper, Highlighter, Hinter, Validator};
 
-use crate::commands::shell::Shell;
+use super::engine::Shell;
+use crate::session::SourceName;
 use crate::sql::Splitter;
 
 /// Where history lives: `$LIBSQL_SHELL_HISTORY`, else `<data dir>/libsql-shell/history`.
@@ -47,7 +48,7 @@ fn sql_keywords() -> Vec<String> {
 
 fn dot_commands() -> Vec<String> {
     use clap::CommandFactory;
-    crate::dot::DotLine::command()
+    super::dot::DotLine::command()
         .get_subcommands()
         .map(|s| s.get_name().to_string())
         .collect()
@@ -196,6 +197,7 @@ pub fn run(shell: Shell) -> Result<ExitCode> {
         shell.borrow().session().transport().info().protocol
     );
     let mut splitter = Splitter::new();
+    let stdin = SourceName::File("<stdin>".into());
     let mut fatal = None;
     loop {
         if let Err(e) = shell.borrow_mut().check_stream() {
@@ -208,7 +210,7 @@ pub fn run(shell: Shell) -> Result<ExitCode> {
                     let _ = editor.add_history_entry(line.as_str());
                 }
                 let mut sh = shell.borrow_mut();
-                let mut r = sh.feed_line(&mut splitter, &format!("{line}\n"), "<stdin>");
+                let mut r = sh.feed_line(&mut splitter, &format!("{line}\n"), &stdin);
                 if r.is_ok() && !splitter.has_pending() {
                     r = sh.sync();
                 }

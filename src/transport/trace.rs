@@ -5,7 +5,7 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use crate::transport::Request;
+use super::request::Request;
 
 static ENABLED: AtomicBool = AtomicBool::new(false);
 

@@ -8,8 +8,8 @@ use std::sync::{Arc, Condvar, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use crate::hrana::{PipelineRequest, PipelineResponse};
 use crate::token::AuthToken;
+use crate::transport::hrana::{PipelineRequest, PipelineResponse};
 
 /// How often an idle stream is renewed (sqld expires streams after 10 s idle).
 pub const INTERVAL: Duration = Duration::from_secs(4);
@@ -172,7 +172,7 @@ fn renew(
     };
     let parsed: PipelineResponse = serde_json::from_reader(resp.into_reader())
         .map_err(|_| "invalid keep-alive response".to_string())?;
-    crate::trace::round_trip(crate::trace::RoundTrip {
+    crate::transport::trace::round_trip(crate::transport::trace::RoundTrip {
         endpoint: &format!("POST {}{} (keep-alive)", p.url, p.path),
         protocol: if p.path.starts_with("/v3") {
             "hrana3"

@@ -1,5 +1,5 @@
 //! The session: the transaction state machine between the commands and the transport,
-//! written once for every transport (DESIGN.md, "The session").
+//! written once for every transport (docs/ARCHITECTURE.md, "The session").
 //!
 //! Statements are *submitted*; the session decides when they go out. In autocommit they are
 //! grouped into one batch per request. After `BEGIN` writes are buffered, not sent: a COMMIT
@@ -8,60 +8,28 @@
 //! none. A statement whose result is needed flushes the buffer on a kept stream, and from
 //! then on the transaction lives on that stream, so ROLLBACK really rolls back.
 
+//!
+//! [`batch`] builds the request a group of statements is sent as, [`route`] feeds its
+//! results to the [`Output`], [`loss`] explains a lost connection.
+
+mod batch;
+mod item;
+mod loss;
+mod output;
+mod route;
+
+pub use output::{Origin, Output, SourceName};
+
 use anyhow::Result;
+
+use item::Item;
+use loss::explain_loss;
+use route::Route;
 
 use crate::sql::{classify, StmtKind};
 use crate::transport::{
-    After, Batch, BatchStep, Cond, PipelineError, Request, Response, SqlError, StepRef, StepSink,
-    Stmt, Transport, TransportError,
+    After, Batch, PipelineError, Request, Response, SqlError, Stmt, Transport, TransportError,
 };
-use crate::value::{Column, StmtSummary, Value};
-
-/// Where a statement came from, for error messages.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Origin {
-    /// 1-based position in the whole input.
-    pub index: usize,
-    /// `argument 1`, a file name, `<stdin>`.
-    pub source: String,
-    pub line: usize,
-    /// Whether `source` has several lines (then the line is worth printing for arguments).
-    pub multiline: bool,
-}
-
-impl Origin {
-    /// A statement the program adds itself (`batch`'s BEGIN, the shell's own queries).
-    pub fn synthetic(label: &str) -> Origin {
-        Origin {
-            index: 0,
-            source: label.into(),
-            line: 0,
-            multiline: false,
-        }
-    }
-
-    pub fn describe(&self) -> String {
-        if self.source.starts_with("argument") && !self.multiline {
-            format!("statement {} ({})", self.index, self.source)
-        } else if self.source.starts_with("argument") {
-            format!(
-                "statement {} ({}, line {})",
-                self.index, self.source, self.line
-            )
-        } else {
-            format!("statement {} ({}:{})", self.index, self.source, self.line)
-        }
-    }
-}
-
-/// Where results, statement errors and notices go.
-pub trait Output {
-    fn begin(&mut self, cols: &[Column]) -> Result<()>;
-    fn row(&mut self, row: &[Value]) -> Result<()>;
-    fn end(&mut self, summary: &StmtSummary) -> Result<()>;
-    fn error(&mut self, origin: &Origin, sql: &str, err: &SqlError) -> Result<()>;
-    fn notice(&mut self, msg: &str) -> Result<()>;
-}
 
 /// What happens after a failed statement.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -75,17 +43,6 @@ pub enum ErrorMode {
 /// Upper bounds for one request; larger work is split into several requests.
 pub const MAX_REQUEST_BYTES: usize = 4 << 20;
 pub const MAX_REQUEST_STMTS: usize = 10_000;
-
-#[derive(Debug)]
-struct Item {
-    stmt: Stmt,
-    origin: Origin,
-    kind: StmtKind,
-    /// Inside a transaction when it runs.
-    in_tx: bool,
-    /// Inside a transaction after it ran.
-    in_tx_after: bool,
-}
 
 #[derive(Debug)]
 struct Savepoint {
@@ -325,7 +282,7 @@ impl<'t> Session<'t> {
         }
         self.forget_transaction();
         if self.t.stream_open() {
-            self.t.close()?;
+            self.t.close().map_err(PipelineError::into_anyhow)?;
         }
         Ok(())
     }
@@ -391,7 +348,7 @@ impl<'t> Session<'t> {
             // transaction cannot outlive the request that began it. Sending the rest would
             // run it in autocommit after the first part was rolled back, so refuse.
             self.reset_after_loss();
-            return Err(anyhow::Error::new(TransportError::Local(
+            return Err(anyhow::Error::new(TransportError::Unsupported(
                 "the server offers only the stateless HTTP API v1 (no /v2 or /v3 pipeline), \
                  where a transaction cannot stay open between requests"
                     .into(),
@@ -399,46 +356,11 @@ impl<'t> Session<'t> {
             .context("transaction lost: nothing was committed"));
         }
 
-        // Build the batch: user steps, plus a ROLLBACK after each COMMIT that runs when the
-        // COMMIT did not succeed (skipped or failed), so a failure never leaves half a
-        // transaction behind.
-        let guard = caps.autocommit_queries && self.mode == ErrorMode::Stop;
-        let mut steps: Vec<BatchStep> = Vec::with_capacity(items.len() + 2);
-        let mut step_item: Vec<Option<usize>> = Vec::with_capacity(items.len() + 2);
-        let mut prev_user: Option<usize> = None;
-        for (k, item) in items.iter().enumerate() {
-            let mut conds = Vec::new();
-            if self.mode == ErrorMode::Stop {
-                if let Some(p) = prev_user {
-                    conds.push(Cond::Ok(p));
-                }
-            }
-            let starts_tx = matches!(item.kind, StmtKind::Begin(_))
-                || (matches!(item.kind, StmtKind::Savepoint(_)) && !item.in_tx);
-            if guard && item.in_tx && !starts_tx {
-                conds.push(!Cond::IsAutocommit);
-            }
-            let condition = match conds.len() {
-                0 => None,
-                1 => conds.pop(),
-                _ => Some(Cond::And(conds)),
-            };
-            let idx = steps.len();
-            steps.push(BatchStep {
-                condition,
-                stmt: item.stmt.clone(),
-            });
-            step_item.push(Some(k));
-            prev_user = Some(idx);
-            let ends_tx = item.in_tx && !item.in_tx_after;
-            if ends_tx && matches!(item.kind, StmtKind::Commit | StmtKind::Release(_)) {
-                steps.push(BatchStep {
-                    condition: Some(!Cond::Ok(idx)),
-                    stmt: Stmt::no_rows("ROLLBACK"),
-                });
-                step_item.push(None);
-            }
-        }
+        let (steps, step_item) = batch::build(
+            &items,
+            self.mode == ErrorMode::Stop,
+            caps.autocommit_queries,
+        );
         let mut reqs = vec![Request::Batch(Batch { steps })];
         if caps.autocommit_queries {
             reqs.push(Request::GetAutocommit);
@@ -503,117 +425,5 @@ impl<'t> Session<'t> {
         self.forget_transaction();
         // Back in autocommit: an interactive session goes on, a script stops.
         self.stopped = self.mode == ErrorMode::Stop;
-    }
-}
-
-/// Say what a lost connection means for the user's data.
-fn explain_loss(
-    te: TransportError,
-    had_commit: bool,
-    tx_work: bool,
-    was_live: bool,
-) -> anyhow::Error {
-    let outcome: Option<&'static str> = match &te {
-        TransportError::StreamExpired if was_live || tx_work => {
-            Some("transaction lost: nothing was committed")
-        }
-        TransportError::Connect { .. } | TransportError::Auth(_) | TransportError::Forbidden(_)
-            if tx_work =>
-        {
-            Some("nothing was committed")
-        }
-        // Refused before anything ran (sqld answers 429 at the door).
-        TransportError::Http { status: 429, .. } if tx_work => Some("nothing was committed"),
-        // No readable answer: the request may have run (a 5xx may come from a proxy after
-        // the server committed, garbage may replace a good answer). A transaction without
-        // its COMMIT in this request is gone either way: the stream was dropped.
-        TransportError::ConnectionLost { .. }
-        | TransportError::Timeout(_)
-        | TransportError::Http { .. }
-        | TransportError::Protocol(_)
-            if had_commit =>
-        {
-            Some(
-                "the outcome of COMMIT is unknown: the transaction may or may not have been committed",
-            )
-        }
-        TransportError::ConnectionLost { .. }
-        | TransportError::Timeout(_)
-        | TransportError::Http { .. }
-        | TransportError::Protocol(_)
-            if tx_work =>
-        {
-            Some("the transaction is gone: nothing was committed")
-        }
-        _ => None,
-    };
-    match (te, outcome) {
-        (TransportError::ConnectionLost { reason, .. }, Some(outcome)) => {
-            anyhow::Error::new(TransportError::ConnectionLost { reason, outcome })
-        }
-        (te, Some(outcome)) => anyhow::Error::new(te).context(outcome),
-        (te, None) => anyhow::Error::new(te),
-    }
-}
-
-/// Routes a batch's step results to the output, with each failure's origin; hides the
-/// session's own ROLLBACK steps.
-struct Route<'a> {
-    out: &'a mut dyn Output,
-    items: &'a [Item],
-    step_item: &'a [Option<usize>],
-    failures: usize,
-}
-
-impl Route<'_> {
-    fn item(&self, at: StepRef) -> Option<&Item> {
-        let step = at.step?;
-        self.step_item
-            .get(step)
-            .copied()
-            .flatten()
-            .map(|k| &self.items[k])
-    }
-}
-
-impl StepSink for Route<'_> {
-    fn begin(&mut self, at: StepRef, cols: &[Column]) -> Result<()> {
-        if self.item(at).is_some() {
-            self.out.begin(cols)?;
-        }
-        Ok(())
-    }
-
-    fn row(&mut self, at: StepRef, row: &[Value]) -> Result<()> {
-        if self.item(at).is_some() {
-            self.out.row(row)?;
-        }
-        Ok(())
-    }
-
-    fn end(&mut self, at: StepRef, summary: &StmtSummary) -> Result<()> {
-        if self.item(at).is_some() {
-            self.out.end(summary)?;
-        }
-        Ok(())
-    }
-
-    fn error(&mut self, at: StepRef, err: &SqlError) -> Result<()> {
-        if at.step.is_none() {
-            // The whole batch request failed (e.g. a server-side batch error).
-            self.failures += 1;
-            let origin = self
-                .items
-                .first()
-                .map(|i| i.origin.clone())
-                .unwrap_or_else(|| Origin::synthetic("batch"));
-            return self.out.error(&origin, "", err);
-        }
-        if let Some(item) = self.item(at) {
-            let (origin, sql) = (item.origin.clone(), item.stmt.sql.clone());
-            self.failures += 1;
-            self.out.error(&origin, &sql, err)?;
-        }
-        Ok(())
     }
 }

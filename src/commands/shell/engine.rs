@@ -1,0 +1,442 @@
+//! The shell's engine: a session, the output settings dot-commands change, and where output
+//! goes. Lines (typed, piped or from `.read`) and arguments are fed to it; statements go
+//! through the same [`Feeder`] as `exec` and `batch`, dot-commands to `dot_commands`.
+
+use std::fs::File;
+use std::io::{self, BufRead, IsTerminal, Write};
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+
+use super::dot::{self, Dot};
+use crate::connect::{self, ConnArgs};
+use crate::error::usage;
+use crate::feed::Feeder;
+use crate::params::Params;
+use crate::render::{self, Format, RenderOptions};
+use crate::results::{OutputArgs, ResultOutput};
+use crate::session::{ErrorMode, Origin, Output, Session, SourceName};
+use crate::sql::{self, Piece, Splitter};
+use crate::transport::{SqlError, Stmt};
+use crate::value::{Column, StmtSummary, Value};
+
+/// Output settings changed by dot-commands.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub format: Format,
+    pub header: Option<bool>,
+    pub null_text: String,
+    pub separator: Option<String>,
+    pub insert_table: Option<String>,
+    pub timer: bool,
+    pub changes: bool,
+    pub echo: bool,
+    pub bail: bool,
+}
+
+pub(super) enum Out {
+    Stdout,
+    File(io::BufWriter<File>, String),
+}
+
+pub struct Shell {
+    pub(super) session: Session<'static>,
+    pub(super) name: String,
+    pub(super) conn: ConnArgs,
+    pub settings: Settings,
+    pub(super) params: Vec<(String, Value)>,
+    pub(super) out: Out,
+    /// `.once`: back to stdout after the next command.
+    pub(super) once: bool,
+    pub(super) interactive: bool,
+    /// Numbers statements and binds the `.parameter` values.
+    pub(super) feeder: Feeder<'static>,
+    pub(super) failures: usize,
+    /// `.quit` / `.exit N`.
+    pub quit: Option<i32>,
+    /// The schema may have changed since the completion names were read.
+    pub schema_dirty: bool,
+}
+
+/// Results and errors of the shell's statements: exec's rendering, the shell's messages.
+struct ShellOutput<'a> {
+    results: ResultOutput<'a>,
+    changes: bool,
+    interactive: bool,
+    failed: usize,
+}
+
+impl Output for ShellOutput<'_> {
+    fn begin(&mut self, cols: &[Column]) -> Result<()> {
+        self.results.begin(cols)
+    }
+
+    fn row(&mut self, row: &[Value]) -> Result<()> {
+        self.results.row(row)
+    }
+
+    fn end(&mut self, summary: &StmtSummary) -> Result<()> {
+        if !self.results.close_statement()? && self.changes {
+            eprintln!("changes: {}", summary.affected_row_count);
+        }
+        Ok(())
+    }
+
+    fn error(&mut self, origin: &Origin, _sql: &str, err: &SqlError) -> Result<()> {
+        self.results.close_statement()?;
+        self.failed += 1;
+        if self.interactive {
+            eprintln!("Error: {err}");
+        } else if let SourceName::Argument(_) = origin.source {
+            eprintln!("Error: in {}: {err}", origin.source);
+        } else {
+            eprintln!("Error: near {}:{}: {err}", origin.source, origin.line);
+        }
+        Ok(())
+    }
+
+    fn notice(&mut self, msg: &str) -> Result<()> {
+        eprintln!("Note: {msg}");
+        Ok(())
+    }
+}
+
+/// Collects rows of the shell's own queries (`.tables`, completion names).
+#[derive(Default)]
+struct Rows {
+    rows: Vec<Vec<Value>>,
+    error: Option<SqlError>,
+}
+
+impl Output for Rows {
+    fn begin(&mut self, _: &[Column]) -> Result<()> {
+        Ok(())
+    }
+    fn row(&mut self, row: &[Value]) -> Result<()> {
+        self.rows.push(row.to_vec());
+        Ok(())
+    }
+    fn end(&mut self, _: &StmtSummary) -> Result<()> {
+        Ok(())
+    }
+    fn error(&mut self, _: &Origin, _: &str, err: &SqlError) -> Result<()> {
+        self.error.get_or_insert_with(|| err.clone());
+        Ok(())
+    }
+    fn notice(&mut self, msg: &str) -> Result<()> {
+        eprintln!("Note: {msg}");
+        Ok(())
+    }
+}
+
+pub(super) fn open_session(
+    db: Option<&str>,
+    conn: &ConnArgs,
+    mode: ErrorMode,
+) -> Result<(Session<'static>, String)> {
+    let spec = connect::resolve(db, conn)?;
+    let name = spec.target.display_name().to_string();
+    let transport = connect::open(&spec)?;
+    Ok((Session::owned(transport, mode), name))
+}
+
+impl Shell {
+    pub fn open(
+        db: Option<&str>,
+        conn: &ConnArgs,
+        output: &OutputArgs,
+        interactive: bool,
+        bail: bool,
+    ) -> Result<Shell> {
+        let mode = if bail {
+            ErrorMode::Stop
+        } else {
+            ErrorMode::KeepGoing
+        };
+        let (session, name) = open_session(db, conn, mode)?;
+        Ok(Shell {
+            session,
+            name,
+            conn: conn.clone(),
+            settings: Settings {
+                format: output.format,
+                header: output.header(),
+                null_text: output.null_text.clone(),
+                separator: output.separator.clone(),
+                insert_table: output.insert_table.clone(),
+                timer: false,
+                changes: false,
+                echo: false,
+                bail,
+            },
+            params: Vec::new(),
+            out: Out::Stdout,
+            once: false,
+            interactive,
+            feeder: Feeder::new(Params::default()),
+            failures: 0,
+            quit: None,
+            schema_dirty: true,
+        })
+    }
+
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    pub fn session(&self) -> &Session<'static> {
+        &self.session
+    }
+
+    pub fn failures(&self) -> usize {
+        self.failures
+    }
+
+    /// Stop reading input: `.quit`, or a failure with `.bail on`.
+    pub fn done(&self) -> bool {
+        self.quit.is_some() || (self.settings.bail && self.failures > 0)
+    }
+
+    /// The prompt: the database, and whether a transaction is open with writes buffered.
+    pub fn prompt(&self, continuation: bool) -> String {
+        if continuation {
+            return format!(
+                "{:>width$}> ",
+                "...",
+                width = self.name.chars().count().max(3)
+            );
+        }
+        let pending = self.session.pending_writes();
+        match (self.session.in_transaction(), pending) {
+            (false, _) => format!("{}> ", self.name),
+            (true, 0) => format!("{} [tx]> ", self.name),
+            (true, n) => format!("{} [tx, {n} pending]> ", self.name),
+        }
+    }
+
+    pub(super) fn render_options(&self) -> RenderOptions {
+        let max_width = if matches!(self.out, Out::Stdout) && io::stdout().is_terminal() {
+            terminal_size::terminal_size().map(|(w, _)| w.0)
+        } else {
+            None
+        };
+        RenderOptions {
+            header: self.settings.header,
+            null_text: self.settings.null_text.clone(),
+            separator: self.settings.separator.clone(),
+            insert_table: self.settings.insert_table.clone(),
+            max_width,
+        }
+    }
+
+    /// Run `f` with the session and an output rendering into the current destination;
+    /// `timed`: print the time it took under `.timer on` (where statements are sent).
+    pub(super) fn with_output(
+        &mut self,
+        timed: bool,
+        f: impl FnOnce(&mut Session<'static>, &mut dyn Output) -> Result<()>,
+    ) -> Result<()> {
+        let opts = self.render_options();
+        let start = Instant::now();
+        let writer: Box<dyn Write + '_> = match &mut self.out {
+            Out::Stdout => Box::new(io::stdout().lock()),
+            Out::File(w, _) => Box::new(w),
+        };
+        let mut out = ShellOutput {
+            results: ResultOutput::new(render::renderer(self.settings.format, &opts, writer)),
+            changes: self.settings.changes,
+            interactive: self.interactive,
+            failed: 0,
+        };
+        let r = f(&mut self.session, &mut out);
+        let failed = out.failed;
+        drop(out);
+        self.failures += failed;
+        if timed && self.settings.timer {
+            eprintln!("Run Time: real {:.3}", start.elapsed().as_secs_f64());
+        }
+        match &mut self.out {
+            Out::Stdout => io::stdout().flush()?,
+            Out::File(w, _) => w.flush()?,
+        }
+        r
+    }
+
+    /// Submit one complete statement (sent when the session decides).
+    pub fn submit(&mut self, piece: Piece, source: &SourceName, multiline: bool) -> Result<()> {
+        if self.done() {
+            return Ok(());
+        }
+        if self.settings.echo {
+            println!("{}", piece.sql);
+        }
+        if matches!(
+            sql::leading_words(&piece.sql, 1)
+                .first()
+                .map(String::as_str),
+            Some("CREATE" | "DROP" | "ALTER")
+        ) {
+            self.schema_dirty = true;
+        }
+        // The feeder is taken out while the output borrows the shell.
+        let mut feeder = std::mem::replace(&mut self.feeder, Feeder::new(Params::default()));
+        feeder.params = Params::named(self.params.clone());
+        let r = self.with_output(false, |s, out| feeder.add(s, out, piece, source, multiline));
+        self.feeder = feeder;
+        r
+    }
+
+    /// Send what the session holds that must run now (before a prompt or a dot-command).
+    pub fn sync(&mut self) -> Result<()> {
+        if self.session.pending_count() == 0 {
+            return Ok(());
+        }
+        self.with_output(true, |s, out| s.sync(out))?;
+        self.end_once();
+        Ok(())
+    }
+
+    pub(super) fn end_once(&mut self) {
+        if self.once {
+            self.once = false;
+            self.out = Out::Stdout;
+        }
+    }
+
+    /// Feed one line of input (interactive or script). Dot-commands are recognised at the
+    /// start of a statement, as in sqlite3.
+    pub fn feed_line(
+        &mut self,
+        splitter: &mut Splitter,
+        line: &str,
+        source: &SourceName,
+    ) -> Result<()> {
+        if !splitter.has_pending() && line.trim_start().starts_with('.') {
+            splitter.push("\n");
+            splitter.clear();
+            self.sync()?;
+            return self.dot_line(line.trim());
+        }
+        for piece in splitter.push(line) {
+            self.submit(piece, source, true)?;
+            if self.once {
+                // `.once` captures exactly the next statement's output.
+                self.sync()?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Run a whole script (`< file`, `.read`): continue after errors unless `.bail on`.
+    pub fn run_script(&mut self, reader: impl BufRead, source: &SourceName) -> Result<()> {
+        let mut splitter = Splitter::new();
+        for line in reader.lines() {
+            let mut line = line.with_context(|| format!("cannot read {source}"))?;
+            line.push('\n');
+            self.feed_line(&mut splitter, &line, source)?;
+            if self.done() {
+                return Ok(());
+            }
+        }
+        if let Some(piece) = splitter.finish() {
+            self.submit(piece, source, true)?;
+        }
+        self.sync()
+    }
+
+    /// Run one command-line argument: a dot-command or SQL text.
+    pub fn run_arg(&mut self, n: usize, text: &str) -> Result<()> {
+        if text.trim_start().starts_with('.') {
+            self.sync()?;
+            return self.dot_line(text.trim());
+        }
+        let name = SourceName::Argument(n);
+        let multiline = text.trim_end().contains('\n');
+        for piece in sql::split(text) {
+            self.submit(piece, &name, multiline)?;
+        }
+        self.sync()
+    }
+
+    /// Announce a transaction whose stream was lost while idle (before each prompt).
+    pub fn check_stream(&mut self) -> Result<()> {
+        self.session.check_stream(&mut Rows::default())
+    }
+
+    /// End of the session: roll back what is still open, close the connection.
+    pub fn finish(&mut self) -> Result<()> {
+        self.with_output(false, |s, out| s.finish(out))
+    }
+
+    /// Run a query of the shell's own and return its rows.
+    pub(super) fn query(&mut self, sql: &str, args: Vec<Value>) -> Result<Vec<Vec<Value>>> {
+        let mut rows = Rows::default();
+        let mut stmt = Stmt::new(sql);
+        stmt.args = args;
+        self.session
+            .submit(stmt, Origin::synthetic("shell"), &mut rows)?;
+        self.session.sync(&mut rows)?;
+        match rows.error {
+            Some(e) => Err(anyhow::Error::new(e)),
+            None => Ok(rows.rows),
+        }
+    }
+
+    /// Table and column names for completion, read once per schema change (1 request).
+    pub fn schema_names(&mut self) -> Result<Vec<String>> {
+        let rows = self.query(
+            "SELECT m.name, p.name FROM sqlite_schema AS m LEFT JOIN pragma_table_info(m.name) AS p \
+             WHERE m.type IN ('table', 'view') AND m.name NOT LIKE 'sqlite_%'",
+            Vec::new(),
+        )?;
+        let mut names: Vec<String> = Vec::new();
+        for row in rows {
+            for v in row {
+                if let Value::Text(s) = v {
+                    if !names.contains(&s) {
+                        names.push(s);
+                    }
+                }
+            }
+        }
+        self.schema_dirty = false;
+        Ok(names)
+    }
+
+    pub(super) fn print(&mut self, text: &str) -> Result<()> {
+        match &mut self.out {
+            Out::Stdout => {
+                let mut o = io::stdout().lock();
+                o.write_all(text.as_bytes())?;
+                o.flush()?;
+            }
+            Out::File(w, _) => w.write_all(text.as_bytes())?,
+        }
+        Ok(())
+    }
+
+    /// Parse and run one dot-command; its errors are reported, not fatal.
+    pub fn dot_line(&mut self, line: &str) -> Result<()> {
+        let r = match dot::parse(line) {
+            Ok(d) => self.dot(d),
+            Err(msg) => Err(usage(msg)),
+        };
+        if let Err(e) = r {
+            if crate::error::is_broken_pipe(&e) {
+                return Err(e);
+            }
+            if e.chain()
+                .any(|c| c.is::<crate::transport::TransportError>())
+                && !self.interactive
+            {
+                return Err(e);
+            }
+            self.failures += 1;
+            eprintln!("Error: {}", crate::error::one_line(&e));
+        }
+        if !matches!(dot::parse(line), Ok(Dot::Once { .. })) {
+            self.end_once();
+        }
+        Ok(())
+    }
+}

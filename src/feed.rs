@@ -1,0 +1,186 @@
+//! Feeding SQL into a session: the sources (arguments, `-f` files, stdin), split into
+//! statements with SQLite's rules, numbered for error messages, with parameters bound.
+//! `exec`, `batch` and the shell all feed through [`Feeder`].
+
+use std::fs::File;
+use std::io::{self, BufRead, BufReader};
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+
+use crate::error::usage;
+use crate::params::Params;
+use crate::session::{Origin, Output, Session, SourceName};
+use crate::sql::{self, Piece, Splitter, StmtKind};
+use crate::transport::SqlError;
+
+/// A source of SQL text.
+pub enum Source {
+    Arg(usize, String),
+    File(PathBuf, Box<dyn BufRead>),
+    Stdin,
+}
+
+/// Feeds statements into a session: numbers them (for error messages), binds parameters,
+/// and in a wrapped input (`batch`) handles the input's own transaction control.
+pub struct Feeder<'p> {
+    pub params: Params,
+    /// The input runs inside one transaction opened by the caller (`batch`): its own
+    /// BEGIN/COMMIT are dropped (once noted), and a ROLLBACK aborts the whole input.
+    pub wrapped: bool,
+    noted_tx_control: bool,
+    /// Called every 10,000 statements with the count read so far (a progress line).
+    pub progress: Option<Box<dyn FnMut(usize) + 'p>>,
+    next_index: usize,
+}
+
+impl<'p> Feeder<'p> {
+    pub fn new(params: Params) -> Self {
+        Feeder {
+            params,
+            wrapped: false,
+            noted_tx_control: false,
+            progress: None,
+            next_index: 1,
+        }
+    }
+
+    /// How many statements were read so far.
+    pub fn submitted(&self) -> usize {
+        self.next_index - 1
+    }
+
+    /// Submit one statement read from `source`; `multiline`: the source has several lines
+    /// (then an argument's line number is worth printing).
+    pub fn add(
+        &mut self,
+        session: &mut Session<'_>,
+        out: &mut dyn Output,
+        piece: Piece,
+        source: &SourceName,
+        multiline: bool,
+    ) -> Result<()> {
+        let origin = Origin {
+            index: self.next_index,
+            source: source.clone(),
+            line: piece.line,
+            multiline,
+        };
+        self.next_index += 1;
+        if let Some(progress) = &mut self.progress {
+            if origin.index.is_multiple_of(10_000) {
+                progress(origin.index);
+            }
+        }
+        if self.wrapped {
+            match sql::classify(&piece.sql) {
+                StmtKind::Begin(_) | StmtKind::Commit => {
+                    if !self.noted_tx_control {
+                        self.noted_tx_control = true;
+                        out.notice(&format!(
+                            "{}: BEGIN/COMMIT in the input are ignored: the whole input is one transaction",
+                            origin.describe()
+                        ))?;
+                    }
+                    return Ok(());
+                }
+                StmtKind::Rollback => {
+                    let err = SqlError {
+                        message: "ROLLBACK inside the input aborts the whole batch".into(),
+                        code: None,
+                    };
+                    return session.fail(&origin, &piece.sql, &err, out);
+                }
+                _ => {}
+            }
+        }
+        let stmt = self.params.stmt(&piece.sql);
+        session.submit(stmt, origin, out)
+    }
+
+    /// Feed every source through the splitter.
+    pub fn run_sources(
+        &mut self,
+        session: &mut Session<'_>,
+        out: &mut dyn Output,
+        sources: Vec<Source>,
+    ) -> Result<()> {
+        for source in sources {
+            if session.stopped() {
+                break;
+            }
+            match source {
+                Source::Arg(n, text) => {
+                    let name = SourceName::Argument(n);
+                    let multiline = text.trim_end().contains('\n');
+                    for piece in sql::split(&text) {
+                        self.add(session, out, piece, &name, multiline)?;
+                    }
+                }
+                Source::File(path, reader) => {
+                    let name = SourceName::File(path.display().to_string());
+                    self.feed_reader(session, out, reader, &name)?
+                }
+                Source::Stdin => {
+                    let name = SourceName::File("<stdin>".into());
+                    self.feed_reader(session, out, Box::new(io::stdin().lock()), &name)?
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn feed_reader(
+        &mut self,
+        session: &mut Session<'_>,
+        out: &mut dyn Output,
+        mut reader: Box<dyn BufRead + '_>,
+        name: &SourceName,
+    ) -> Result<()> {
+        let mut splitter = Splitter::new();
+        let mut line = String::new();
+        loop {
+            line.clear();
+            let n = reader
+                .read_line(&mut line)
+                .with_context(|| format!("cannot read {name}"))?;
+            if n == 0 {
+                break;
+            }
+            for piece in splitter.push(&line) {
+                self.add(session, out, piece, name, true)?;
+            }
+            if session.stopped() {
+                return Ok(());
+            }
+        }
+        if let Some(piece) = splitter.finish() {
+            self.add(session, out, piece, name, true)?;
+        }
+        Ok(())
+    }
+}
+
+/// Open `-f` files up front so a missing file fails before anything runs.
+pub fn open_sources(sql: Vec<String>, files: &[PathBuf]) -> Result<Vec<Source>> {
+    let mut sources: Vec<Source> = sql
+        .into_iter()
+        .enumerate()
+        .map(|(i, s)| Source::Arg(i + 1, s))
+        .collect();
+    for f in files {
+        if f.as_os_str() == "-" {
+            sources.push(Source::Stdin);
+            continue;
+        }
+        let file = File::open(f).map_err(|e| usage(format!("cannot open {}: {e}", f.display())))?;
+        sources.push(Source::File(
+            f.clone(),
+            Box::new(BufReader::with_capacity(1 << 16, file)),
+        ));
+    }
+    if sources.is_empty() {
+        sources.push(Source::Stdin);
+    }
+    Ok(sources)
+}

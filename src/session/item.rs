@@ -1,0 +1,17 @@
+//! A statement the session holds: what it is, where it came from, and whether it runs
+//! inside a transaction.
+
+use super::output::Origin;
+use crate::sql::StmtKind;
+use crate::transport::Stmt;
+
+#[derive(Debug)]
+pub struct Item {
+    pub stmt: Stmt,
+    pub origin: Origin,
+    pub kind: StmtKind,
+    /// Inside a transaction when it runs.
+    pub in_tx: bool,
+    /// Inside a transaction after it ran.
+    pub in_tx_after: bool,
+}

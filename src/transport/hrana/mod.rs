@@ -1,0 +1,31 @@
+//! Hrana, the protocol both remote transports speak: its JSON wire types and what the HTTP
+//! and WebSocket transports share once a response has arrived.
+//!
+//! - [`value`]: values (integers as strings, blobs as base64);
+//! - [`stmt`]: statements, batches, conditions, results and errors;
+//! - [`stream`]: the HTTP pipeline and cursor bodies;
+//! - [`messages`]: the WebSocket messages;
+//! - [`version`]: what each protocol version may carry;
+//! - [`replay`]: feeding a decoded response to a [`crate::transport::StepSink`].
+//!
+//! Never deny unknown fields: servers add fields and entry types. Every tagged enum has a
+//! catch-all variant so a newer server's additions are ignored, not fatal.
+
+pub mod messages;
+pub mod replay;
+pub mod stmt;
+pub mod stream;
+pub mod value;
+pub mod version;
+
+pub use messages::{ClientMsg, ServerMsg, WsRequest, WsResponse};
+pub use stmt::{
+    batch_outcomes, row_values, NamedArg, WireBatch, WireBatchResult, WireBatchStep, WireCol,
+    WireCond, WireError, WireStmt, WireStmtResult,
+};
+pub use stream::{
+    CursorEntry, CursorRequest, CursorResponseHead, PipelineRequest, PipelineResponse,
+    StreamRequest, StreamResponse, StreamResult,
+};
+pub use value::{WireValue, WireValueRef};
+pub use version::Version;

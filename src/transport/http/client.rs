@@ -1,0 +1,215 @@
+//! One HTTP client for a database: POST a JSON body, read the whole answer, and turn what
+//! can go wrong (DNS, a refused connection, TLS, timeouts, error statuses) into a
+//! [`TransportError`] that never quotes the token. Every round trip is reported to
+//! `--trace`.
+
+use std::io::Read;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::token::AuthToken;
+use crate::transport::error::TransportError;
+use crate::transport::hrana::replay;
+use crate::transport::trace;
+
+pub struct Client {
+    agent: ureq::Agent,
+    host: String,
+    port: u16,
+    token: Option<AuthToken>,
+    timeout: Duration,
+}
+
+impl Client {
+    pub fn new(host: &str, port: u16, token: Option<AuthToken>, timeout: Duration) -> Self {
+        Client {
+            agent: agent(timeout, None),
+            host: host.to_string(),
+            port,
+            token,
+            timeout,
+        }
+    }
+
+    /// Use this TLS client configuration (see [`crate::transport::tls`]) for `https://`.
+    pub fn set_tls(&mut self, tls: Arc<rustls::ClientConfig>) {
+        self.agent = agent(self.timeout, Some(tls));
+    }
+
+    pub fn agent(&self) -> &ureq::Agent {
+        &self.agent
+    }
+
+    pub fn token(&self) -> Option<&AuthToken> {
+        self.token.as_ref()
+    }
+
+    /// POST a JSON body; returns the status and the whole body (read from the reader, with
+    /// no size cap), or a transport error. 4xx/5xx are returned as statuses, not errors.
+    /// `protocol` and `counts` (requests, statements) are only for `--trace`.
+    pub fn post(
+        &self,
+        url: &str,
+        body: &[u8],
+        protocol: &str,
+        counts: (usize, usize),
+    ) -> Result<(u16, Vec<u8>), TransportError> {
+        let started = std::time::Instant::now();
+        let endpoint = format!("POST {url}");
+        let result = self.post_inner(url, body);
+        match &result {
+            Ok((status, bytes)) => trace::round_trip(trace::RoundTrip {
+                endpoint: &endpoint,
+                protocol,
+                requests: counts.0,
+                statements: counts.1,
+                sent: body.len(),
+                received: bytes.len(),
+                status: Some(*status),
+                elapsed: started.elapsed(),
+            }),
+            Err(e) => trace::failed(&endpoint, protocol, started.elapsed(), &e.to_string()),
+        }
+        result
+    }
+
+    fn post_inner(&self, url: &str, body: &[u8]) -> Result<(u16, Vec<u8>), TransportError> {
+        let mut req = self.agent.post(url).set("Content-Type", "application/json");
+        if let Some(t) = &self.token {
+            req = req.set("Authorization", &format!("Bearer {}", t.expose()));
+        }
+        let resp = match req.send_bytes(body) {
+            Ok(r) => r,
+            Err(ureq::Error::Status(_, r)) => r,
+            Err(ureq::Error::Transport(t)) => return Err(self.transport_error(&t)),
+        };
+        let status = resp.status();
+        let mut buf = Vec::new();
+        resp.into_reader()
+            .read_to_end(&mut buf)
+            .map_err(|e| self.io_error(&e))?;
+        Ok((status, buf))
+    }
+
+    fn transport_error(&self, t: &ureq::Transport) -> TransportError {
+        use std::error::Error as _;
+        let host = self.host.clone();
+        let port = self.port;
+        match t.kind() {
+            ureq::ErrorKind::Dns => TransportError::Connect {
+                host,
+                port,
+                reason: "DNS lookup failed".into(),
+            },
+            ureq::ErrorKind::ConnectionFailed => {
+                let detail = t
+                    .source()
+                    .map(|s| s.to_string())
+                    .unwrap_or_else(|| "connection failed".into());
+                let reason = if detail.to_ascii_lowercase().contains("refused") {
+                    "connection refused".to_string()
+                } else if detail.to_ascii_lowercase().contains("certificate")
+                    || detail.contains("tls")
+                    || detail.contains("TLS")
+                {
+                    format!("TLS handshake failed: {detail}")
+                } else {
+                    detail
+                };
+                TransportError::Connect { host, port, reason }
+            }
+            ureq::ErrorKind::Io => {
+                match t.source().and_then(|s| s.downcast_ref::<std::io::Error>()) {
+                    Some(io) => self.io_error(io),
+                    None => TransportError::ConnectionLost {
+                        reason: t.to_string(),
+                        outcome: TransportError::OUTCOME_UNKNOWN,
+                    },
+                }
+            }
+            ureq::ErrorKind::BadStatus | ureq::ErrorKind::BadHeader => {
+                TransportError::ConnectionLost {
+                    reason: format!("invalid HTTP response ({})", t.kind()),
+                    outcome: TransportError::OUTCOME_UNKNOWN,
+                }
+            }
+            _ => TransportError::Protocol(t.to_string()),
+        }
+    }
+
+    fn io_error(&self, e: &std::io::Error) -> TransportError {
+        use std::io::ErrorKind as K;
+        match e.kind() {
+            K::TimedOut | K::WouldBlock => TransportError::Timeout(self.timeout.as_secs()),
+            K::ConnectionRefused => TransportError::Connect {
+                host: self.host.clone(),
+                port: self.port,
+                reason: "connection refused".into(),
+            },
+            _ => TransportError::ConnectionLost {
+                reason: format!("the server closed the connection ({e})"),
+                outcome: TransportError::OUTCOME_UNKNOWN,
+            },
+        }
+    }
+
+    /// Map a non-2xx status to an error; `None` means "this endpoint does not exist".
+    pub fn status_error(
+        &self,
+        status: u16,
+        body: &[u8],
+        had_baton: bool,
+    ) -> Option<TransportError> {
+        let text = self.excerpt(body);
+        let message = error_message(body)
+            .map(|m| self.scrub(&m))
+            .unwrap_or_else(|| text.clone());
+        Some(match status {
+            401 => TransportError::Auth(message),
+            403 => TransportError::Forbidden(message),
+            404 => return None,
+            400 if text.contains("STREAM_EXPIRED")
+                || (had_baton && text.to_ascii_lowercase().contains("baton")) =>
+            {
+                TransportError::StreamExpired
+            }
+            _ => TransportError::Http { status, body: text },
+        })
+    }
+
+    pub fn scrub(&self, s: &str) -> String {
+        replay::scrub(self.token.as_ref(), s)
+    }
+
+    pub fn excerpt(&self, body: &[u8]) -> String {
+        replay::excerpt(self.token.as_ref(), body)
+    }
+}
+
+/// The message inside an error body, whatever its shape (`{"error": ...}`, a Hrana `Error`).
+fn error_message(body: &[u8]) -> Option<String> {
+    let v: serde_json::Value = serde_json::from_slice(body).ok()?;
+    if let Some(s) = v.get("error").and_then(|e| e.as_str()) {
+        return Some(s.to_string());
+    }
+    if let Some(s) = v
+        .get("error")
+        .and_then(|e| e.get("message"))
+        .and_then(|m| m.as_str())
+    {
+        return Some(s.to_string());
+    }
+    v.get("message")
+        .and_then(|m| m.as_str())
+        .map(str::to_string)
+}
+
+fn agent(timeout: Duration, tls: Option<Arc<rustls::ClientConfig>>) -> ureq::Agent {
+    let mut b = ureq::AgentBuilder::new()
+        .timeout(timeout)
+        .user_agent(concat!("libsql-shell/", env!("CARGO_PKG_VERSION")));
+    if let Some(tls) = tls {
+        b = b.tls_config(tls);
+    }
+    b.build()
+}

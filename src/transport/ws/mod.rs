@@ -1,0 +1,257 @@
+//! Hrana over WebSocket (JSON text frames): one socket, one thread, blocking.
+//!
+//! The handshake offers `hrana3,hrana2,hrana1` and the server's echo decides the version;
+//! `hello` goes out right after it ([`handshake`]). A pipeline is one burst of messages
+//! ([`exchange`]); reads may be left for later ([`ahead`]). The socket lives as long as the
+//! transport; after it is lost the next pipeline connects again (on a new stream: whatever
+//! the old one held is gone). [`socket`] holds the connection itself.
+
+mod ahead;
+mod exchange;
+mod handshake;
+mod socket;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use ahead::{read_ahead, WsUnread};
+use exchange::{exchange, traced, Burst, Slot};
+use socket::{idle_socket_closed, Conn, Peer};
+
+use crate::token::AuthToken;
+use crate::transport::hrana::{Version, WireStmt, WsRequest};
+use crate::transport::{
+    run_ahead, After, Capabilities, Pending, PipelineError, Request, RequestResult, SqlError,
+    StepSink, Transport, TransportError, TransportInfo,
+};
+
+pub struct WsTransport {
+    peer: Peer,
+    /// The negotiated Hrana version.
+    version: Version,
+    /// `None` once the connection is lost (the next pipeline reconnects).
+    conn: Option<Conn>,
+    stream_id: Option<i32>,
+    next_stream_id: i32,
+    next_request_id: i32,
+}
+
+impl WsTransport {
+    /// Connect, negotiate the subprotocol and send `hello` (its answer is read later).
+    pub fn connect(
+        url: &str,
+        host: &str,
+        port: u16,
+        token: Option<AuthToken>,
+        timeout: Duration,
+    ) -> Result<Self, TransportError> {
+        Self::connect_with_tls(url, host, port, token, timeout, None)
+    }
+
+    /// [`WsTransport::connect`] with this TLS client configuration (see
+    /// [`crate::transport::tls`]).
+    pub fn connect_with_tls(
+        url: &str,
+        host: &str,
+        port: u16,
+        token: Option<AuthToken>,
+        timeout: Duration,
+        tls: Option<Arc<rustls::ClientConfig>>,
+    ) -> Result<Self, TransportError> {
+        let mut t = WsTransport {
+            peer: Peer {
+                url: url.to_string(),
+                host: host.to_string(),
+                port,
+                token,
+                timeout,
+                tls,
+            },
+            version: Version::V3,
+            conn: None,
+            stream_id: None,
+            next_stream_id: 1,
+            next_request_id: 1,
+        };
+        t.reconnect()?;
+        Ok(t)
+    }
+
+    fn reconnect(&mut self) -> Result<(), TransportError> {
+        self.conn = None;
+        self.stream_id = None;
+        let (conn, version) = self.peer.open()?;
+        self.version = version;
+        self.conn = Some(conn);
+        Ok(())
+    }
+
+    /// [`Transport::pipeline_ahead`] on an open stream: send the requests, read their answers
+    /// as text and leave the rest to [`Pending::finish`]. `None`: this pipeline cannot be
+    /// read ahead (run it in full).
+    fn send_ahead(&mut self, reqs: &[Request]) -> Option<Result<Box<dyn Pending>, PipelineError>> {
+        let stream_id = self.stream_id?;
+        let conn = self.conn.as_ref()?;
+        if conn.hello_pending || idle_socket_closed(conn) {
+            return None;
+        }
+        let requests: Vec<WsRequest> = reqs
+            .iter()
+            .map(|r| to_ws_request(r, stream_id, self.version).ok())
+            .collect::<Option<_>>()?;
+        let mut burst = Burst::default();
+        for (i, req) in requests.into_iter().enumerate() {
+            burst.push(&mut self.next_request_id, Slot::User(i), req);
+        }
+        let mut conn = self.conn.take()?;
+        let peer = &self.peer;
+        let size = burst.size();
+        let result = traced(peer, self.version, &mut conn, reqs, size, |conn| {
+            read_ahead(peer, conn, burst)
+        });
+        match result {
+            Ok(_) => self.conn = Some(conn),
+            Err(_) => self.stream_id = None,
+        }
+        Some(result.map(|texts| {
+            Box::new(WsUnread {
+                reqs: reqs.to_vec(),
+                texts,
+                token: self.peer.token.clone(),
+            }) as Box<dyn Pending>
+        }))
+    }
+}
+
+/// The WebSocket request for `r`, or why this version cannot carry it.
+fn to_ws_request(r: &Request, stream_id: i32, version: Version) -> Result<WsRequest, SqlError> {
+    if let Some(refused) = version.refusal(r) {
+        return Err(refused);
+    }
+    Ok(match r {
+        Request::Execute(s) => WsRequest::Execute {
+            stream_id,
+            stmt: WireStmt::from(s),
+        },
+        Request::Batch(b) => WsRequest::Batch {
+            stream_id,
+            batch: version.batch(b),
+        },
+        Request::Sequence(sql) => WsRequest::Sequence {
+            stream_id,
+            sql: Some(sql.clone()),
+            sql_id: None,
+        },
+        Request::GetAutocommit => WsRequest::GetAutocommit { stream_id },
+    })
+}
+
+impl Transport for WsTransport {
+    fn pipeline(
+        &mut self,
+        reqs: &[Request],
+        after: After,
+        sink: &mut dyn StepSink,
+    ) -> Result<Vec<RequestResult>, PipelineError> {
+        if reqs.is_empty() && after == After::Close && self.stream_id.is_none() {
+            return Ok(Vec::new());
+        }
+        if self.conn.as_ref().is_some_and(idle_socket_closed) {
+            self.conn = None;
+            if self.stream_id.take().is_some() {
+                return Err(TransportError::ConnectionLost {
+                    reason: "the server closed the connection while the stream was idle".into(),
+                    outcome: TransportError::NOTHING_APPLIED,
+                }
+                .into());
+            }
+        }
+        let mut conn = match self.conn.take() {
+            Some(c) => c,
+            None => {
+                self.reconnect()?;
+                self.conn.take().ok_or_else(|| {
+                    TransportError::Protocol("no connection after connecting".into())
+                })?
+            }
+        };
+        let mut out: Vec<Option<RequestResult>> = vec![None; reqs.len()];
+        let mut burst = Burst::default();
+        let ids = &mut self.next_request_id;
+        let stream_id = match self.stream_id {
+            Some(s) => s,
+            None => {
+                let s = self.next_stream_id;
+                self.next_stream_id = s.checked_add(1).unwrap_or(1);
+                burst.push(ids, Slot::Open, WsRequest::OpenStream { stream_id: s });
+                s
+            }
+        };
+        for (i, r) in reqs.iter().enumerate() {
+            match to_ws_request(r, stream_id, self.version) {
+                Ok(req) => burst.push(ids, Slot::User(i), req),
+                Err(e) => out[i] = Some(Err(e)),
+            }
+        }
+        if after == After::Close {
+            burst.push(ids, Slot::Close, WsRequest::CloseStream { stream_id });
+        }
+        self.stream_id = (after == After::KeepOpen).then_some(stream_id);
+        let peer = &self.peer;
+        let size = burst.size();
+        let result = traced(peer, self.version, &mut conn, reqs, size, |conn| {
+            exchange(peer, conn, burst, reqs, &mut out, sink)
+        });
+        match result {
+            Ok(true) => self.conn = Some(conn),
+            Ok(false) => self.stream_id = None,
+            Err(e @ PipelineError::Sink(_)) => {
+                self.conn = Some(conn);
+                return Err(e);
+            }
+            Err(e) => {
+                self.stream_id = None;
+                return Err(e);
+            }
+        }
+        // Every slot is filled: answered, or refused locally.
+        Ok(out.into_iter().flatten().collect())
+    }
+
+    fn pipeline_ahead(&mut self, reqs: &[Request]) -> Result<Box<dyn Pending>, PipelineError> {
+        match self.send_ahead(reqs) {
+            Some(result) => result,
+            None => run_ahead(self, reqs),
+        }
+    }
+
+    fn stream_open(&self) -> bool {
+        self.stream_id.is_some()
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        Capabilities {
+            autocommit_queries: self.version.autocommit_queries(),
+            streams: true,
+        }
+    }
+
+    fn info(&self) -> TransportInfo {
+        TransportInfo {
+            kind: "ws",
+            protocol: format!("{} over WebSocket (JSON)", self.version.name()),
+            endpoint: self.peer.url.clone(),
+        }
+    }
+}
+
+impl Drop for WsTransport {
+    /// Say goodbye with a close frame (best effort, without waiting for the answer); the
+    /// server drops the stream, rolling back whatever it still held.
+    fn drop(&mut self) {
+        if let Some(mut conn) = self.conn.take() {
+            let _ = conn.ws.close(None);
+            let _ = conn.ws.flush();
+        }
+    }
+}

@@ -1,0 +1,179 @@
+//! One WebSocket connection to a Hrana server: the [`Peer`] (where it is and how to talk to
+//! it), the open [`Conn`], reading one message within the timeout, writing a burst, and
+//! what each socket failure means for the request in flight.
+
+use std::io;
+use std::net::TcpStream;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use tungstenite::error::ProtocolError;
+use tungstenite::stream::MaybeTlsStream;
+use tungstenite::{Message, WebSocket};
+
+use crate::token::AuthToken;
+use crate::transport::error::TransportError;
+use crate::transport::hrana::replay;
+use crate::transport::hrana::ServerMsg;
+
+pub type Socket = WebSocket<MaybeTlsStream<TcpStream>>;
+
+/// Where the server is and how to speak to it; fixed for the transport's life.
+pub struct Peer {
+    pub url: String,
+    pub host: String,
+    pub port: u16,
+    pub token: Option<AuthToken>,
+    pub timeout: Duration,
+    /// The TLS client configuration for `wss://` (tungstenite's default roots when `None`).
+    pub tls: Option<Arc<rustls::ClientConfig>>,
+}
+
+pub struct Conn {
+    pub ws: Socket,
+    /// `hello` was sent and its answer not read yet.
+    pub hello_pending: bool,
+    /// Bytes of messages received since the counter was last reset, for `--trace`.
+    pub received: usize,
+}
+
+/// Why reading the next message failed.
+pub enum ReadError {
+    Socket(Box<tungstenite::Error>),
+    /// A close frame, with its description.
+    Closed(String),
+    Fatal(TransportError),
+}
+
+impl Peer {
+    pub fn scrub(&self, s: &str) -> String {
+        replay::scrub(self.token.as_ref(), s)
+    }
+
+    pub fn excerpt(&self, bytes: &[u8]) -> String {
+        replay::excerpt(self.token.as_ref(), bytes)
+    }
+
+    /// A socket failure; `unanswered` says whether a request of ours may have run.
+    pub fn socket_error(&self, e: tungstenite::Error, unanswered: bool) -> TransportError {
+        use tungstenite::Error as E;
+        let reason = match e {
+            E::Io(e) if is_timeout(&e) => return TransportError::Timeout(self.timeout.as_secs()),
+            E::Io(e) => format!("the server closed the connection ({e})"),
+            E::ConnectionClosed
+            | E::AlreadyClosed
+            | E::Protocol(ProtocolError::ResetWithoutClosingHandshake) => {
+                "the server closed the connection".into()
+            }
+            other => format!("WebSocket error: {}", self.scrub(&other.to_string())),
+        };
+        TransportError::ConnectionLost {
+            reason,
+            outcome: outcome(unanswered),
+        }
+    }
+
+    /// Send a burst's messages (flushed as one write where the socket allows).
+    pub fn write_burst(&self, conn: &mut Conn, texts: Vec<String>) -> Result<(), TransportError> {
+        for text in texts {
+            conn.ws
+                .write(Message::Text(text))
+                .map_err(|e| self.socket_error(e, true))?;
+        }
+        conn.ws.flush().map_err(|e| self.socket_error(e, true))
+    }
+
+    /// The next Hrana message's text. Pings are answered by tungstenite (its pong goes out
+    /// with the next read or write). Each message must come within the timeout.
+    pub fn read_text(&self, conn: &mut Conn) -> Result<String, ReadError> {
+        let deadline = Instant::now() + self.timeout;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return Err(ReadError::Fatal(TransportError::Timeout(
+                    self.timeout.as_secs(),
+                )));
+            }
+            if let Some(tcp) = tcp_of(conn.ws.get_ref()) {
+                let _ = tcp.set_read_timeout(Some(left));
+            }
+            let text = match conn.ws.read() {
+                Ok(Message::Text(t)) => t,
+                Ok(Message::Binary(_)) => {
+                    return Err(ReadError::Fatal(TransportError::Protocol(
+                        "the server sent a binary frame on a JSON connection".into(),
+                    )))
+                }
+                Ok(Message::Close(frame)) => {
+                    let detail = frame.map_or(String::new(), |f| match f.reason.as_ref() {
+                        "" => format!(" (code {})", u16::from(f.code)),
+                        r => format!(" (code {}: {})", u16::from(f.code), self.scrub(r)),
+                    });
+                    let reason = format!("the server closed the WebSocket{detail}");
+                    return Err(ReadError::Closed(reason));
+                }
+                Ok(_) => continue,
+                Err(e) => return Err(ReadError::Socket(Box::new(e))),
+            };
+            conn.received += text.len();
+            return Ok(text);
+        }
+    }
+
+    pub fn read_message(&self, conn: &mut Conn) -> Result<ServerMsg, ReadError> {
+        let text = self.read_text(conn)?;
+        parse_message(&text, self.token.as_ref()).map_err(ReadError::Fatal)
+    }
+}
+
+/// A message as [`ServerMsg`], or why it is not one.
+pub fn parse_message(text: &str, token: Option<&AuthToken>) -> Result<ServerMsg, TransportError> {
+    serde_json::from_str(text).map_err(|e| {
+        TransportError::Protocol(format!(
+            "the server sent a message that is not Hrana JSON ({e}): {}",
+            replay::excerpt(token, text.as_bytes())
+        ))
+    })
+}
+
+pub fn outcome(unanswered: bool) -> &'static str {
+    if unanswered {
+        TransportError::OUTCOME_UNKNOWN
+    } else {
+        TransportError::NOTHING_APPLIED
+    }
+}
+
+pub fn is_timeout(e: &io::Error) -> bool {
+    matches!(
+        e.kind(),
+        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+    )
+}
+
+/// The TCP socket under a (possibly TLS) stream, for its timeouts.
+fn tcp_of(s: &MaybeTlsStream<TcpStream>) -> Option<&TcpStream> {
+    match s {
+        MaybeTlsStream::Plain(t) => Some(t),
+        MaybeTlsStream::Rustls(t) => Some(&t.sock),
+        _ => None,
+    }
+}
+
+/// Whether the server went away while the connection sat idle (EOF or reset, seen without
+/// blocking), so that a burst is not sent into a dead socket. Unread data (a ping, a close
+/// frame) counts as alive: the burst's reading deals with it.
+pub fn idle_socket_closed(conn: &Conn) -> bool {
+    let Some(tcp) = tcp_of(conn.ws.get_ref()) else {
+        return false;
+    };
+    if tcp.set_nonblocking(true).is_err() {
+        return false;
+    }
+    let closed = match tcp.peek(&mut [0u8; 1]) {
+        Ok(0) => true,
+        Ok(_) => false,
+        Err(e) => e.kind() != io::ErrorKind::WouldBlock,
+    };
+    closed | tcp.set_nonblocking(false).is_err()
+}
