@@ -1,8 +1,8 @@
 //! A hermetic Hrana test server: HTTP (`/v1`, `/v2/pipeline`, `/v3/pipeline`, `/v3/cursor`)
 //! and WebSocket (`hrana1`..`hrana3`, JSON) on one port of 127.0.0.1, backed by a SQLite file
-//! in a temporary directory. It behaves like sqld where clients can tell (error shapes and
-//! codes, single-use batons, stream expiry, `base_url`, auth answers; see
-//! `shared/PROTOCOL.md`) and has knobs to inject latency and faults.
+//! in a temporary directory. It answers as a real sqld does wherever a client can tell (error
+//! shapes and codes, single-use batons, stream expiry, `base_url`, auth answers) and has knobs
+//! to inject latency and faults.
 //!
 //! ```ignore
 //! let server = TestServer::builder().token("secret").start();
