@@ -80,8 +80,8 @@ pub fn renderer<'a>(
 pub(crate) mod testutil {
     use super::*;
     use crate::value::{Column, Value};
-    use std::io;
     use std::cell::RefCell;
+    use std::io;
     use std::rc::Rc;
 
     /// A writer whose bytes stay readable after the renderer that owns it is gone.

@@ -316,6 +316,7 @@ fn route(shared: &Shared, req: &HttpRequest) -> Reply {
     let fault = lock(&shared.faults).pop_front();
     match &fault {
         Some(Fault::DropBeforeExecute) => return Reply::Drop,
+        Some(Fault::Panic) => panic!("injected panic (Fault::Panic)"),
         Some(Fault::Status500) => {
             forget_baton(shared, &req.body);
             return json_reply(500, &json!({"error": "Internal error: injected fault"}));

@@ -1,8 +1,8 @@
 //! A hermetic Hrana test server: HTTP (`/v1`, `/v2/pipeline`, `/v3/pipeline`, `/v3/cursor`)
 //! and WebSocket (`hrana1`..`hrana3`, JSON) on one port of 127.0.0.1, backed by a SQLite file
-//! in a temporary directory. It behaves like sqld where clients can tell (error shapes and
-//! codes, single-use batons, stream expiry, `base_url`, auth answers; see
-//! `shared/PROTOCOL.md`) and has knobs to inject latency and faults.
+//! in a temporary directory. It answers as a real sqld does wherever a client can tell (error
+//! shapes and codes, single-use batons, stream expiry, `base_url`, auth answers) and has knobs
+//! to inject latency and faults.
 //!
 //! ```ignore
 //! let server = TestServer::builder().token("secret").start();
@@ -20,6 +20,12 @@
 //! Each TCP connection gets its own thread (HTTP/1.1 keep-alive, or a WebSocket after an
 //! upgrade). Dropping the server stops accepting, shuts every open socket down and closes
 //! the port before `drop` returns.
+//!
+//! **Panics**: a panic in any of the server's threads (the listener, a connection's HTTP or
+//! WebSocket handler, the stream sweeper) is recorded, and dropping the server then panics
+//! with the recorded messages (unless the test is already panicking), so a bug in the server
+//! fails the test that hit it instead of passing as a dropped connection. Injected faults
+//! close connections by returning, never by panicking; only [`Fault::Panic`] panics.
 
 mod endpoints;
 mod exec;
@@ -34,6 +40,7 @@ mod ws;
 
 use std::collections::{HashMap, VecDeque};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::panic::{self, AssertUnwindSafe};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, Weak};
@@ -86,6 +93,9 @@ pub enum Fault {
     /// Answer this status and body without executing (`application/json` when the body starts
     /// with `{`, else `text/plain`); the stream the request named is gone.
     Status(u16, String),
+    /// Panic in the connection's handler thread without executing (the connection closes as
+    /// the thread unwinds). For the server's self-test only: dropping the server then panics.
+    Panic,
 }
 
 /// A fault for the next WebSocket `request` message (see [`TestServer::ws_fault_next`]).
@@ -213,6 +223,10 @@ pub(crate) struct Shared {
     replication_index: AtomicU64,
     baton_counter: AtomicU64,
     conns: Mutex<HashMap<u64, TcpStream>>,
+    /// Connection threads spawned and not yet finished.
+    live_handlers: AtomicUsize,
+    /// One line per panic in a server thread (its name and message), for `Drop` to report.
+    panics: Mutex<Vec<String>>,
     shutdown: AtomicBool,
 }
 
@@ -236,10 +250,16 @@ impl Shared {
         }
     }
 
+    /// Sleep the configured latency, in short steps: a server being dropped stops waiting (so
+    /// that its drop need not wait for the latency of the requests in flight).
     fn sleep_latency(&self) {
-        let d = *lock(&self.latency);
-        if !d.is_zero() {
-            thread::sleep(d);
+        let end = Instant::now() + *lock(&self.latency);
+        while !self.shutdown.load(Ordering::SeqCst) {
+            let left = end.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                break;
+            }
+            thread::sleep(left.min(Duration::from_millis(10)));
         }
     }
 
@@ -336,13 +356,18 @@ impl TestServer {
             replication_index: AtomicU64::new(1),
             baton_counter: AtomicU64::new(0),
             conns: Mutex::new(HashMap::new()),
+            live_handlers: AtomicUsize::new(0),
+            panics: Mutex::new(Vec::new()),
             shutdown: AtomicBool::new(false),
         });
         spawn_sweeper(Arc::downgrade(&shared));
         let s = shared.clone();
         let handle = thread::Builder::new()
             .name("hrana-test-listener".into())
-            .spawn(move || accept_loop(s, listener))
+            .spawn(move || {
+                let record = s.clone();
+                guarded(&record, move || accept_loop(s, listener));
+            })
             .expect("spawn listener");
         TestServer {
             shared,
@@ -470,6 +495,54 @@ impl Drop for TestServer {
             let _ = s.shutdown(Shutdown::Both);
         }
         lock(&self.shared.streams).clear();
+        if thread::panicking() {
+            return;
+        }
+        // The sockets are shut down, so the connection threads end at once; wait (a bounded
+        // time) for them, so that a panic just before the drop is recorded too.
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while self.shared.live_handlers.load(Ordering::SeqCst) > 0 && Instant::now() < deadline {
+            thread::sleep(Duration::from_millis(2));
+        }
+        let panics = std::mem::take(&mut *lock(&self.shared.panics));
+        if !panics.is_empty() {
+            panic!("the test server's threads panicked:\n{}", panics.join("\n"));
+        }
+    }
+}
+
+/// Run `f`, the work of one of the server's threads; a panic in it is recorded in
+/// `shared.panics` (with the thread's name) for `Drop` to report. Returns whether `f` finished.
+fn guarded(shared: &Shared, f: impl FnOnce()) -> bool {
+    let Err(payload) = panic::catch_unwind(AssertUnwindSafe(f)) else {
+        return true;
+    };
+    let msg = if let Some(m) = payload.downcast_ref::<&str>() {
+        m.to_string()
+    } else if let Some(m) = payload.downcast_ref::<String>() {
+        m.clone()
+    } else {
+        "(a panic without a message)".to_string()
+    };
+    let name = thread::current().name().unwrap_or("unnamed").to_string();
+    lock(&shared.panics).push(format!("{name}: {msg}"));
+    false
+}
+
+/// Counts one connection thread in `live_handlers` while it lives (dropped with the thread's
+/// closure, or with the closure when the thread could not be spawned).
+struct LiveHandler(Arc<Shared>);
+
+impl LiveHandler {
+    fn new(shared: &Arc<Shared>) -> LiveHandler {
+        shared.live_handlers.fetch_add(1, Ordering::SeqCst);
+        LiveHandler(shared.clone())
+    }
+}
+
+impl Drop for LiveHandler {
+    fn drop(&mut self) {
+        self.0.live_handlers.fetch_sub(1, Ordering::SeqCst);
     }
 }
 
@@ -487,11 +560,13 @@ fn accept_loop(shared: Arc<Shared>, listener: TcpListener) {
             lock(&shared.conns).insert(id, clone);
         }
         let s = shared.clone();
+        let live = LiveHandler::new(&shared);
         let spawned = thread::Builder::new()
             .name(format!("hrana-test-conn-{id}"))
             .spawn(move || {
-                http::serve_connection(&s, sock);
+                guarded(&s, || http::serve_connection(&s, sock));
                 lock(&s.conns).remove(&id);
+                drop(live);
             });
         if spawned.is_err() {
             lock(&shared.conns).remove(&id);
@@ -513,7 +588,11 @@ fn spawn_sweeper(shared: Weak<Shared>) {
         .spawn(move || loop {
             thread::sleep(every);
             match shared.upgrade() {
-                Some(s) if !s.shutdown.load(Ordering::SeqCst) => s.sweep(),
+                Some(s) if !s.shutdown.load(Ordering::SeqCst) => {
+                    if !guarded(&s, || s.sweep()) {
+                        break;
+                    }
+                }
                 _ => break,
             }
         });

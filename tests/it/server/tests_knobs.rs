@@ -1,8 +1,9 @@
 //! Self-tests of the test server's knobs (faults, latency, read-only) and of its HTTP
-//! framing (keep-alive, chunked bodies, shutdown on drop).
+//! framing (keep-alive, chunked bodies, shutdown on drop), and the panic check of its drop.
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
+use std::panic::{self, AssertUnwindSafe};
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value as Json};
@@ -182,4 +183,32 @@ fn server_drop_closes_the_port() {
         0,
         "open connections are shut down"
     );
+}
+
+#[test]
+fn a_panic_in_a_handler_fails_the_drop_of_the_server() {
+    // The injected faults above close connections and the server drops quietly; a real
+    // panic in a handler thread must not pass for one of them.
+    let s = TestServer::start();
+    let url = format!("{}/v3/pipeline", s.http_url());
+    let body = json!({"baton": null, "requests": [exec("SELECT 1"), {"type": "close"}]});
+    s.fail_next(Fault::Panic);
+    assert!(matches!(
+        ureq::post(&url).send_string(&body.to_string()),
+        Err(ureq::Error::Transport(_))
+    ));
+    // The other connections are still served.
+    let (status, _, _) = post(&url, &body, None);
+    assert_eq!(status, 200);
+    let payload = panic::catch_unwind(AssertUnwindSafe(move || drop(s)))
+        .expect_err("dropping the server panics");
+    let msg = payload
+        .downcast_ref::<String>()
+        .expect("a formatted message");
+    assert!(msg.contains("the test server's threads panicked"), "{msg}");
+    assert!(
+        msg.contains("hrana-test-conn-") && msg.contains(": injected panic (Fault::Panic)"),
+        "{msg}"
+    );
+    assert_eq!(msg.lines().count(), 2, "one panic: {msg}");
 }
