@@ -73,11 +73,6 @@ impl Splitter {
         !is_blank(&self.buf)
     }
 
-    /// The text fed so far that has not completed a statement.
-    pub fn pending_text(&self) -> &str {
-        &self.buf
-    }
-
     /// Discard the pending text (Ctrl-C in the REPL).
     pub fn clear(&mut self) {
         self.buf_line += self.buf.matches('\n').count();

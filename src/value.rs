@@ -19,17 +19,6 @@ impl Value {
         matches!(self, Value::Null)
     }
 
-    /// SQLite's name for the storage class (what `typeof()` returns).
-    pub fn type_name(&self) -> &'static str {
-        match self {
-            Value::Null => "null",
-            Value::Integer(_) => "integer",
-            Value::Real(_) => "real",
-            Value::Text(_) => "text",
-            Value::Blob(_) => "blob",
-        }
-    }
-
     /// The value as plain text, the way the text output formats show it
     /// (NULL becomes `null_text`, blobs become lowercase hex).
     pub fn to_text(&self, null_text: &str) -> String {

@@ -1,6 +1,6 @@
 //! `dump`: the database as SQL text that `sqlite3` and `libsql-shell batch` load back into an
 //! identical database, in the layout of sqlite3's `.dump` (see [`schema`] for the order of
-//! objects, [`rows`] for how rows are paged, and [`literal`] for how values are written).
+//! objects, [`rows`] for how rows are paged, and [`crate::value`] for how values are written).
 //!
 //! **Snapshot.** Everything is read on ONE stream inside one read transaction: the first
 //! request is `BEGIN DEFERRED` plus the schema query, every later request (table layouts, the

@@ -1,3 +1,5 @@
+//! Unit tests of the migration files module: names, versions, sections, checksums.
+
 use super::*;
 
 fn mig(name: &str, text: &str) -> Migration {

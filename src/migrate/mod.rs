@@ -1,5 +1,5 @@
 //! Migrations: ordered SQL files applied exactly once, each atomically with its tracking row,
-//! in one request, on every transport (DESIGN.md, "Migrations on the session").
+//! in one request, on every transport (docs/ARCHITECTURE.md, "Migrations").
 //!
 //! - [`files`]: the directory, names and versions, up/down sections, checksums.
 //! - [`status`]: what the database recorded, compared with the files.
