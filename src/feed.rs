@@ -14,6 +14,61 @@ use crate::session::{Origin, Output, Session, SourceName};
 use crate::sql::{self, Piece, Splitter, StmtKind};
 use crate::transport::SqlError;
 
+/// SQLite's own limit on the length of one SQL statement (`SQLITE_MAX_SQL_LENGTH`): longer
+/// input can never run, so reading stops there instead of growing without bound.
+pub const MAX_STATEMENT_BYTES: usize = 1_000_000_000;
+
+/// Read one line of SQL text (without its `\n` or `\r\n`) into `line`; `Ok(false)` at the
+/// end of the input. Refuses text that cannot be SQL (a NUL byte, invalid UTF-8) and lines
+/// longer than [`MAX_STATEMENT_BYTES`], naming the source and line.
+pub fn read_line(
+    reader: &mut dyn BufRead,
+    line: &mut String,
+    name: &SourceName,
+    lineno: usize,
+) -> Result<bool> {
+    let mut bytes = Vec::new();
+    loop {
+        let chunk = reader
+            .fill_buf()
+            .with_context(|| format!("cannot read {name}"))?;
+        if chunk.is_empty() {
+            break;
+        }
+        let (take, done) = match chunk.iter().position(|b| *b == b'\n') {
+            Some(i) => (i + 1, true),
+            None => (chunk.len(), false),
+        };
+        if chunk[..take].contains(&0) {
+            return Err(anyhow::anyhow!(
+                "{name}:{lineno}: a NUL byte: this is not SQL text"
+            ));
+        }
+        bytes.extend_from_slice(&chunk[..take]);
+        reader.consume(take);
+        if bytes.len() > MAX_STATEMENT_BYTES {
+            return Err(anyhow::anyhow!(
+                "{name}:{lineno}: a line longer than SQLite's statement limit ({MAX_STATEMENT_BYTES} bytes)"
+            ));
+        }
+        if done {
+            break;
+        }
+    }
+    if bytes.is_empty() {
+        return Ok(false);
+    }
+    if bytes.last() == Some(&b'\n') {
+        bytes.pop();
+        if bytes.last() == Some(&b'\r') {
+            bytes.pop();
+        }
+    }
+    *line = String::from_utf8(bytes)
+        .map_err(|_| anyhow::anyhow!("{name}:{lineno}: invalid UTF-8: this is not SQL text"))?;
+    Ok(true)
+}
+
 /// A source of SQL text.
 pub enum Source {
     Arg(usize, String),
@@ -139,16 +194,20 @@ impl<'p> Feeder<'p> {
     ) -> Result<()> {
         let mut splitter = Splitter::new();
         let mut line = String::new();
+        let mut lineno = 0;
         loop {
-            line.clear();
-            let n = reader
-                .read_line(&mut line)
-                .with_context(|| format!("cannot read {name}"))?;
-            if n == 0 {
+            lineno += 1;
+            if !read_line(reader.as_mut(), &mut line, name, lineno)? {
                 break;
             }
+            line.push('\n');
             for piece in splitter.push(&line) {
                 self.add(session, out, piece, name, true)?;
+            }
+            if splitter.pending_len() > MAX_STATEMENT_BYTES {
+                return Err(anyhow::anyhow!(
+                    "{name}:{lineno}: a statement longer than SQLite's limit ({MAX_STATEMENT_BYTES} bytes)"
+                ));
             }
             if session.stopped() {
                 return Ok(());

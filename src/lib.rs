@@ -11,6 +11,8 @@ pub mod connect;
 pub mod dump;
 pub mod error;
 pub mod feed;
+#[cfg(test)]
+pub(crate) mod fuzz;
 pub mod import;
 pub mod migrate;
 pub mod params;

@@ -26,6 +26,33 @@ pub fn is_complete(sql: &str) -> bool {
     unsafe { rusqlite::ffi::sqlite3_complete(c.as_ptr()) != 0 }
 }
 
+/// The error SQLite's parser reports for `sql`, if it cannot parse it (a syntax error, an
+/// unrecognized token, incomplete input); `None` when it parses, whatever else may be wrong
+/// with it (a missing table is not a parse error). Checked by preparing it on an empty
+/// in-memory database of this thread.
+///
+/// Hrana servers parse every statement of a batch before running any, so one statement that
+/// does not parse fails the whole batch; the session uses this to send only the statements
+/// before it, as a local database would have run them.
+pub fn syntax_error(sql: &str) -> Option<String> {
+    thread_local! {
+        static PARSER: Option<rusqlite::Connection> = rusqlite::Connection::open_in_memory().ok();
+    }
+    if sql.contains('\0') {
+        return None;
+    }
+    let message = PARSER.with(|c| match c.as_ref()?.prepare(sql) {
+        Ok(_) => None,
+        Err(rusqlite::Error::SqlInputError { msg, .. }) => Some(msg),
+        Err(rusqlite::Error::SqliteFailure(_, Some(msg))) => Some(msg),
+        Err(_) => None,
+    })?;
+    let parse = message.contains("syntax error")
+        || message.starts_with("unrecognized token")
+        || message == "incomplete input";
+    parse.then_some(message)
+}
+
 /// Incremental splitter: feed text (whole scripts or line by line) and take out complete
 /// statements as soon as they end, so a script of any size is split in bounded memory.
 #[derive(Debug, Default)]
@@ -71,6 +98,11 @@ impl Splitter {
     /// Whether text is waiting for a statement to complete (for a continuation prompt).
     pub fn has_pending(&self) -> bool {
         !is_blank(&self.buf)
+    }
+
+    /// Bytes of text waiting for a statement to complete.
+    pub fn pending_len(&self) -> usize {
+        self.buf.len()
     }
 
     /// Discard the pending text (Ctrl-C in the REPL).
@@ -176,7 +208,8 @@ fn words(sql: &str) -> impl Iterator<Item = String> + '_ {
                 }
                 i += 1;
             }
-            i += 1;
+            // Past the closing quote; an unterminated quote ends the text.
+            i = (i + 1).min(b.len());
             return Some("\"".to_string());
         }
         if c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80 {
@@ -356,6 +389,19 @@ mod tests {
         assert!(is_plain_begin("BEGIN TRANSACTION"));
         assert!(!is_plain_begin("BEGIN EXCLUSIVE"));
     }
+
+    #[test]
+    fn parse_errors_are_told_from_other_errors() {
+        assert_eq!(
+            syntax_error("selec 3;").as_deref(),
+            Some("near \"selec\": syntax error")
+        );
+        assert!(syntax_error("select 'x").is_some());
+        assert!(syntax_error("select (1").is_some());
+        assert_eq!(syntax_error("select * from no_such_table;"), None);
+        assert_eq!(syntax_error("insert into t values (1, 'a;b');"), None);
+        assert_eq!(syntax_error("select nosuchfunction(1)"), None);
+    }
 }
 
 /// The parameters a statement mentions: how many positional (`?`, `?NNN`) and which names
@@ -405,7 +451,8 @@ pub fn param_markers(sql: &str) -> (usize, Vec<String>) {
                     }
                 }
             }
-            _ => i += 1,
+            // Whole characters, so the next slice starts on a character boundary.
+            _ => i += sql[i..].chars().next().map_or(1, char::len_utf8),
         }
     }
     (positional, names)

@@ -48,9 +48,11 @@ pub fn run(args: BatchArgs, conn: &ConnArgs) -> Result<ExitCode> {
     let sources = open_sources(Vec::new(), &args.files)?;
     let mut transport = connect::open(&spec)?;
     let stdout = io::stdout();
-    let out = io::BufWriter::with_capacity(1 << 16, stdout.lock());
+    let mut out = io::BufWriter::with_capacity(1 << 16, stdout.lock());
     let opts = render_options(&args.output);
-    let mut output = ResultOutput::new(render::renderer(args.output.format, &opts, Box::new(out)));
+    // Rendered through a borrow, so the last flush's error is seen (see `exec`).
+    let renderer = render::renderer(args.output.format, &opts, Box::new(&mut out));
+    let mut output = ResultOutput::new(renderer);
     let mut session = Session::new(transport.as_mut(), ErrorMode::Stop);
     let wrapped = !args.no_transaction;
     if wrapped {
@@ -81,10 +83,18 @@ pub fn run(args: BatchArgs, conn: &ConnArgs) -> Result<ExitCode> {
             &mut output,
         )?;
     }
-    let finished = session.finish(&mut output);
+    let finished = match (&fed, wrapped) {
+        // Unreadable input: the transaction is rolled back, and the error says so itself.
+        (Err(_), true) => session.abandon(),
+        _ => session.finish(&mut output),
+    };
     drop(output);
-    io::stdout().flush()?;
-    fed?;
+    out.flush()?;
+    if wrapped {
+        fed.map_err(|e| e.context("batch failed: nothing was committed"))?;
+    } else {
+        fed?;
+    }
     finished?;
     let failures = session.failures();
     if failures > 0 {

@@ -55,16 +55,18 @@ pub fn execute(
 ) -> Result<ExitCode> {
     let mut transport = connect::open(spec)?;
     let stdout = io::stdout();
-    let out = io::BufWriter::with_capacity(1 << 16, stdout.lock());
+    let mut out = io::BufWriter::with_capacity(1 << 16, stdout.lock());
     let opts = render_options(output);
-    let mut output = ResultOutput::new(render::renderer(output.format, &opts, Box::new(out)));
+    // The renderer writes through a borrow, so the last flush's error is seen below (a full
+    // disk must not exit 0); dropping a BufWriter would swallow it.
+    let mut output = ResultOutput::new(render::renderer(output.format, &opts, Box::new(&mut out)));
     let mut session = Session::new(transport.as_mut(), mode);
     let fed = Feeder::new(params).run_sources(&mut session, &mut output, sources);
     let finished = session.finish(&mut output);
     fed?;
     finished?;
     drop(output);
-    io::stdout().flush()?;
+    out.flush()?;
     if session.failures() > 0 {
         return Err(anyhow::Error::new(StatementsFailed(session.failures())));
     }

@@ -2,7 +2,7 @@
 //! report how many rows were imported.
 
 use std::fs::File;
-use std::io::{self, BufReader, IsTerminal, Read};
+use std::io::{self, BufReader, IsTerminal, Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -92,11 +92,12 @@ pub fn run(args: ImportArgs, conn: &ConnArgs) -> Result<ExitCode> {
     };
     let mut transport = connect::open(&spec)?;
     let rows = load(transport.as_mut(), &opts, input, &name)?;
-    println!(
+    writeln!(
+        io::stdout(),
         "imported {rows} row{} into {}",
         if rows == 1 { "" } else { "s" },
         args.table
-    );
+    )?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -491,6 +491,6 @@ fn new(dir: &Path, args: &NewArgs) -> Result<ExitCode> {
         .map_err(|e| usage(format!("cannot create {}: {e}", path.display())))?;
     f.write_all(TEMPLATE.as_bytes())
         .with_context(|| format!("cannot write {}", path.display()))?;
-    println!("{}", path.display());
+    writeln!(io::stdout(), "{}", path.display())?;
     Ok(ExitCode::SUCCESS)
 }

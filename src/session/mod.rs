@@ -287,6 +287,17 @@ impl<'t> Session<'t> {
         Ok(())
     }
 
+    /// The input failed (unreadable, not SQL text): drop what is pending and roll back what
+    /// is open, without a notice: the caller reports the failure itself.
+    pub fn abandon(&mut self) -> Result<()> {
+        self.forget_transaction();
+        self.stopped = true;
+        if self.t.stream_open() {
+            self.t.close().map_err(PipelineError::into_anyhow)?;
+        }
+        Ok(())
+    }
+
     /// Whether a statement whose result is wanted waits in `pending[from..]`.
     fn reads_from(&self, from: usize) -> bool {
         self.pending[from..]
@@ -335,6 +346,46 @@ impl<'t> Session<'t> {
         for sp in &mut self.savepoints {
             sp.pending_at = sp.pending_at.and_then(|p| p.checked_sub(n));
         }
+        // A statement SQLite cannot parse would fail the whole batch on a Hrana server
+        // (which parses every step before running any), while a local database runs the
+        // statements before it. So: send those, report it, go on with the rest as the mode
+        // says. Same outcome on every transport; an extra request only when it happens.
+        let mut rest = items;
+        loop {
+            let bad = rest.iter().enumerate().find_map(|(k, item)| {
+                crate::sql::syntax_error(&item.stmt.sql).map(|message| (k, message))
+            });
+            let Some((k, message)) = bad else {
+                return self.send_items(rest, out);
+            };
+            let mut tail = rest.split_off(k);
+            if !rest.is_empty() {
+                self.send_items(rest, out)?;
+            }
+            if self.stopped {
+                return Ok(());
+            }
+            let item = tail.remove(0);
+            let err = SqlError {
+                message,
+                code: Some("SQLITE_ERROR".into()),
+            };
+            self.failures += 1;
+            out.error(&item.origin, &item.stmt.sql, &err)?;
+            if self.mode == ErrorMode::Stop {
+                self.stopped = true;
+                return Ok(());
+            }
+            if tail.is_empty() {
+                return Ok(());
+            }
+            rest = tail;
+        }
+    }
+
+    /// Send these statements as one batch request (plus `get_autocommit` where the server
+    /// has it), feed their results to `out`, and learn the transaction state from the answer.
+    fn send_items(&mut self, items: Vec<Item>, out: &mut dyn Output) -> Result<()> {
         let caps = self.t.capabilities();
         let in_tx_after = items.last().map(|i| i.in_tx_after).unwrap_or(self.live);
         let after = if in_tx_after {

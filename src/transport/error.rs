@@ -44,15 +44,22 @@ impl TransportError {
     pub const NOTHING_APPLIED: &'static str = "the request was not applied";
 
     /// Whether the request was refused before anything of it ran: no connection, a refused
-    /// token, or a rate limit (sqld answers 429 at the door, before reading the pipeline).
+    /// token, a connection found dead before sending, or an HTTP status that refuses the
+    /// request itself (sqld answers 429 at the door, before reading the pipeline; 405, 413,
+    /// 414, 431, 501 and 505 say the request was not taken).
     pub fn ran_nothing(&self) -> bool {
-        matches!(
-            self,
+        match self {
             TransportError::Connect { .. }
-                | TransportError::Auth(_)
-                | TransportError::Forbidden(_)
-                | TransportError::Http { status: 429, .. }
-        )
+            | TransportError::Auth(_)
+            | TransportError::Forbidden(_) => true,
+            TransportError::ConnectionLost { outcome, .. } => {
+                *outcome == TransportError::NOTHING_APPLIED
+            }
+            TransportError::Http { status, .. } => {
+                matches!(status, 405 | 413 | 414 | 429 | 431 | 501 | 505)
+            }
+            _ => false,
+        }
     }
 }
 

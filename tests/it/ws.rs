@@ -530,6 +530,42 @@ fn a_connection_closed_while_idle_is_noticed_before_sending() {
     server.join().unwrap();
 }
 
+/// A server that says goodbye with a close frame while the client sits inside a
+/// transaction: the COMMIT that follows is not sent into the dead socket, and the loss is
+/// reported as nothing applied (not as an unknown outcome).
+#[test]
+fn a_close_frame_received_while_idle_means_nothing_was_applied() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let (closed, wait) = mpsc::channel();
+    let (done, finish) = mpsc::channel::<()>();
+    let server = thread::spawn(move || {
+        let mut ws = accept_hrana3(&listener);
+        let msgs = read_json(&mut ws, 3);
+        send_all(&mut ws, [json!({"type": "hello_ok"})]);
+        send_all(&mut ws, msgs[1..].iter().map(answer));
+        ws.send(Message::Close(None)).unwrap();
+        closed.send(()).unwrap();
+        // Keep the TCP connection open until the client is done.
+        let _ = finish.recv();
+    });
+    let mut t = connect_port(port);
+    let mut sink = Collect::default();
+    t.pipeline(&[execute("1")], After::KeepOpen, &mut sink)
+        .unwrap();
+    wait.recv().unwrap();
+    let commit = Request::Execute(libsql_shell::transport::Stmt::no_rows("COMMIT"));
+    match t.pipeline(&[commit], After::Close, &mut sink) {
+        Err(PipelineError::Transport(e @ TransportError::ConnectionLost { .. })) => {
+            assert!(e.ran_nothing(), "{e}");
+            assert!(e.to_string().contains("not applied"), "{e}");
+        }
+        other => panic!("{other:?}"),
+    }
+    done.send(()).unwrap();
+    server.join().unwrap();
+}
+
 #[test]
 fn connection_failures_exit_2_with_the_reason() {
     let s = TestServer::start();

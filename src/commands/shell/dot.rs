@@ -289,4 +289,22 @@ mod tests {
         assert!(help(None).contains(".tables [PATTERN]"));
         assert!(help(Some("mode")).starts_with(".mode [MODE] [TABLE]"));
     }
+
+    #[test]
+    fn fuzz_dot_command_lines() {
+        let seeds = &[
+            ".mode csv --table t",
+            ".import 'my file.csv' t --skip 1",
+            ".parameter set :x \"it's\"",
+            ".once -e",
+            ".output \"unterminated",
+            ".timer on",
+            ".read x.sql",
+            ".dump t1 t2",
+        ];
+        crate::fuzz::run_text("dot", seeds, crate::fuzz::cases(4), |line| {
+            let _ = parse(line);
+            let _ = split_args(line);
+        });
+    }
 }

@@ -12,6 +12,9 @@ use crate::params::parse_value;
 use crate::session::{ErrorMode, SourceName};
 use crate::value::Value;
 
+/// How deep `.read` files may read others (sqlite3's limit too).
+const MAX_READ_NESTING: usize = 25;
+
 impl Shell {
     pub(super) fn dot(&mut self, d: Dot) -> Result<()> {
         match d {
@@ -110,10 +113,22 @@ impl Shell {
                 self.schema_dirty = true;
             }
             Dot::Read { file } => {
+                if self.read_depth >= MAX_READ_NESTING {
+                    return Err(usage(format!(
+                        "input nesting limit ({MAX_READ_NESTING}) reached at .read {file}: \
+                         a file that reads itself, directly or through others?"
+                    )));
+                }
                 let f = File::open(&file).map_err(|e| usage(format!("cannot open {file}: {e}")))?;
+                if f.metadata().is_ok_and(|m| m.is_dir()) {
+                    return Err(usage(format!("cannot read {file}: it is a directory")));
+                }
                 let was = self.interactive;
                 self.interactive = false;
-                let r = self.run_script(BufReader::new(f), &SourceName::File(file.clone()));
+                self.read_depth += 1;
+                let name = SourceName::File(file.clone());
+                let r = self.run_script(BufReader::new(f), &name, false);
+                self.read_depth -= 1;
                 self.interactive = was;
                 r?;
             }

@@ -3,15 +3,15 @@
 //! through the same [`Feeder`] as `exec` and `batch`, dot-commands to `dot_commands`.
 
 use std::fs::File;
-use std::io::{self, BufRead, IsTerminal, Write};
+use std::io::{self, BufReader, IsTerminal, Read, Write};
 use std::time::Instant;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 
 use super::dot::{self, Dot};
 use crate::connect::{self, ConnArgs};
 use crate::error::usage;
-use crate::feed::Feeder;
+use crate::feed::{self, Feeder};
 use crate::params::Params;
 use crate::render::{self, Format, RenderOptions};
 use crate::results::{OutputArgs, ResultOutput};
@@ -49,6 +49,8 @@ pub struct Shell {
     /// `.once`: back to stdout after the next command.
     pub(super) once: bool,
     pub(super) interactive: bool,
+    /// How many `.read` files are being read inside each other.
+    pub(super) read_depth: usize,
     /// Numbers statements and binds the `.parameter` values.
     pub(super) feeder: Feeder<'static>,
     pub(super) failures: usize,
@@ -173,6 +175,7 @@ impl Shell {
             out: Out::Stdout,
             once: false,
             interactive,
+            read_depth: 0,
             feeder: Feeder::new(Params::default()),
             failures: 0,
             quit: None,
@@ -268,7 +271,7 @@ impl Shell {
             return Ok(());
         }
         if self.settings.echo {
-            println!("{}", piece.sql);
+            writeln!(io::stdout(), "{}", piece.sql)?;
         }
         if matches!(
             sql::leading_words(&piece.sql, 1)
@@ -328,12 +331,34 @@ impl Shell {
     }
 
     /// Run a whole script (`< file`, `.read`): continue after errors unless `.bail on`.
-    pub fn run_script(&mut self, reader: impl BufRead, source: &SourceName) -> Result<()> {
+    /// `from_pipe`: the input may wait for its writer (a pipe, a coprocess), so what was read
+    /// is sent before waiting for more: complete statements never wait for later input, and
+    /// what arrives together is still sent together.
+    pub fn run_script<R: Read>(
+        &mut self,
+        mut reader: BufReader<R>,
+        source: &SourceName,
+        from_pipe: bool,
+    ) -> Result<()> {
         let mut splitter = Splitter::new();
-        for line in reader.lines() {
-            let mut line = line.with_context(|| format!("cannot read {source}"))?;
+        let mut line = String::new();
+        let mut lineno = 0;
+        loop {
+            if from_pipe && reader.buffer().is_empty() {
+                self.sync()?;
+            }
+            lineno += 1;
+            if !feed::read_line(&mut reader, &mut line, source, lineno)? {
+                break;
+            }
             line.push('\n');
             self.feed_line(&mut splitter, &line, source)?;
+            if splitter.pending_len() > feed::MAX_STATEMENT_BYTES {
+                return Err(anyhow::anyhow!(
+                    "{source}:{lineno}: a statement longer than SQLite's limit ({} bytes)",
+                    feed::MAX_STATEMENT_BYTES
+                ));
+            }
             if self.done() {
                 return Ok(());
             }

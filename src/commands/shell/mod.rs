@@ -8,7 +8,7 @@ mod dot_commands;
 mod engine;
 mod repl;
 
-use std::io::{self, IsTerminal};
+use std::io::{self, BufReader, IsTerminal};
 use std::process::ExitCode;
 
 use anyhow::Result;
@@ -34,7 +34,11 @@ pub fn run(
         return repl::run(shell);
     }
     let result = if sql_args.is_empty() {
-        shell.run_script(io::stdin().lock(), &SourceName::File("<stdin>".into()))
+        {
+            let stdin = BufReader::with_capacity(1 << 20, io::stdin());
+            let name = SourceName::File("<stdin>".into());
+            shell.run_script(stdin, &name, !stdin_is_a_file())
+        }
     } else {
         let mut r = Ok(());
         for (i, a) in sql_args.iter().enumerate() {
@@ -57,4 +61,16 @@ pub fn run(
         return Err(anyhow::Error::new(StatementsFailed(shell.failures())));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Whether standard input is a regular file (`< script.sql`), which never waits for a
+/// writer, as opposed to a pipe or a terminal.
+fn stdin_is_a_file() -> bool {
+    use std::os::fd::AsFd;
+    io::stdin()
+        .as_fd()
+        .try_clone_to_owned()
+        .map(std::fs::File::from)
+        .and_then(|f| f.metadata())
+        .is_ok_and(|m| m.is_file())
 }

@@ -137,4 +137,17 @@ mod tests {
             );
         }
     }
+
+    #[test]
+    fn fuzz_the_head_of_a_response() {
+        let seeds = &[
+            r#"{"baton":"b1","base_url":null,"results":[]}"#,
+            r#"{"baton":"b2","base_url":"http://h:1/x","results":[{"type":"ok"}]}"#,
+        ];
+        crate::fuzz::run("http-head", seeds, crate::fuzz::cases(1), |bytes| {
+            if let Some(h) = peek_head(bytes) {
+                assert!(!h.baton.contains('"'));
+            }
+        });
+    }
 }

@@ -112,4 +112,17 @@ mod tests {
             assert_eq!(peek_request_id(other), None, "{other}");
         }
     }
+
+    #[test]
+    fn fuzz_websocket_messages() {
+        let seeds = &[
+            r#"{"type":"response_ok","request_id":12,"response":{"type":"close_stream"}}"#,
+            r#"{"type":"response_error","request_id":3,"error":{"message":"m"}}"#,
+            r#"{"type":"hello_ok"}"#,
+        ];
+        crate::fuzz::run_text("ws-message", seeds, crate::fuzz::cases(1), |text| {
+            peek_request_id(text);
+            let _ = parse_message(text, None);
+        });
+    }
 }

@@ -82,6 +82,17 @@ pub fn traced<T>(
     result
 }
 
+/// sqld answers a request the token may not make (a write with a read-only token) by
+/// closing the socket; say so, since the close itself does not.
+fn refusal_hint(unanswered: bool) -> &'static str {
+    if unanswered {
+        " (sqld closes the connection this way when the token may not do what was asked, \
+         e.g. a read-only token writing)"
+    } else {
+        ""
+    }
+}
+
 /// Write the burst, then read and replay every response into `out` (slots refused locally
 /// are already filled). `Ok(false)`: all answers that matter are in but the socket is gone.
 /// On a transport error the caller drops the connection and the stream.
@@ -120,7 +131,7 @@ pub fn exchange(
                 return Err(match e {
                     ReadError::Socket(e) => peer.socket_error(*e, unanswered),
                     ReadError::Closed(reason) => TransportError::ConnectionLost {
-                        reason: format!("{reason}{before_hello}"),
+                        reason: format!("{reason}{before_hello}{}", refusal_hint(unanswered)),
                         outcome: outcome(unanswered),
                     },
                     ReadError::Fatal(te) => te,

@@ -91,7 +91,7 @@ impl WsTransport {
     /// read ahead (run it in full).
     fn send_ahead(&mut self, reqs: &[Request]) -> Option<Result<Box<dyn Pending>, PipelineError>> {
         let stream_id = self.stream_id?;
-        let conn = self.conn.as_ref()?;
+        let conn = self.conn.as_mut()?;
         if conn.hello_pending || idle_socket_closed(conn) {
             return None;
         }
@@ -156,7 +156,7 @@ impl Transport for WsTransport {
         if reqs.is_empty() && after == After::Close && self.stream_id.is_none() {
             return Ok(Vec::new());
         }
-        if self.conn.as_ref().is_some_and(idle_socket_closed) {
+        if self.conn.as_mut().is_some_and(idle_socket_closed) {
             self.conn = None;
             if self.stream_id.take().is_some() {
                 return Err(TransportError::ConnectionLost {

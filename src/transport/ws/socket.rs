@@ -160,20 +160,26 @@ fn tcp_of(s: &MaybeTlsStream<TcpStream>) -> Option<&TcpStream> {
     }
 }
 
-/// Whether the server went away while the connection sat idle (EOF or reset, seen without
-/// blocking), so that a burst is not sent into a dead socket. Unread data (a ping, a close
-/// frame) counts as alive: the burst's reading deals with it.
-pub fn idle_socket_closed(conn: &Conn) -> bool {
-    let Some(tcp) = tcp_of(conn.ws.get_ref()) else {
-        return false;
+/// Whether the server went away while the connection sat idle (EOF, a reset, or a close
+/// frame it sent meanwhile), so that a burst is not sent into a dead socket. Messages that
+/// arrived while idle are read without blocking: pings are answered, a close frame means
+/// the connection is gone, anything else is dropped (no request of ours is waiting).
+pub fn idle_socket_closed(conn: &mut Conn) -> bool {
+    let set_blocking = |conn: &Conn, nonblocking: bool| {
+        tcp_of(conn.ws.get_ref()).is_some_and(|t| t.set_nonblocking(nonblocking).is_ok())
     };
-    if tcp.set_nonblocking(true).is_err() {
+    if !set_blocking(conn, true) {
         return false;
     }
-    let closed = match tcp.peek(&mut [0u8; 1]) {
-        Ok(0) => true,
-        Ok(_) => false,
-        Err(e) => e.kind() != io::ErrorKind::WouldBlock,
+    // Read until the socket would block: frames may already sit in tungstenite's buffer
+    // (read with the last answers), so the socket alone cannot tell.
+    let closed = loop {
+        match conn.ws.read() {
+            Ok(Message::Close(_)) => break true,
+            Ok(_) => continue,
+            Err(tungstenite::Error::Io(e)) if e.kind() == io::ErrorKind::WouldBlock => break false,
+            Err(_) => break true,
+        }
     };
-    closed | tcp.set_nonblocking(false).is_err()
+    closed | !set_blocking(conn, false)
 }

@@ -359,6 +359,9 @@ pub fn execute(shared: &Shared, t: &mut LocalTransport, stmt: &Stmt) -> Result<R
 /// Run a batch: the `BatchResult` JSON (`step_results`/`step_errors`, null for skipped).
 pub fn batch(shared: &Shared, t: &mut LocalTransport, b: &Batch) -> Result<Raw, WireError> {
     let started = Instant::now();
+    if let Some(e) = parse_error(b) {
+        return Err(e);
+    }
     let (b, bad) = bad_steps(b);
     let mut sink = Collect::default();
     let r = t
@@ -409,6 +412,19 @@ pub fn batch(shared: &Shared, t: &mut LocalTransport, b: &Batch) -> Result<Raw, 
         step_results: results,
         step_errors: errors,
     }))
+}
+
+/// sqld parses every step of a batch before running any: one that does not parse fails the
+/// whole batch (a request-level error), and nothing of it runs.
+fn parse_error(b: &Batch) -> Option<WireError> {
+    let message = b
+        .steps
+        .iter()
+        .find_map(|s| libsql_shell::sql::syntax_error(&s.stmt.sql))?;
+    Some(err(
+        "SQL_PARSE_ERROR",
+        format!("SQL string could not be parsed: {message}"),
+    ))
 }
 
 /// Steps with no statement or several fail as on sqld. They run as a statement that fails
@@ -515,6 +531,9 @@ impl StepSink for CursorSink<'_> {
 /// Run a batch as a cursor: every entry in order, ending with sqld's extra
 /// `replication_index` entry (not in the spec, so clients must skip unknown entries).
 pub fn cursor(shared: &Shared, t: &mut LocalTransport, b: &Batch) -> Vec<Raw> {
+    if let Some(e) = parse_error(b) {
+        return vec![raw(&json!({ "type": "error", "error": e }))];
+    }
     let (b, bad) = bad_steps(b);
     let mut sink = CursorSink {
         entries: Vec::new(),

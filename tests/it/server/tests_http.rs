@@ -250,12 +250,21 @@ fn server_v1_endpoints_are_stateless() {
         None,
     );
     assert_eq!(status, 200, "{body}");
-    let batch = json!({"batch": {"steps": [
+    let steps = |third: &str| {
+        json!({"batch": {"steps": [
         {"stmt": {"sql": "INSERT INTO t VALUES (7)"}},
         {"stmt": {"sql": "SELECT x FROM t"}, "condition": {"type": "ok", "step": 0}},
-        {"stmt": {"sql": "SELEC"}},
-        {"stmt": {"sql": "SELECT 'skipped'"}, "condition": {"type": "ok", "step": 2}}]}});
-    let (status, _, body) = post(&url("batch"), &batch, None);
+        {"stmt": {"sql": third}},
+        {"stmt": {"sql": "SELECT 'skipped'"}, "condition": {"type": "ok", "step": 2}}]}})
+    };
+    // As on sqld, every step is parsed before any runs: one that does not parse fails the
+    // whole batch, and nothing of it runs.
+    let (status, _, body) = post(&url("batch"), &steps("SELEC"), None);
+    assert_eq!(status, 400, "{body}");
+    let r: Json = serde_json::from_str(&body).unwrap();
+    assert_eq!(r["code"], "SQL_PARSE_ERROR", "{body}");
+    assert_eq!(count(&s, "t"), 0, "nothing of the batch ran");
+    let (status, _, body) = post(&url("batch"), &steps("SELECT * FROM missing"), None);
     assert_eq!(status, 200, "{body}");
     let r: Json = serde_json::from_str(&body).unwrap();
     let res = &r["result"];
@@ -263,7 +272,7 @@ fn server_v1_endpoints_are_stateless() {
         res["step_results"][1]["rows"],
         json!([[{"type": "integer", "value": "7"}]])
     );
-    assert_eq!(res["step_errors"][2]["code"], "SQL_PARSE_ERROR");
+    assert_eq!(res["step_errors"][2]["code"], "SQLITE_UNKNOWN");
     assert_eq!(
         (&res["step_results"][3], &res["step_errors"][3]),
         (&Json::Null, &Json::Null)
@@ -293,7 +302,8 @@ fn server_v1_endpoints_are_stateless() {
         200
     );
     assert_eq!(count(&s, "t"), 2);
-    assert_eq!(s.requests(), 6);
+    // Six, plus the batch refused for its parse error.
+    assert_eq!(s.requests(), 7);
 }
 
 #[test]

@@ -166,18 +166,22 @@ fn server_ws_session_runs_every_request_kind() {
         json!({"type": "execute", "stream_id": 7, "stmt": {"sql": "CREATE TABLE t(a INTEGER, b)"}}),
     );
     assert_eq!(r["type"], "response_ok");
-    let r = request(
-        &mut ws,
-        3,
+    let steps = |third: &str| {
         json!({"type": "batch", "stream_id": 7, "batch": {"steps": [
         {"stmt": {"sql": "INSERT INTO t VALUES (?, ?)", "args": [{"type": "integer", "value": "-9223372036854775808"}, {"type": "float", "value": 0.1}]}},
         {"stmt": {"sql": "INSERT INTO t VALUES (2, x'00ff')"}, "condition": {"type": "ok", "step": 0}},
-        {"stmt": {"sql": "nonsense"}},
-        {"stmt": {"sql": "SELECT 1"}, "condition": {"type": "not", "cond": {"type": "error", "step": 2}}}]}}),
-    );
+        {"stmt": {"sql": third}},
+        {"stmt": {"sql": "SELECT 1"}, "condition": {"type": "not", "cond": {"type": "error", "step": 2}}}]}})
+    };
+    // As on sqld, every step is parsed before any runs: one that does not parse fails the
+    // whole batch (a response_error), and nothing of it runs.
+    let r = request(&mut ws, 30, steps("nonsense"));
+    assert_eq!(r["type"], "response_error", "{r}");
+    assert_eq!(r["error"]["code"], "SQL_PARSE_ERROR");
+    let r = request(&mut ws, 3, steps("SELECT * FROM nope"));
     let result = &r["response"]["result"];
     assert_eq!(result["step_results"][1]["last_insert_rowid"], "2");
-    assert_eq!(result["step_errors"][2]["code"], "SQL_PARSE_ERROR");
+    assert_eq!(result["step_errors"][2]["code"], "SQLITE_UNKNOWN");
     assert_eq!(
         (&result["step_results"][3], &result["step_errors"][3]),
         (&Json::Null, &Json::Null)
@@ -303,12 +307,16 @@ fn server_ws_session_runs_every_request_kind() {
     );
     assert_eq!(
         s.requests(),
-        17,
+        // Seventeen, plus the batch refused for its parse error.
+        18,
         "one per request message; hello does not count"
     );
     let log = s.ws_log();
-    assert_eq!(log.len(), 17);
-    assert_eq!(&log[..4], ["open_stream", "execute", "batch", "execute"]);
+    assert_eq!(log.len(), 18);
+    assert_eq!(
+        &log[..5],
+        ["open_stream", "execute", "batch", "batch", "execute"]
+    );
     assert_eq!(
         &log[log.len() - 3..],
         ["fetch_cursor", "close_stream", "execute"]
