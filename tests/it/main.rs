@@ -8,6 +8,7 @@ mod exec;
 mod formats;
 mod generated;
 mod harness;
+mod hostile_input;
 mod http;
 mod import;
 mod keepalive;
