@@ -138,8 +138,15 @@ fn resolve_url(s: &str) -> Result<Target, TargetError> {
     let host = url
         .host_str()
         .filter(|h| !h.is_empty())
-        .ok_or_else(|| TargetError(format!("database URL has no host (scheme {scheme}://)")))?
-        .to_string();
+        .ok_or_else(|| TargetError(format!("database URL has no host (scheme {scheme}://)")))?;
+    // `libsql` is not a scheme the URL standard knows, so its host was kept opaque
+    // (percent-encoded); it names an https:// host, so it is parsed as one (IDNA: punycode).
+    let host = match scheme.as_str() {
+        "libsql" => url::Host::parse(host)
+            .map_err(|e| TargetError(format!("invalid host in database URL: {e}")))?
+            .to_string(),
+        _ => host.to_string(),
+    };
     if url.fragment().is_some() {
         return Err(TargetError("database URL must not have a #fragment".into()));
     }
@@ -279,6 +286,26 @@ mod tests {
         assert!(!r("libsql://h?authToken=abc").unwrap_err().0.contains("abc"));
         assert!(r("https://h?tls=0").is_err());
         assert!(r("https://u:p@h").is_err());
+    }
+
+    #[test]
+    fn libsql_hosts_are_parsed_as_https_hosts() {
+        let idna = http(
+            "https://xn--dtenbnk-5wae.example.jp",
+            "xn--dtenbnk-5wae.example.jp",
+            443,
+        );
+        assert_eq!(r("https://dätenbänk.example.jp").unwrap(), idna);
+        assert_eq!(r("libsql://dätenbänk.example.jp").unwrap(), idna);
+        assert_eq!(r("libsql://DätenBänk.Example.JP/").unwrap(), idna);
+        assert_eq!(
+            r("libsql://[::1]:8080?tls=0").unwrap(),
+            http("http://[::1]:8080", "[::1]", 8080)
+        );
+        assert!(r("libsql://a%00b.example.com")
+            .unwrap_err()
+            .0
+            .contains("invalid host"));
     }
 
     #[test]
