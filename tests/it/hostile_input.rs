@@ -46,3 +46,18 @@ fn csv_with_an_unterminated_quote_imports_nothing() {
         ["Integer(0)"]
     );
 }
+
+/// A 100 KB host name is refused where it enters, and the message quotes only its start.
+#[test]
+fn a_huge_host_name_is_refused_without_echoing_it() {
+    let huge = vec!["a".repeat(60); 1700].join(".");
+    for db in [
+        format!("libsql://{huge}"),
+        format!("https://{huge}:8443"),
+        huge,
+    ] {
+        let out = shell().args(["exec", &db, "SELECT 1"]).run();
+        let err = out.fails(2, "is too long: a DNS name has at most 253 bytes");
+        assert!(err.len() < 300, "{} bytes: {err}", err.len());
+    }
+}
