@@ -65,12 +65,17 @@ pub fn database_arg(arg: Option<&str>, env: &dyn Fn(&str) -> Option<String>) -> 
         .or_else(|| env("TURSO_DATABASE_URL").filter(|s| !s.is_empty()))
 }
 
-/// The token: `--auth-token`, else `LIBSQL_AUTH_TOKEN`, else `TURSO_AUTH_TOKEN`.
-pub fn auth_token(flag: Option<&str>, env: &dyn Fn(&str) -> Option<String>) -> Option<AuthToken> {
-    flag.map(str::to_string)
-        .or_else(|| env("LIBSQL_AUTH_TOKEN").filter(|s| !s.is_empty()))
-        .or_else(|| env("TURSO_AUTH_TOKEN").filter(|s| !s.is_empty()))
-        .map(AuthToken::new)
+/// The token: `--auth-token`, else `LIBSQL_AUTH_TOKEN`, else `TURSO_AUTH_TOKEN`; with where
+/// it came from, for messages.
+pub fn auth_token(
+    flag: Option<&str>,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Option<(AuthToken, &'static str)> {
+    let var = |k: &'static str| env(k).filter(|s| !s.is_empty()).map(|t| (t, k));
+    flag.map(|t| (t.to_string(), "--auth-token"))
+        .or_else(|| var("LIBSQL_AUTH_TOKEN"))
+        .or_else(|| var("TURSO_AUTH_TOKEN"))
+        .map(|(t, from)| (AuthToken::new(t), from))
 }
 
 /// Resolve a database name into a target. `exists` says whether a local path exists.
@@ -223,10 +228,12 @@ fn resolve_url(s: &str) -> Result<Target, TargetError> {
         ("http", _) => ("http", false),
         ("wss", _) => ("wss", true),
         ("ws", _) => ("ws", true),
-        (other, _) => return Err(TargetError(format!(
+        (other, _) => {
+            return Err(TargetError(format!(
             "unsupported URL scheme '{}://' (use libsql://, https://, http://, wss:// or ws://)",
             excerpt(other)
-        ))),
+        )))
+        }
     };
     if !url.username().is_empty() || url.password().is_some() {
         return Err(TargetError(
@@ -462,8 +469,10 @@ mod tests {
             .as_deref(),
             Some("t")
         );
-        assert_eq!(auth_token(Some("flag"), &env).unwrap().expose(), "flag");
-        assert_eq!(auth_token(None, &env).unwrap().expose(), "turso");
+        let (t, from) = auth_token(Some("flag"), &env).unwrap();
+        assert_eq!((t.expose(), from), ("flag", "--auth-token"));
+        let (t, from) = auth_token(None, &env).unwrap();
+        assert_eq!((t.expose(), from), ("turso", "TURSO_AUTH_TOKEN"));
         assert!(auth_token(None, &|_| None).is_none());
     }
 }

@@ -17,6 +17,25 @@ impl AuthToken {
         &self.0
     }
 
+    /// What makes the token unusable, never quoting it: a control character (a newline, say,
+    /// from a file read with its line end) cannot be part of a bearer token, and would break
+    /// the request header. `None` for a well-formed token.
+    pub fn malformed(&self) -> Option<String> {
+        let (i, c) = self.0.char_indices().find(|(_, c)| c.is_control())?;
+        let what = match c {
+            '\n' => "a newline".to_string(),
+            '\r' => "a carriage return".to_string(),
+            '\t' => "a tab".to_string(),
+            c => format!("a control character (U+{:04X})", c as u32),
+        };
+        let at = if i + c.len_utf8() == self.0.len() {
+            " at its end"
+        } else {
+            ""
+        };
+        Some(format!("it contains {what}{at}"))
+    }
+
     /// Remove every occurrence of the token from a message (for text that came from
     /// elsewhere, such as a server's error body, which might echo it).
     pub fn scrub(&self, text: &str) -> String {
@@ -49,5 +68,18 @@ mod tests {
         let t = AuthToken::new("sekrit-123");
         assert!(!format!("{t:?} {t}").contains("sekrit"));
         assert_eq!(t.scrub("bad token sekrit-123!"), "bad token (redacted)!");
+    }
+
+    #[test]
+    fn control_characters_make_it_malformed() {
+        assert_eq!(AuthToken::new("eyJ.abc-_.x=").malformed(), None);
+        assert_eq!(
+            AuthToken::new("sekrit\n").malformed().unwrap(),
+            "it contains a newline at its end"
+        );
+        let m = AuthToken::new("sek\x01rit").malformed().unwrap();
+        assert_eq!(m, "it contains a control character (U+0001)");
+        assert!(AuthToken::new("a\rb").malformed().is_some());
+        assert!(AuthToken::new("a\u{7f}").malformed().is_some());
     }
 }

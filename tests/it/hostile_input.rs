@@ -61,3 +61,69 @@ fn a_huge_host_name_is_refused_without_echoing_it() {
         assert!(err.len() < 300, "{} bytes: {err}", err.len());
     }
 }
+
+/// A token with a control character in it is refused before anything is sent, whichever
+/// way it came (flag, either variable, a named connection), without printing it.
+#[test]
+fn a_token_with_a_newline_is_malformed_and_nothing_is_sent() {
+    let dir = tempfile::tempdir().unwrap();
+    for backend in crate::harness::REMOTE_BACKENDS {
+        let db = Db::new(*backend);
+        let config = dir.path().join("config.toml");
+        std::fs::write(
+            &config,
+            format!(
+                "[databases.x]\nurl = \"{}\"\nauth_token_env = \"X_TOKEN\"\n",
+                db.target()
+            ),
+        )
+        .unwrap();
+        let runs = [
+            (
+                "--auth-token",
+                db.exec(["--auth-token", "sekrit\n", "SELECT 1"]),
+            ),
+            (
+                "LIBSQL_AUTH_TOKEN",
+                db.exec(["SELECT 1"]).env("LIBSQL_AUTH_TOKEN", "sek\nrit"),
+            ),
+            (
+                "TURSO_AUTH_TOKEN",
+                db.exec(["SELECT 1"]).env("TURSO_AUTH_TOKEN", "sek\x01rit"),
+            ),
+            (
+                "@x",
+                shell()
+                    .args(["exec", "@x", "SELECT 1", "--config"])
+                    .arg(&config)
+                    .env("X_TOKEN", "sekrit\r\n"),
+            ),
+        ];
+        for (from, cmd) in runs {
+            let out = cmd.run();
+            let err = out.fails(
+                2,
+                &format!("malformed auth token (from {from}): it contains"),
+            );
+            assert!(err.contains("nothing was sent"), "{err}");
+            assert!(!err.contains("sek"), "{err}");
+            assert_eq!(err.lines().count(), 1, "{err}");
+        }
+        assert_eq!(db.server().requests(), 0);
+        assert!(db.server().ws_handshakes().is_empty());
+    }
+}
+
+/// A timeout no deadline can represent is a usage error that states the bound.
+#[test]
+fn an_overflowing_timeout_is_a_usage_error() {
+    let db = Db::new(Backend::Http);
+    for t in ["18446744073709551615", "86401"] {
+        let out = db.exec(["--timeout", t, "SELECT 1"]).run();
+        out.fails(2, "--timeout must be between 1 and 86400 seconds (one day)");
+    }
+    assert_eq!(db.server().requests(), 0);
+    db.exec(["--timeout", "86400", "-m", "list", "SELECT 1"])
+        .run()
+        .ok();
+}
