@@ -127,3 +127,20 @@ fn an_overflowing_timeout_is_a_usage_error() {
         .run()
         .ok();
 }
+
+/// `exec -f DIR` is a usage error (exit 2), as a missing file is, and nothing runs.
+#[test]
+fn exec_file_that_is_a_directory_is_a_usage_error() {
+    let db = Db::new(Backend::Local);
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().display().to_string();
+    let out = db.exec(["CREATE TABLE ran(x)", "-f", &d]).run();
+    out.fails(2, &format!("cannot open {d}: is a directory"));
+    db.exec(["-f", "missing.sql"])
+        .run()
+        .fails(2, "cannot open missing.sql");
+    assert_eq!(
+        db.query_strings("SELECT count(*) FROM sqlite_schema"),
+        ["Integer(0)"]
+    );
+}
