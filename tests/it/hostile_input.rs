@@ -144,3 +144,59 @@ fn exec_file_that_is_a_directory_is_a_usage_error() {
         ["Integer(0)"]
     );
 }
+
+/// `migrate up --single-transaction` blames a foreign-key violation on the migration that
+/// left it, not on the last one, and still sends the whole run in one request.
+fn single_transaction_blames_the_migration_that_broke_a_foreign_key(db: &Db) {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text) in [
+        (
+            "0001_schema.sql",
+            "CREATE TABLE author(id INTEGER PRIMARY KEY);\n\
+             CREATE TABLE book(id INTEGER PRIMARY KEY, author_id INTEGER REFERENCES author(id));\n\
+             INSERT INTO author VALUES (1);\nINSERT INTO book VALUES (7, 1);\n",
+        ),
+        ("0002_orphan.sql", "DELETE FROM author;\n"),
+        ("0003_later.sql", "CREATE TABLE later(x);\n"),
+    ] {
+        std::fs::write(dir.path().join(name), text).unwrap();
+    }
+    if let Some(s) = &db.server {
+        s.reset_counters();
+    }
+    let out = shell()
+        .args([
+            "migrate",
+            "up",
+            &db.target(),
+            "--single-transaction",
+            "--dir",
+        ])
+        .arg(dir.path())
+        .run();
+    let err = out.fails(
+        1,
+        "migration failed: 0002_orphan.sql leaves foreign key violations: book row 7 references \
+         a missing row of author",
+    );
+    assert!(
+        err.contains("none of its 3 migrations was applied"),
+        "{err}"
+    );
+    assert!(!err.contains("0003_later"), "{err}");
+    match db.backend {
+        // The state read, then the one transaction.
+        Backend::Http => assert_eq!(db.server().requests(), 2),
+        Backend::Ws => {
+            let log = db.server().ws_log();
+            assert_eq!(log.iter().filter(|m| *m == "open_stream").count(), 2);
+        }
+        Backend::Local => {}
+    }
+    assert_eq!(
+        db.query_strings("SELECT count(*) FROM sqlite_schema WHERE type = 'table'"),
+        ["Integer(0)"]
+    );
+}
+
+crate::on_every_transport!(single_transaction_blames_the_migration_that_broke_a_foreign_key);
