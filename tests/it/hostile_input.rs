@@ -200,3 +200,37 @@ fn single_transaction_blames_the_migration_that_broke_a_foreign_key(db: &Db) {
 }
 
 crate::on_every_transport!(single_transaction_blames_the_migration_that_broke_a_foreign_key);
+
+/// A token typed in the shell never reaches the history file: a refused
+/// `.connect libsql://…?authToken=…` is kept with the value redacted.
+#[test]
+fn typed_tokens_never_reach_the_history_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let hist = dir.path().join("history");
+    let mut p = crate::repl::spawn(dir.path(), "t.db", &hist);
+    p.exp_string("t.db> ").unwrap();
+    p.send_line(".connect libsql://db.example.com?authToken=SECRET-ONE")
+        .unwrap();
+    p.exp_string("unsupported URL parameter 'authToken'")
+        .unwrap();
+    p.exp_string("t.db> ").unwrap();
+    p.send_line(".connect libsql://db.example.com --auth-token SECRET-TWO")
+        .unwrap();
+    p.exp_string("t.db> ").unwrap();
+    p.send_line("SELECT 'kept';").unwrap();
+    p.exp_string("kept").unwrap();
+    p.exp_string("t.db> ").unwrap();
+    p.send_line(".quit").unwrap();
+    p.exp_eof().unwrap();
+    let text = std::fs::read_to_string(&hist).unwrap();
+    assert!(!text.contains("SECRET"), "{text}");
+    assert!(
+        text.contains(".connect libsql://db.example.com?authToken=(redacted)"),
+        "{text}"
+    );
+    assert!(
+        text.contains(".connect libsql://db.example.com --auth-token (redacted)"),
+        "{text}"
+    );
+    assert!(text.contains("SELECT 'kept';"), "{text}");
+}

@@ -207,7 +207,8 @@ pub fn run(shell: Shell) -> Result<ExitCode> {
         match editor.readline(&prompt) {
             Ok(line) => {
                 if !line.trim().is_empty() {
-                    let _ = editor.add_history_entry(line.as_str());
+                    // Never keep a token (a refused `.connect libsql://…?authToken=…`, say).
+                    let _ = editor.add_history_entry(crate::token::redact_secrets(&line));
                 }
                 let mut sh = shell.borrow_mut();
                 let mut r = sh.feed_line(&mut splitter, &format!("{line}\n"), &stdin);
