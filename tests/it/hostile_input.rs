@@ -234,3 +234,39 @@ fn typed_tokens_never_reach_the_history_file() {
     );
     assert!(text.contains("SELECT 'kept';"), "{text}");
 }
+
+/// Ctrl-D on a terminal runs the statement still being typed, as sqlite3 does and as a piped
+/// script does (`printf 'select 1' | sqlite3` prints 1; so does sqlite3 on a terminal).
+#[test]
+fn ctrl_d_runs_the_unterminated_statement_as_a_pipe_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let hist = dir.path().join("history");
+    let mut p = crate::repl::spawn(dir.path(), "t.db", &hist);
+    p.exp_string("t.db> ").unwrap();
+    p.send_line(".mode list").unwrap();
+    p.exp_string("t.db> ").unwrap();
+    p.send_line("CREATE TABLE ran(x); INSERT INTO ran VALUES (1)")
+        .unwrap();
+    p.exp_string("...> ").unwrap();
+    p.send_line("  , (2)").unwrap();
+    p.exp_string("...> ").unwrap();
+    p.send_control('d').unwrap();
+    p.exp_eof().unwrap();
+    let db = dir.path().join("t.db");
+    let c = rusqlite::Connection::open(&db).unwrap();
+    let n: i64 = c
+        .query_row("SELECT count(*) FROM ran", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(n, 2);
+
+    // The pipe, for comparison: the same rule.
+    let out = shell()
+        .arg(db.display().to_string())
+        .stdin("INSERT INTO ran VALUES (3)")
+        .run();
+    out.ok();
+    let n: i64 = c
+        .query_row("SELECT count(*) FROM ran", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(n, 3);
+}
