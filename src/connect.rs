@@ -54,6 +54,10 @@ pub struct ConnArgs {
     pub config: Option<PathBuf>,
 }
 
+/// The longest `--timeout`: a request deadline must stay representable, and no request
+/// needs more.
+pub const MAX_TIMEOUT_SECS: u64 = 86_400;
+
 /// The token is wrapped as it is parsed, so printing the parsed arguments can never show it.
 fn parse_token(s: &str) -> Result<AuthToken, String> {
     Ok(AuthToken::new(s))
@@ -129,17 +133,30 @@ pub fn resolve_in(db: Option<&str>, args: &ConnArgs, world: &World) -> Result<Co
         Force::Auto
     };
     let target = target::resolve(&name, force, world.exists)?;
-    if args.timeout == 0 {
-        return Err(usage("--timeout must be at least 1 second"));
+    if args.timeout == 0 || args.timeout > MAX_TIMEOUT_SECS {
+        return Err(usage(format!(
+            "--timeout must be between 1 and {MAX_TIMEOUT_SECS} seconds (one day), got {}",
+            args.timeout
+        )));
     }
     let token = match (
         target::auth_token(args.auth_token.as_ref().map(AuthToken::expose), world.env),
         named,
     ) {
-        (Some(t), _) => Some(t),
-        (None, Some((cfg, n))) => cfg.entry_token(&n, world.env)?,
+        (Some((t, from)), _) => Some((t, from.to_string())),
+        (None, Some((cfg, n))) => cfg
+            .entry_token(&n, world.env)?
+            .map(|t| (t, format!("@{n}"))),
         (None, None) => None,
     };
+    if let (Some((t, from)), false) = (&token, matches!(target, Target::Local { .. })) {
+        if let Some(why) = t.malformed() {
+            return Err(usage(format!(
+                "malformed auth token (from {from}): {why}; nothing was sent"
+            )));
+        }
+    }
+    let token = token.map(|(t, _)| t);
     Ok(ConnectSpec {
         target,
         token,
@@ -292,6 +309,54 @@ url = "/data/plain.db"
         assert!(!format!("{e:?}").contains("config-inline"));
         assert_eq!(crate::error::exit_code(&e), 2);
         assert!(resolve_in(Some("@plain"), &args, &world).is_ok());
+    }
+
+    #[test]
+    fn malformed_tokens_and_timeouts_are_usage_errors() {
+        for (flag, vars, from) in [
+            (Some("abc\n"), &[][..], "--auth-token"),
+            (
+                None,
+                &[("LIBSQL_AUTH_TOKEN", "a\nb")][..],
+                "LIBSQL_AUTH_TOKEN",
+            ),
+            (
+                None,
+                &[("TURSO_AUTH_TOKEN", "a\x1bb")][..],
+                "TURSO_AUTH_TOKEN",
+            ),
+            (None, &[("PROD_TOKEN", "sekrit\r\n")][..], "@prod"),
+        ] {
+            let e = spec(Some("@prod"), flag, vars).unwrap_err();
+            let msg = e.to_string();
+            assert!(
+                msg.starts_with(&format!("malformed auth token (from {from}): it contains")),
+                "{msg}"
+            );
+            assert!(!msg.contains("sekrit") && !msg.contains("abc"), "{msg}");
+            assert_eq!(crate::error::exit_code(&e), 2);
+        }
+        // A local database sends no token: a stray variable does not stop it.
+        assert!(spec(Some("@plain"), None, &[("LIBSQL_AUTH_TOKEN", "a\nb")]).is_ok());
+
+        let world = World {
+            env: &|_| None,
+            exists: &|_| false,
+            config: &|| config(true),
+        };
+        for timeout in [0, MAX_TIMEOUT_SECS + 1, u64::MAX] {
+            let args = ConnArgs {
+                timeout,
+                ..ConnArgs::default()
+            };
+            let e = resolve_in(Some("libsql://a.b.c"), &args, &world).unwrap_err();
+            assert!(
+                e.to_string()
+                    .contains("--timeout must be between 1 and 86400 seconds"),
+                "{e}"
+            );
+            assert_eq!(crate::error::exit_code(&e), 2);
+        }
     }
 
     #[test]

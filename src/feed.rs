@@ -232,7 +232,12 @@ pub fn open_sources(sql: Vec<String>, files: &[PathBuf]) -> Result<Vec<Source>> 
             sources.push(Source::Stdin);
             continue;
         }
-        let file = File::open(f).map_err(|e| usage(format!("cannot open {}: {e}", f.display())))?;
+        let file = File::open(f)
+            .and_then(|file| match file.metadata()?.is_dir() {
+                true => Err(std::io::Error::from(std::io::ErrorKind::IsADirectory)),
+                false => Ok(file),
+            })
+            .map_err(|e| usage(format!("cannot open {}: {e}", f.display())))?;
         sources.push(Source::File(
             f.clone(),
             Box::new(BufReader::with_capacity(1 << 16, file)),

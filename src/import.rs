@@ -10,11 +10,11 @@
 //! By default the whole import is one transaction: BEGIN, the CREATE, the INSERTs and COMMIT
 //! are submitted to the session, which sends them in bounded requests on one stream, so the
 //! import is all-or-nothing whatever its size. A malformed row (a CSV syntax error, a wrong
-//! number of fields, invalid UTF-8) or a failed INSERT stops it with the line number, and
-//! nothing is committed. Without the transaction rows are committed request by request.
+//! number of fields, invalid UTF-8, a quoted field never closed) or a failed INSERT stops it
+//! with the line number, and nothing is committed. Without the transaction rows are committed request by request.
 //! Memory holds one CSV record and one request's worth of statements.
 
-use std::io::Read;
+use std::io::{self, Read};
 
 use anyhow::Result;
 
@@ -63,6 +63,104 @@ pub fn parse_delimiter(s: &str) -> Option<u8> {
     }
 }
 
+/// A quoted field still open at the end of the input. The csv reader accepts it, the rest
+/// of the file becoming one field; [`QuoteCheck`] refuses it.
+#[derive(Debug, thiserror::Error)]
+#[error("unterminated quoted field: the quote that opens it on this line is never closed")]
+struct UnterminatedQuote {
+    /// The line of the opening quote.
+    line: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Quoting {
+    /// At the start of a field (and of the input, and of a record).
+    FieldStart,
+    /// In a field that did not start with a quote: quotes in it are literal.
+    Unquoted,
+    Quoted,
+    /// A quote inside a quoted field: it closes the field, or doubles a quote.
+    QuoteInQuoted,
+}
+
+/// Follows RFC 4180 quoting over the raw bytes exactly as the csv reader parses them (the
+/// import's delimiter, `"` quotes doubled inside a quoted field, `\r` or `\n` ending a
+/// record, a leading UTF-8 BOM skipped), and fails with [`UnterminatedQuote`] at the end of
+/// the input inside a quoted field, so the reader never sees that end.
+struct QuoteCheck<R> {
+    inner: R,
+    delimiter: u8,
+    state: Quoting,
+    /// Current line, counted as the csv reader counts them (`\n`).
+    line: u64,
+    /// Line of the quote that opened the current quoted field.
+    opened: u64,
+    /// Bytes seen, up to 3, and whether they are (so far) a BOM.
+    seen: usize,
+    bom: bool,
+}
+
+const BOM: &[u8; 3] = b"\xEF\xBB\xBF";
+
+impl<R: Read> QuoteCheck<R> {
+    fn new(inner: R, delimiter: u8) -> Self {
+        QuoteCheck {
+            inner,
+            delimiter,
+            state: Quoting::FieldStart,
+            line: 1,
+            opened: 0,
+            seen: 0,
+            bom: true,
+        }
+    }
+
+    fn step(&mut self, b: u8) {
+        if self.seen < BOM.len() {
+            let k = self.seen;
+            self.seen += 1;
+            if self.bom && b == BOM[k] {
+                return; // decided by the next bytes
+            }
+            if self.bom && k > 0 {
+                self.state = Quoting::Unquoted; // a partial BOM is field text
+            }
+            self.bom = false;
+        }
+        let ends_field = b == self.delimiter || b == b'\n' || b == b'\r';
+        self.state = match (self.state, b) {
+            (Quoting::FieldStart, b'"') => {
+                self.opened = self.line;
+                Quoting::Quoted
+            }
+            (Quoting::Quoted, b'"') => Quoting::QuoteInQuoted,
+            (Quoting::Quoted, _) => Quoting::Quoted,
+            (Quoting::QuoteInQuoted, b'"') => Quoting::Quoted,
+            (_, _) if ends_field => Quoting::FieldStart,
+            (_, _) => Quoting::Unquoted,
+        };
+        if b == b'\n' {
+            self.line += 1;
+        }
+    }
+}
+
+impl<R: Read> Read for QuoteCheck<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if n == 0 && !buf.is_empty() && self.state == Quoting::Quoted {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                UnterminatedQuote { line: self.opened },
+            ));
+        }
+        for &b in &buf[..n] {
+            self.step(b);
+        }
+        Ok(n)
+    }
+}
+
 /// Reads CSV records and feeds statements to the session. `progress` is called with the
 /// number of rows read so far every few thousand rows. Returns the number of rows submitted;
 /// the caller's COMMIT and `finish` decide whether they were imported.
@@ -107,7 +205,13 @@ impl<'a> Importer<'a> {
         let message = match e.kind() {
             csv::ErrorKind::Utf8 { .. } => "invalid UTF-8".to_string(),
             csv::ErrorKind::Io(io) => {
-                return anyhow::Error::msg(format!("cannot read {}: {io}", self.source_name))
+                if let Some(u) = io
+                    .get_ref()
+                    .and_then(|e| e.downcast_ref::<UnterminatedQuote>())
+                {
+                    return self.malformed(u.line, u.to_string());
+                }
+                return anyhow::Error::msg(format!("cannot read {}: {io}", self.source_name));
             }
             _ => e.to_string(),
         };
@@ -127,7 +231,7 @@ impl<'a> Importer<'a> {
             .has_headers(false)
             .flexible(true)
             .delimiter(self.opts.delimiter)
-            .from_reader(input);
+            .from_reader(QuoteCheck::new(input, self.opts.delimiter));
         let mut record = csv::StringRecord::new();
         let mut last_line = 1;
         for _ in 0..self.opts.skip {
@@ -248,5 +352,36 @@ mod tests {
         assert_eq!(parse_delimiter("ab"), None);
         assert_eq!(parse_delimiter("\""), None);
         assert_eq!(parse_delimiter("é"), None);
+    }
+
+    /// Everything read through the check, or the line of the quote left open.
+    fn check(text: &[u8], delimiter: u8) -> Result<(), u64> {
+        let mut out = Vec::new();
+        match QuoteCheck::new(text, delimiter).read_to_end(&mut out) {
+            Ok(_) => {
+                assert_eq!(out, text);
+                Ok(())
+            }
+            Err(e) => Err(e
+                .get_ref()
+                .and_then(|e| e.downcast_ref::<UnterminatedQuote>())
+                .expect("an unterminated quote")
+                .line),
+        }
+    }
+
+    #[test]
+    fn quotes_left_open_are_found_on_their_line() {
+        assert_eq!(check(b"a,b\n1,\"x\n2,3\n", b','), Err(2));
+        assert_eq!(check(b"a,b\r\n1,2\r\n\"x\"\"y", b','), Err(3));
+        assert_eq!(check(b"a;b\n1;\"x", b';'), Err(2));
+        assert_eq!(check(b"\xEF\xBB\xBF\"a", b','), Err(1));
+        // Closed, doubled, or literal (not at the start of a field, or after a closing one).
+        assert_eq!(check(b"a,b\n\"x\ny\",\"say \"\"hi\"\"\"\n", b','), Ok(()));
+        assert_eq!(check(b"a,b\n1,x\"y\n", b','), Ok(()));
+        assert_eq!(check(b"a,b\n\"q\"r\"s,1\n", b','), Ok(()));
+        assert_eq!(check(b"a;b\n1,\"x;2\n", b';'), Ok(()));
+        assert_eq!(check(b"\xEF\xBB\"a", b','), Ok(()));
+        assert_eq!(check(b"", b','), Ok(()));
     }
 }

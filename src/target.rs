@@ -65,12 +65,17 @@ pub fn database_arg(arg: Option<&str>, env: &dyn Fn(&str) -> Option<String>) -> 
         .or_else(|| env("TURSO_DATABASE_URL").filter(|s| !s.is_empty()))
 }
 
-/// The token: `--auth-token`, else `LIBSQL_AUTH_TOKEN`, else `TURSO_AUTH_TOKEN`.
-pub fn auth_token(flag: Option<&str>, env: &dyn Fn(&str) -> Option<String>) -> Option<AuthToken> {
-    flag.map(str::to_string)
-        .or_else(|| env("LIBSQL_AUTH_TOKEN").filter(|s| !s.is_empty()))
-        .or_else(|| env("TURSO_AUTH_TOKEN").filter(|s| !s.is_empty()))
-        .map(AuthToken::new)
+/// The token: `--auth-token`, else `LIBSQL_AUTH_TOKEN`, else `TURSO_AUTH_TOKEN`; with where
+/// it came from, for messages.
+pub fn auth_token(
+    flag: Option<&str>,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Option<(AuthToken, &'static str)> {
+    let var = |k: &'static str| env(k).filter(|s| !s.is_empty()).map(|t| (t, k));
+    flag.map(|t| (t.to_string(), "--auth-token"))
+        .or_else(|| var("LIBSQL_AUTH_TOKEN"))
+        .or_else(|| var("TURSO_AUTH_TOKEN"))
+        .map(|(t, from)| (AuthToken::new(t), from))
 }
 
 /// Resolve a database name into a target. `exists` says whether a local path exists.
@@ -132,14 +137,60 @@ fn looks_like_host(name: &str) -> bool {
     host == "localhost" || port.is_some() || labels.len() >= 3
 }
 
+/// At most this much of what the user typed is quoted back in a message.
+const EXCERPT_CHARS: usize = 40;
+
+/// The start of `s` for a message: a 100 KB name is not echoed whole.
+fn excerpt(s: &str) -> String {
+    match s.char_indices().nth(EXCERPT_CHARS) {
+        Some((i, _)) => format!("{}... ({} bytes)", &s[..i], s.len()),
+        None => s.to_string(),
+    }
+}
+
+/// DNS limits (RFC 1035): a name of at most 253 bytes (without a final dot), labels of 1 to 63
+/// bytes. IP addresses pass (an IPv4 address is short labels, IPv6 is in brackets).
+fn check_host(host: &str) -> Result<(), TargetError> {
+    if host.starts_with('[') {
+        return Ok(());
+    }
+    let name = host.strip_suffix('.').unwrap_or(host);
+    if name.len() > 253 {
+        return Err(TargetError(format!(
+            "host name {} is too long: a DNS name has at most 253 bytes",
+            excerpt(host)
+        )));
+    }
+    if let Some(label) = name.split('.').find(|l| l.is_empty() || l.len() > 63) {
+        return Err(TargetError(format!(
+            "host name {} has {}: DNS labels are 1 to 63 bytes",
+            excerpt(host),
+            if label.is_empty() {
+                "an empty label".to_string()
+            } else {
+                format!("a label of {} bytes", label.len())
+            }
+        )));
+    }
+    Ok(())
+}
+
 fn resolve_url(s: &str) -> Result<Target, TargetError> {
     let url = url::Url::parse(s).map_err(|e| TargetError(format!("invalid database URL: {e}")))?;
     let scheme = url.scheme().to_string();
     let host = url
         .host_str()
         .filter(|h| !h.is_empty())
-        .ok_or_else(|| TargetError(format!("database URL has no host (scheme {scheme}://)")))?
-        .to_string();
+        .ok_or_else(|| TargetError(format!("database URL has no host (scheme {scheme}://)")))?;
+    // `libsql` is not a scheme the URL standard knows, so its host was kept opaque
+    // (percent-encoded); it names an https:// host, so it is parsed as one (IDNA: punycode).
+    let host = match scheme.as_str() {
+        "libsql" => url::Host::parse(host)
+            .map_err(|e| TargetError(format!("invalid host in database URL: {e}")))?
+            .to_string(),
+        _ => host.to_string(),
+    };
+    check_host(&host)?;
     if url.fragment().is_some() {
         return Err(TargetError("database URL must not have a #fragment".into()));
     }
@@ -151,7 +202,8 @@ fn resolve_url(s: &str) -> Result<Target, TargetError> {
             ("tls", _) => return Err(TargetError("tls= must be 0 or 1".into())),
             (other, _) => {
                 return Err(TargetError(format!(
-                    "unsupported URL parameter '{other}' (only tls=0|1; pass tokens with --auth-token or LIBSQL_AUTH_TOKEN)"
+                    "unsupported URL parameter '{}' (only tls=0|1; pass tokens with --auth-token or LIBSQL_AUTH_TOKEN)",
+                    excerpt(other)
                 )))
             }
         }
@@ -164,8 +216,13 @@ fn resolve_url(s: &str) -> Result<Target, TargetError> {
             ("http", false)
         }
         ("libsql", _) => ("https", false),
-        ("https", Some(false)) | ("http", Some(true)) | ("wss", Some(false)) | ("ws", Some(true)) => {
-            return Err(TargetError(format!("tls= contradicts the {scheme}:// scheme")))
+        ("https", Some(false))
+        | ("http", Some(true))
+        | ("wss", Some(false))
+        | ("ws", Some(true)) => {
+            return Err(TargetError(format!(
+                "tls= contradicts the {scheme}:// scheme"
+            )))
         }
         ("https", _) => ("https", false),
         ("http", _) => ("http", false),
@@ -173,8 +230,9 @@ fn resolve_url(s: &str) -> Result<Target, TargetError> {
         ("ws", _) => ("ws", true),
         (other, _) => {
             return Err(TargetError(format!(
-                "unsupported URL scheme '{other}://' (use libsql://, https://, http://, wss:// or ws://)"
-            )))
+            "unsupported URL scheme '{}://' (use libsql://, https://, http://, wss:// or ws://)",
+            excerpt(other)
+        )))
         }
     };
     if !url.username().is_empty() || url.password().is_some() {
@@ -282,6 +340,64 @@ mod tests {
     }
 
     #[test]
+    fn host_names_within_dns_limits_and_never_echoed_whole() {
+        let label = "a".repeat(63);
+        let longest = [&label[..], &label, &label, &label[..61]].join(".");
+        assert_eq!(longest.len(), 253);
+        assert!(r(&format!("libsql://{longest}")).is_ok());
+        assert!(r(&format!("https://{longest}.:8443")).is_ok());
+        let huge = vec!["a".repeat(60); 1700].join(".");
+        for url in [
+            format!("libsql://{huge}"),
+            format!("https://{huge}"),
+            format!("wss://{huge}:443"),
+            huge.clone(),
+        ] {
+            let e = r(&url).unwrap_err().0;
+            assert!(
+                e.contains("too long: a DNS name has at most 253 bytes"),
+                "{e}"
+            );
+            assert!(e.len() < 200, "{e}");
+        }
+        let e = r(&format!("libsql://{}.example.com", "b".repeat(64)))
+            .unwrap_err()
+            .0;
+        assert!(e.contains("a label of 64 bytes"), "{e}");
+        assert!(r("https://a..b.example.com")
+            .unwrap_err()
+            .0
+            .contains("an empty label"));
+        let e = r(&format!("https://h.example.com?{}=1", "k".repeat(100_000)))
+            .unwrap_err()
+            .0;
+        assert!(e.len() < 200, "{e}");
+        let e = r(&format!("{}://h", "s".repeat(100_000))).unwrap_err().0;
+        assert!(e.len() < 200, "{e}");
+        assert!(r("libsql://127.0.0.1:8080?tls=0").is_ok());
+    }
+
+    #[test]
+    fn libsql_hosts_are_parsed_as_https_hosts() {
+        let idna = http(
+            "https://xn--dtenbnk-5wae.example.jp",
+            "xn--dtenbnk-5wae.example.jp",
+            443,
+        );
+        assert_eq!(r("https://dätenbänk.example.jp").unwrap(), idna);
+        assert_eq!(r("libsql://dätenbänk.example.jp").unwrap(), idna);
+        assert_eq!(r("libsql://DätenBänk.Example.JP/").unwrap(), idna);
+        assert_eq!(
+            r("libsql://[::1]:8080?tls=0").unwrap(),
+            http("http://[::1]:8080", "[::1]", 8080)
+        );
+        assert!(r("libsql://a%00b.example.com")
+            .unwrap_err()
+            .0
+            .contains("invalid host"));
+    }
+
+    #[test]
     fn local_forms() {
         assert_eq!(r(":memory:").unwrap(), local(":memory:"));
         assert_eq!(
@@ -353,8 +469,10 @@ mod tests {
             .as_deref(),
             Some("t")
         );
-        assert_eq!(auth_token(Some("flag"), &env).unwrap().expose(), "flag");
-        assert_eq!(auth_token(None, &env).unwrap().expose(), "turso");
+        let (t, from) = auth_token(Some("flag"), &env).unwrap();
+        assert_eq!((t.expose(), from), ("flag", "--auth-token"));
+        let (t, from) = auth_token(None, &env).unwrap();
+        assert_eq!((t.expose(), from), ("turso", "TURSO_AUTH_TOKEN"));
         assert!(auth_token(None, &|_| None).is_none());
     }
 }

@@ -19,6 +19,10 @@
 //! `PRAGMA foreign_keys` is a no-op inside a transaction, hence before BEGIN and after COMMIT;
 //! `foreign_key_check` inside it, so a violation rolls the whole migration back. This is
 //! SQLite's documented procedure for table rebuilds, and what Django's schema editor does.
+//! With several migrations in one transaction (`--single-transaction`) the check follows each
+//! migration's statements, so a violation is blamed on the migration that left it (and each
+//! migration must leave the database consistent, as when it is applied on its own); the
+//! checks travel in the same request, costing no round trip.
 
 use super::files::{Migration, Statements};
 use super::TABLE;
@@ -163,17 +167,17 @@ pub fn transaction(units: &[Unit<'_>], env: Env) -> Vec<Step> {
                 b.user(i, u);
             }
         }
+        if env.foreign_keys {
+            b.push("PRAGMA foreign_key_check", Role::FkList, i, 0);
+            b.push(
+                fail_when("EXISTS (SELECT 1 FROM pragma_foreign_key_check)"),
+                Role::FkGuard,
+                i,
+                0,
+            );
+        }
     }
     let last = units.len().saturating_sub(1);
-    if env.foreign_keys {
-        b.push("PRAGMA foreign_key_check", Role::FkList, last, 0);
-        b.push(
-            fail_when("EXISTS (SELECT 1 FROM pragma_foreign_key_check)"),
-            Role::FkGuard,
-            last,
-            0,
-        );
-    }
     b.push("COMMIT", Role::Commit, last, 0);
     if env.foreign_keys {
         b.push("PRAGMA foreign_keys = ON", Role::Restore, last, 0);
@@ -301,6 +305,37 @@ mod tests {
         assert_eq!(plain.first().unwrap().sql, "BEGIN IMMEDIATE");
         assert_eq!(plain.last().unwrap().role, Commit);
         assert_eq!(plain[1].role, Track);
+    }
+
+    #[test]
+    fn one_transaction_checks_foreign_keys_after_each_migration() {
+        let a = Migration::from_text(Path::new("0001_a.sql"), "CREATE TABLE a(x);").unwrap();
+        let b = Migration::from_text(Path::new("0002_b.sql"), "DELETE FROM a;").unwrap();
+        let steps = transaction(
+            &[unit(&a), unit(&b)],
+            Env {
+                foreign_keys: true,
+                create_table: false,
+            },
+        );
+        let checks: Vec<(Role, usize)> = steps
+            .iter()
+            .filter(|s| matches!(s.role, Role::FkList | Role::FkGuard))
+            .map(|s| (s.role, s.unit))
+            .collect();
+        use Role::*;
+        assert_eq!(
+            checks,
+            [(FkList, 0), (FkGuard, 0), (FkList, 1), (FkGuard, 1)]
+        );
+        let roles: Vec<Role> = steps.iter().map(|s| s.role).collect();
+        assert_eq!(
+            roles,
+            [
+                Setup, Setup, Track, User, Timing, FkList, FkGuard, Track, User, Timing, FkList,
+                FkGuard, Commit, Restore
+            ]
+        );
     }
 
     #[test]

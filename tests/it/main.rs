@@ -9,6 +9,7 @@ mod formats;
 mod generated;
 mod harness;
 mod hostile;
+mod hostile_input;
 mod http;
 mod import;
 mod keepalive;

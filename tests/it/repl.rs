@@ -9,7 +9,7 @@ use crate::harness::{Backend, Db};
 
 const TIMEOUT_MS: u64 = 10_000;
 
-fn spawn(dir: &Path, target: &str, history: &Path) -> PtySession {
+pub fn spawn(dir: &Path, target: &str, history: &Path) -> PtySession {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_libsql-shell"));
     cmd.arg(target)
         .current_dir(dir)

@@ -207,7 +207,8 @@ pub fn run(shell: Shell) -> Result<ExitCode> {
         match editor.readline(&prompt) {
             Ok(line) => {
                 if !line.trim().is_empty() {
-                    let _ = editor.add_history_entry(line.as_str());
+                    // Never keep a token (a refused `.connect libsql://…?authToken=…`, say).
+                    let _ = editor.add_history_entry(crate::token::redact_secrets(&line));
                 }
                 let mut sh = shell.borrow_mut();
                 let mut r = sh.feed_line(&mut splitter, &format!("{line}\n"), &stdin);
@@ -234,7 +235,21 @@ pub fn run(shell: Shell) -> Result<ExitCode> {
                 // Ctrl-C cancels the statement being typed.
                 splitter.clear();
             }
-            Err(ReadlineError::Eof) => break,
+            Err(ReadlineError::Eof) => {
+                // As sqlite3 (and a piped script): the statement still being typed runs.
+                if let Some(piece) = splitter.finish() {
+                    let mut sh = shell.borrow_mut();
+                    let r = sh.submit(piece, &stdin, true).and_then(|()| sh.sync());
+                    if let Err(e) = r {
+                        if crate::error::is_broken_pipe(&e) {
+                            fatal = Some(e);
+                        } else {
+                            eprintln!("Error: {}", crate::error::one_line(&e));
+                        }
+                    }
+                }
+                break;
+            }
             Err(e) => {
                 fatal = Some(e.into());
                 break;
