@@ -9,6 +9,11 @@
 //! [databases.dev]
 //! url = "libsql://127.0.0.1:8080?tls=0"
 //! auth_token = "..."                # inline: only if the file is chmod 600
+//!
+//! [databases.alpha]
+//! url = "libsql://tenants.example.com"
+//! namespace = "alpha"               # a database of a multi-tenant sqld
+//! encryption_key_env = "ALPHA_KEY"  # an encrypted Turso database's key, from this variable
 //! ```
 //!
 //! The file is `--config PATH`, else `$LIBSQL_SHELL_CONFIG`, else
@@ -22,7 +27,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::token::AuthToken;
+use crate::token::{AuthToken, EncryptionKey};
 
 /// Environment variable naming the config file.
 pub const CONFIG_ENV: &str = "LIBSQL_SHELL_CONFIG";
@@ -47,6 +52,10 @@ pub enum TokenSource {
 pub struct Entry {
     pub url: String,
     pub token: TokenSource,
+    /// The namespace (database) on a multi-tenant sqld.
+    pub namespace: Option<String>,
+    /// The variable holding the database's encryption key.
+    pub encryption_key_env: Option<String>,
 }
 
 /// The parsed file. A missing file is an empty config (`exists == false`).
@@ -72,6 +81,8 @@ struct RawEntry {
     url: String,
     auth_token_env: Option<String>,
     auth_token: Option<String>,
+    namespace: Option<String>,
+    encryption_key_env: Option<String>,
 }
 
 /// The config file's path: `--config`, else `$LIBSQL_SHELL_CONFIG`, else
@@ -152,7 +163,15 @@ impl Config {
                 (None, Some(t)) => TokenSource::Inline(AuthToken::new(t)),
                 (None, None) => TokenSource::None,
             };
-            databases.insert(name, Entry { url: e.url, token });
+            databases.insert(
+                name,
+                Entry {
+                    url: e.url,
+                    token,
+                    namespace: e.namespace,
+                    encryption_key_env: e.encryption_key_env,
+                },
+            );
         }
         Ok(Config {
             path,
@@ -210,6 +229,26 @@ impl Config {
                     "@{name} takes its token from ${var}, which is not set (set it, or pass --auth-token)"
                 ))),
             },
+        }
+    }
+}
+
+impl Config {
+    /// The entry's encryption key, from its `encryption_key_env`. `Ok(None)` when the entry
+    /// names none; an error when the variable is not set.
+    pub fn entry_encryption_key(
+        &self,
+        name: &str,
+        env: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<Option<EncryptionKey>, ConfigError> {
+        let Some(var) = &self.get(name)?.encryption_key_env else {
+            return Ok(None);
+        };
+        match env(var).filter(|v| !v.is_empty()) {
+            Some(v) => Ok(Some(EncryptionKey::new(v))),
+            None => Err(ConfigError(format!(
+                "@{name} takes its encryption key from ${var}, which is not set (set it, or pass --encryption-key)"
+            ))),
         }
     }
 }
@@ -405,7 +444,7 @@ url = "/tmp/x.db"
         assert!(parse(userinfo, true).is_err());
         let ok = "[databases.d]\nurl = \"libsql://127.0.0.1:8080?tls=0\"\n";
         assert!(parse(ok, true).is_ok());
-        assert!(format!("{:?}", parse(FILE, true).unwrap()).contains("AuthToken(redacted)"));
+        assert!(format!("{:?}", parse(FILE, true).unwrap()).contains("Secret(redacted)"));
         assert!(!format!("{:?}", parse(FILE, true).unwrap()).contains("inline-sekrit"));
     }
 }

@@ -10,7 +10,7 @@ use clap::Args;
 use crate::config::{self, Config, ConfigError};
 use crate::error::usage;
 use crate::target::{self, Force, Target};
-use crate::token::AuthToken;
+use crate::token::{AuthToken, EncryptionKey};
 use crate::transport::http::HttpTransport;
 use crate::transport::local::{BeginMode, LocalOptions, LocalTransport};
 use crate::transport::tls;
@@ -23,6 +23,17 @@ pub struct ConnArgs {
     /// Auth token for remote databases (else LIBSQL_AUTH_TOKEN, else TURSO_AUTH_TOKEN).
     #[arg(long, global = true, value_name = "TOKEN", value_parser = parse_token)]
     pub auth_token: Option<AuthToken>,
+
+    /// The database on a multi-tenant sqld, sent as `x-namespace` on every request (else
+    /// LIBSQL_NAMESPACE, else a named connection's `namespace`).
+    #[arg(long, global = true, value_name = "NAME")]
+    pub namespace: Option<String>,
+
+    /// Encryption key of an encrypted Turso database, sent as `x-turso-encryption-key` on
+    /// every request (else LIBSQL_ENCRYPTION_KEY, else TURSO_DB_REMOTE_ENCRYPTION_KEY, else a
+    /// named connection's `encryption_key_env`).
+    #[arg(long, global = true, value_name = "KEY", value_parser = parse_secret, alias = "remote-encryption-key")]
+    pub encryption_key: Option<EncryptionKey>,
 
     /// Remote request timeout in seconds.
     #[arg(long, global = true, value_name = "SECS", default_value_t = 30)]
@@ -63,14 +74,53 @@ fn parse_token(s: &str) -> Result<AuthToken, String> {
     Ok(AuthToken::new(s))
 }
 
+/// The encryption key, wrapped as it is parsed (as the token is).
+fn parse_secret(s: &str) -> Result<EncryptionKey, String> {
+    Ok(EncryptionKey::new(s))
+}
+
+/// The longest namespace name accepted (sqld's own limit is only "not empty").
+const MAX_NAMESPACE_BYTES: usize = 128;
+
+/// What is wrong with a namespace name, if anything: it travels in an HTTP header, so it
+/// must be visible ASCII; it names a database directory on the server, so no slashes.
+fn invalid_namespace(ns: &str) -> Option<String> {
+    if ns.is_empty() {
+        return Some("it is empty".into());
+    }
+    if ns.len() > MAX_NAMESPACE_BYTES {
+        return Some(format!("it is longer than {MAX_NAMESPACE_BYTES} bytes"));
+    }
+    let bad = ns
+        .chars()
+        .find(|c| !c.is_ascii_graphic() || matches!(c, '/' | '\\'))?;
+    Some(match bad {
+        ' ' => "it contains a space".into(),
+        '/' | '\\' => format!("it contains '{bad}'"),
+        c if c.is_control() => format!("it contains a control character (U+{:04X})", c as u32),
+        c => format!("it contains '{c}' (only visible ASCII is allowed)"),
+    })
+}
+
 /// Everything needed to open a connection, resolved from flags and environment.
 #[derive(Debug, Clone)]
 pub struct ConnectSpec {
     pub target: Target,
     pub token: Option<AuthToken>,
+    /// The database on a multi-tenant sqld (`x-namespace`).
+    pub namespace: Option<String>,
+    /// An encrypted Turso database's key (`x-turso-encryption-key`).
+    pub encryption_key: Option<EncryptionKey>,
     pub timeout: Duration,
     pub local: LocalOptions,
 }
+
+/// The environment variable naming the namespace.
+pub const NAMESPACE_ENV: &str = "LIBSQL_NAMESPACE";
+
+/// The environment variables holding an encryption key, in order: ours, then the one
+/// Turso's own CLI reads.
+pub const KEY_ENV: [&str; 2] = ["LIBSQL_ENCRYPTION_KEY", "TURSO_DB_REMOTE_ENCRYPTION_KEY"];
 
 fn env(k: &str) -> Option<String> {
     std::env::var(k).ok()
@@ -88,6 +138,13 @@ pub struct World<'a> {
     pub env: &'a dyn Fn(&str) -> Option<String>,
     pub exists: &'a dyn Fn(&str) -> bool,
     pub config: &'a dyn Fn() -> Result<Config, ConfigError>,
+}
+
+impl World<'_> {
+    /// A variable of the environment, unset when empty.
+    fn env(&self, k: &str) -> Option<String> {
+        (self.env)(k).filter(|v| !v.is_empty())
+    }
 }
 
 /// The config file this invocation uses: `--config`, else `LIBSQL_SHELL_CONFIG`, else the
@@ -141,12 +198,10 @@ pub fn resolve_in(db: Option<&str>, args: &ConnArgs, world: &World) -> Result<Co
     }
     let token = match (
         target::auth_token(args.auth_token.as_ref().map(AuthToken::expose), world.env),
-        named,
+        &named,
     ) {
         (Some((t, from)), _) => Some((t, from.to_string())),
-        (None, Some((cfg, n))) => cfg
-            .entry_token(&n, world.env)?
-            .map(|t| (t, format!("@{n}"))),
+        (None, Some((cfg, n))) => cfg.entry_token(n, world.env)?.map(|t| (t, format!("@{n}"))),
         (None, None) => None,
     };
     if let (Some((t, from)), false) = (&token, matches!(target, Target::Local { .. })) {
@@ -157,9 +212,82 @@ pub fn resolve_in(db: Option<&str>, args: &ConnArgs, world: &World) -> Result<Co
         }
     }
     let token = token.map(|(t, _)| t);
+    let local = matches!(target, Target::Local { .. });
+    let entry = named.as_ref().map(|(cfg, n)| (cfg, n.as_str()));
+
+    let namespace = match (&args.namespace, world.env(NAMESPACE_ENV)) {
+        (Some(ns), _) => Some((ns.clone(), "--namespace".to_string())),
+        (None, Some(ns)) => Some((ns, NAMESPACE_ENV.to_string())),
+        (None, None) => entry.and_then(|(cfg, n)| {
+            cfg.get(n)
+                .ok()?
+                .namespace
+                .clone()
+                .map(|ns| (ns, format!("@{n}")))
+        }),
+    };
+    let namespace = match namespace {
+        Some((_, from)) if local && from == "--namespace" => {
+            return Err(usage(format!(
+                "--namespace names a database of a multi-tenant sqld; {} is a local file",
+                target.display_name()
+            )))
+        }
+        Some(_) if local => None,
+        Some((ns, from)) => match invalid_namespace(&ns) {
+            Some(why) => {
+                return Err(usage(format!(
+                    "invalid namespace {} (from {from}): {why}",
+                    target::excerpt(&ns)
+                )))
+            }
+            None => Some(ns),
+        },
+        None => None,
+    };
+
+    let key = match &args.encryption_key {
+        Some(k) => Some((k.clone(), "--encryption-key".to_string())),
+        None => match KEY_ENV.iter().find_map(|var| {
+            world
+                .env(var)
+                .map(|v| (EncryptionKey::new(v), var.to_string()))
+        }) {
+            Some(k) => Some(k),
+            None => match entry {
+                Some((cfg, n)) => cfg
+                    .entry_encryption_key(n, world.env)?
+                    .map(|k| (k, format!("@{n}"))),
+                None => None,
+            },
+        },
+    };
+    let encryption_key = match key {
+        Some((_, from)) if local && from == "--encryption-key" => {
+            return Err(usage(format!(
+                "--encryption-key is for encrypted Turso databases; {} is a local file, opened as it is",
+                target.display_name()
+            )))
+        }
+        Some(_) if local => None,
+        Some((k, from)) if k.expose().is_empty() => {
+            return Err(usage(format!("empty encryption key (from {from})")))
+        }
+        Some((k, from)) => match k.malformed() {
+            Some(why) => {
+                return Err(usage(format!(
+                    "malformed encryption key (from {from}): {why}; nothing was sent"
+                )))
+            }
+            None => Some(k),
+        },
+        None => None,
+    };
     Ok(ConnectSpec {
         target,
         token,
+        namespace,
+        encryption_key,
         timeout: Duration::from_secs(args.timeout),
         local: LocalOptions {
             init_command: args.init_command.clone(),
@@ -213,6 +341,11 @@ auth_token = "config-inline"
 
 [databases.plain]
 url = "/data/plain.db"
+
+[databases.tenant]
+url = "libsql://tenants.example.com"
+namespace = "alpha"
+encryption_key_env = "TENANT_KEY"
 "#;
 
     fn config(private: bool) -> Result<Config, ConfigError> {
@@ -238,6 +371,123 @@ url = "/data/plain.db"
             ..ConnArgs::default()
         };
         resolve_in(db, &args, &world)
+    }
+
+    /// Resolve with these flags (namespace, encryption key) and environment.
+    fn spec_with(
+        db: &str,
+        namespace: Option<&str>,
+        key: Option<&str>,
+        vars: &[(&str, &str)],
+    ) -> Result<ConnectSpec> {
+        let vars: Vec<(String, String)> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let env = move |k: &str| vars.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+        let load = || config(true);
+        let world = World {
+            env: &env,
+            exists: &|_| false,
+            config: &load,
+        };
+        let args = ConnArgs {
+            namespace: namespace.map(str::to_string),
+            encryption_key: key.map(EncryptionKey::new),
+            timeout: 30,
+            ..ConnArgs::default()
+        };
+        resolve_in(Some(db), &args, &world)
+    }
+
+    #[test]
+    fn namespace_precedence_flag_env_config() {
+        let ns = |s: Result<ConnectSpec>| s.unwrap().namespace;
+        let env = [("LIBSQL_NAMESPACE", "beta")];
+        let url = "libsql://h.example.com";
+        assert_eq!(
+            ns(spec_with(url, Some("gamma"), None, &env)).as_deref(),
+            Some("gamma")
+        );
+        assert_eq!(
+            ns(spec_with(url, None, None, &env)).as_deref(),
+            Some("beta")
+        );
+        assert_eq!(ns(spec_with(url, None, None, &[])), None);
+        let tenant = &[("TENANT_KEY", "k")];
+        assert_eq!(
+            ns(spec_with("@tenant", None, None, tenant)).as_deref(),
+            Some("alpha")
+        );
+        assert_eq!(
+            ns(spec_with(
+                "@tenant",
+                None,
+                None,
+                &[("TENANT_KEY", "k"), env[0]]
+            ))
+            .as_deref(),
+            Some("beta")
+        );
+        // For a local file the variable does not apply; the flag is a mistake.
+        assert_eq!(ns(spec_with("x.db", None, None, &env)), None);
+        let e = spec_with("x.db", Some("a"), None, &[]).unwrap_err();
+        assert!(e.to_string().contains("is a local file"), "{e}");
+        assert_eq!(crate::error::exit_code(&e), 2);
+        for (bad, why) in [
+            ("", "it is empty"),
+            ("a b", "a space"),
+            ("a/b", "'/'"),
+            ("ä", "only visible ASCII"),
+            ("a\nb", "control character"),
+        ] {
+            let e = spec_with(url, Some(bad), None, &[]).unwrap_err();
+            assert!(e.to_string().contains(why), "{bad:?}: {e}");
+            assert_eq!(crate::error::exit_code(&e), 2);
+        }
+    }
+
+    #[test]
+    fn encryption_key_precedence_and_secrecy() {
+        let key =
+            |s: Result<ConnectSpec>| s.unwrap().encryption_key.map(|k| k.expose().to_string());
+        let url = "libsql://h.example.com";
+        let both = [
+            ("LIBSQL_ENCRYPTION_KEY", "ours"),
+            ("TURSO_DB_REMOTE_ENCRYPTION_KEY", "turso"),
+        ];
+        assert_eq!(
+            key(spec_with(url, None, Some("flag"), &both)).as_deref(),
+            Some("flag")
+        );
+        assert_eq!(
+            key(spec_with(url, None, None, &both)).as_deref(),
+            Some("ours")
+        );
+        assert_eq!(
+            key(spec_with(url, None, None, &both[1..])).as_deref(),
+            Some("turso")
+        );
+        assert_eq!(
+            key(spec_with("@tenant", None, None, &[("TENANT_KEY", "entry")])).as_deref(),
+            Some("entry")
+        );
+        let e = spec_with("@tenant", None, None, &[]).unwrap_err();
+        assert!(
+            e.to_string().contains("$TENANT_KEY, which is not set"),
+            "{e}"
+        );
+        let e = spec_with(url, None, Some(""), &[]).unwrap_err();
+        assert!(e.to_string().contains("empty encryption key"), "{e}");
+        let e = spec_with(url, None, Some("SECRET-KEY\n"), &[]).unwrap_err();
+        assert!(e.to_string().contains("malformed encryption key"), "{e}");
+        assert!(!format!("{e:?}").contains("SECRET-KEY"));
+        let e = spec_with("x.db", None, Some("k"), &[]).unwrap_err();
+        assert!(e.to_string().contains("local file"), "{e}");
+        assert_eq!(crate::error::exit_code(&e), 2);
+        assert_eq!(key(spec_with("x.db", None, None, &both)), None);
+        let s = spec_with(url, None, Some("SECRET-KEY-9"), &[]).unwrap();
+        assert!(!format!("{s:?}").contains("SECRET-KEY-9"));
     }
 
     fn token(s: &ConnectSpec) -> Option<&str> {
@@ -364,7 +614,7 @@ url = "/data/plain.db"
         let e = spec(Some("@nope"), None, &[]).unwrap_err();
         assert_eq!(
             e.to_string(),
-            "unknown database '@nope' in /c/config.toml; known: @dev, @plain, @prod"
+            "unknown database '@nope' in /c/config.toml; known: @dev, @plain, @prod, @tenant"
         );
         assert_eq!(crate::error::exit_code(&e), 2);
     }

@@ -141,7 +141,7 @@ fn looks_like_host(name: &str) -> bool {
 const EXCERPT_CHARS: usize = 40;
 
 /// The start of `s` for a message: a 100 KB name is not echoed whole.
-fn excerpt(s: &str) -> String {
+pub fn excerpt(s: &str) -> String {
     match s.char_indices().nth(EXCERPT_CHARS) {
         Some((i, _)) => format!("{}... ({} bytes)", &s[..i], s.len()),
         None => s.to_string(),

@@ -1,16 +1,23 @@
-//! The auth token: a newtype that cannot be printed, from the moment it is parsed.
+//! Secrets — the auth token and a database's encryption key — as a newtype that cannot be
+//! printed, from the moment they are parsed.
 
 use std::borrow::Cow;
 use std::fmt;
 
-/// A bearer token. `Debug` and `Display` print `(redacted)`; only [`AuthToken::expose`]
-/// gives the secret, and only the code that puts it on the wire calls it.
+/// A secret. `Debug` and `Display` print `(redacted)`; only [`Secret::expose`] gives it,
+/// and only the code that puts it on the wire calls it.
 #[derive(Clone, PartialEq, Eq)]
-pub struct AuthToken(String);
+pub struct Secret(String);
 
-impl AuthToken {
+/// A bearer token (`Authorization: Bearer ...`, the WebSocket `hello`).
+pub type AuthToken = Secret;
+
+/// The encryption key of an encrypted Turso database (`x-turso-encryption-key`).
+pub type EncryptionKey = Secret;
+
+impl Secret {
     pub fn new(s: impl Into<String>) -> Self {
-        AuthToken(s.into())
+        Secret(s.into())
     }
 
     /// The secret itself. Call only where it goes into a request.
@@ -108,13 +115,13 @@ pub fn redact_secrets(line: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-impl fmt::Debug for AuthToken {
+impl fmt::Debug for Secret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("AuthToken(redacted)")
+        f.write_str("Secret(redacted)")
     }
 }
 
-impl fmt::Display for AuthToken {
+impl fmt::Display for Secret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("(redacted)")
     }

@@ -67,6 +67,14 @@ pub fn list(
                 cfg.path.display()
             )?,
         }
+        if let Some(ns) = &entry.namespace {
+            writeln!(out, "  namespace: {ns}")?;
+        }
+        if let Some(var) = &entry.encryption_key_env {
+            let set = env(var).is_some_and(|v| !v.is_empty());
+            let state = if set { "set" } else { "unset" };
+            writeln!(out, "  encryption_key_env: {var} ({state})")?;
+        }
     }
     Ok(())
 }
