@@ -29,13 +29,16 @@
 
 use std::io::Write;
 
+mod columnar;
 mod delimited;
 mod format;
 mod insert;
 mod json;
 mod line;
+mod quoted;
 mod table;
 
+pub use columnar::quoted as quoted_value;
 pub use format::{default_header, Format, Render, RenderOptions};
 pub use insert::quote_identifier;
 
@@ -67,7 +70,24 @@ pub fn renderer<'a>(
         )),
         Format::Csv => Box::new(delimited::Csv::new(header, opts, out)),
         Format::Tsv => Box::new(delimited::Tsv::new(header, opts, out)),
-        Format::List => Box::new(delimited::List::new(header, opts, out)),
+        Format::List => Box::new(delimited::List::new(header, opts, ("|", "\n"), out)),
+        Format::Tabs => Box::new(delimited::List::new(header, opts, ("\t", "\n"), out)),
+        Format::Ascii => Box::new(delimited::List::new(header, opts, ("\x1f", "\x1e"), out)),
+        Format::Quote => Box::new(quoted::Quoted::new(quoted::Kind::Quote, header, opts, out)),
+        Format::Html => Box::new(quoted::Quoted::new(quoted::Kind::Html, header, opts, out)),
+        Format::Tcl => Box::new(quoted::Quoted::new(quoted::Kind::Tcl, header, opts, out)),
+        Format::Column => Box::new(columnar::Columnar::new(
+            columnar::Style::Column,
+            header,
+            opts,
+            out,
+        )),
+        Format::Qbox => Box::new(columnar::Columnar::new(
+            columnar::Style::Box,
+            header,
+            opts,
+            out,
+        )),
         Format::Json => Box::new(json::Json::new(json::Layout::Array, out)),
         Format::Jsonl => Box::new(json::Json::new(json::Layout::Lines, out)),
         Format::Line => Box::new(line::Line::new(opts, out)),
@@ -167,7 +187,7 @@ mod tests {
     use crate::value::Value;
     use std::io;
 
-    const ALL: [Format; 10] = [
+    const ALL: [Format; 17] = [
         Format::Table,
         Format::Box,
         Format::Csv,
@@ -178,6 +198,13 @@ mod tests {
         Format::Line,
         Format::List,
         Format::Insert,
+        Format::Quote,
+        Format::Html,
+        Format::Tcl,
+        Format::Ascii,
+        Format::Tabs,
+        Format::Column,
+        Format::Qbox,
     ];
 
     #[test]
