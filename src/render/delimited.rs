@@ -187,6 +187,9 @@ pub struct List<'a> {
     separator: String,
     newline: String,
     null_text: String,
+    /// The statement's column names, written before its first row (as sqlite3 does: a
+    /// statement without rows prints nothing).
+    names: Option<Vec<String>>,
 }
 
 impl<'a> List<'a> {
@@ -203,6 +206,7 @@ impl<'a> List<'a> {
             separator: opts.separator.clone().unwrap_or_else(|| sep.to_string()),
             newline: opts.newline.clone().unwrap_or_else(|| newline.to_string()),
             null_text: opts.null_text.clone(),
+            names: None,
         }
     }
 }
@@ -224,17 +228,20 @@ fn write_joined<S: AsRef<str>>(
 
 impl Render for List<'_> {
     fn begin(&mut self, cols: &[Column]) -> io::Result<()> {
-        if self.header {
-            write_joined(
-                &mut self.out,
-                (&self.separator, &self.newline),
-                cols.iter().map(|c| &c.name),
-            )?;
-        }
+        self.names = self
+            .header
+            .then(|| cols.iter().map(|c| c.name.clone()).collect());
         Ok(())
     }
 
     fn row(&mut self, row: &[Value]) -> io::Result<()> {
+        if let Some(names) = self.names.take() {
+            write_joined(
+                &mut self.out,
+                (&self.separator, &self.newline),
+                names.iter(),
+            )?;
+        }
         let null = self.null_text.as_str();
         write_joined(
             &mut self.out,
@@ -433,7 +440,7 @@ mod tests {
         ];
         assert_eq!(
             render(Format::List, &o, &stmts),
-            "a, b\n1, (null)\nc\nd\nx\ny\n"
+            "a, b\n1, (null)\nd\nx\ny\n"
         );
         assert_eq!(render(Format::List, &opts(), &stmts), "1|\nx\ny\n");
     }

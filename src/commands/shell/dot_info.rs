@@ -380,9 +380,11 @@ impl Shell {
                     .collect();
                 let (n, id) = match found.as_slice() {
                     [one] => **one,
-                    [] => return Err(usage(format!(
+                    [] => {
+                        return Err(usage(format!(
                         "unknown limit: \"{want}\"\nenter \".limit\" with no arguments for a list."
-                    ))),
+                    )))
+                    }
                     _ => return Err(usage(format!("ambiguous limit: \"{want}\""))),
                 };
                 let v = value.map(|v| v.clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32);
