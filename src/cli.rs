@@ -96,6 +96,7 @@ const SQLITE3_WORDS: &[&str] = &[
     "markdown",
     "newline",
     "noheader",
+    "noinit",
     "nullvalue",
     "quote",
     "readonly",

@@ -431,9 +431,10 @@ impl Shell {
         }
         for piece in splitter.push(line) {
             self.submit(piece, source, true)?;
-            if self.once || self.settings.timer {
+            if self.once || self.settings.timer || self.settings.echo || self.trace.is_some() {
                 // `.once` captures exactly the next statement's output; `.timer` times each
-                // statement on its own, as sqlite3 does.
+                // statement on its own, and `.echo` and `.trace` lines precede each one's
+                // results, as in sqlite3.
                 self.sync()?;
             }
         }

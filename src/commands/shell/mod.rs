@@ -47,7 +47,7 @@ pub struct ShellArgs {
     pub init: Option<PathBuf>,
 
     /// Do not read ~/.libsql-shellrc at startup.
-    #[arg(long, conflicts_with = "init")]
+    #[arg(long, alias = "noinit", conflicts_with = "init")]
     pub no_init: bool,
 
     /// Print each statement before running it (sqlite3's -echo).
