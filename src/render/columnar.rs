@@ -111,7 +111,7 @@ pub fn cut_line(z: &str, max: usize, wordwrap: bool) -> (String, Option<&str>) {
         if c == b'\t' {
             loop {
                 n += 1;
-                if n % 8 == 0 || n >= max {
+                if n.is_multiple_of(8) || n >= max {
                     break;
                 }
             }
@@ -165,7 +165,7 @@ pub fn cut_line(z: &str, max: usize, wordwrap: bool) -> (String, Option<&str>) {
             loop {
                 n += 1;
                 line.push(' ');
-                if n % 8 == 0 || n >= max {
+                if n.is_multiple_of(8) || n >= max {
                     break;
                 }
             }

@@ -60,7 +60,7 @@ impl<'a> Quoted<'a> {
                     let tag = if f.is_name() { "TH" } else { "TD" };
                     write!(buf, "<{tag}>")?;
                     html_escape(&mut buf, &f.text(&self.null_text));
-                    write!(buf, "</{tag}>\n")?;
+                    writeln!(buf, "</{tag}>")?;
                 }
                 Kind::Tcl => {
                     if i > 0 {

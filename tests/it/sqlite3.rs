@@ -238,7 +238,7 @@ fn dot_commands_match_sqlite3(db: &Db) {
     db.sql("INSERT INTO p VALUES (1, 2, 3); ANALYZE;");
     for script in [
         ".fullschema\n",
-        ".lint fkey-indexes\n",
+        ".lint fkey-indexes\n.lint fkey-indexes -verbose\n.lint fkey-indexes -groupbyparent -verbose\n",
         ".eqp on\nSELECT * FROM c JOIN p ON p.id = c.pid;\nSELECT 1;\n",
         ".trace stdout\nSELECT 1;\nSELECT 2;\n",
         ".mode column\n.width 4 -6\nSELECT id, i, s FROM t WHERE id < 3;\n",

@@ -308,27 +308,26 @@ impl Shell {
                     .collect();
                 glob(&want, &detail)
             });
-            if by_parent && last_parent.as_deref() != Some(parent.as_str()) {
-                if verbose || !covered {
-                    text.push_str(&format!("-- Parent table {parent}\n"));
-                    last_parent = Some(parent.clone());
-                }
+            if by_parent && last_parent.as_deref() != Some(parent.as_str()) && (verbose || !covered)
+            {
+                text.push_str(&format!("-- Parent table {parent}\n"));
+                last_parent = Some(parent.clone());
             }
-            let target = format!(
-                "{child}({}) --> {parent}({})",
-                from.join(", "),
-                to.join(",")
-            );
+            let indent = if by_parent { "    " } else { "" };
             if covered {
                 if verbose {
-                    text.push_str(&format!("/* no extra indexes required for {target} */\n"));
+                    text.push_str(&format!(
+                        "{indent}/* no extra indexes required for {child}({}) -> {parent}({}) */\n",
+                        from.join(", "),
+                        to.join(",")
+                    ));
                 }
                 continue;
             }
             let name = quote_text(&format!("{child}_{}", from.join("_")));
             let cols: Vec<String> = from.iter().map(|c| quote_text(c)).collect();
             text.push_str(&format!(
-                "CREATE INDEX {name} ON {}({}); --> {parent}({})\n",
+                "{indent}CREATE INDEX {name} ON {}({}); --> {parent}({})\n",
                 quote_text(&child),
                 cols.join(", "),
                 to.join(",")
