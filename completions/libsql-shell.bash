@@ -167,7 +167,7 @@ _libsql__shell() {
 
     case "${cmd}" in
         libsql__shell)
-            opts="-v -m -h -V --auth-token --timeout --init-command --transaction-mode --local --remote --trace --config --bail --format --header --no-header --null --separator --insert-table --color --help --version exec batch migrate dump import config help"
+            opts="-v -m -h -V --auth-token --timeout --init-command --transaction-mode --readonly --local --remote --trace --config --bail --cmd --init --no-init --echo --batch --interactive --format --header --no-header --null --separator --newline --insert-table --csv --json --line --list --box --markdown --table --quote --html --tabs --ascii --column --color --help --version exec batch migrate dump import config help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -193,12 +193,20 @@ _libsql__shell() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --cmd)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --init)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table box csv tsv json jsonl markdown line list insert" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table box csv tsv json jsonl markdown line list insert quote html tcl ascii tabs column qbox" -- "${cur}"))
                     return 0
                     ;;
                 -m)
-                    COMPREPLY=($(compgen -W "table box csv tsv json jsonl markdown line list insert" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table box csv tsv json jsonl markdown line list insert quote html tcl ascii tabs column qbox" -- "${cur}"))
                     return 0
                     ;;
                 --null)
@@ -206,6 +214,10 @@ _libsql__shell() {
                     return 0
                     ;;
                 --separator)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --newline)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -225,18 +237,18 @@ _libsql__shell() {
             return 0
             ;;
         libsql__subcmd__shell__subcmd__batch)
-            opts="-m -v -h --no-transaction --format --header --no-header --null --separator --insert-table --auth-token --timeout --init-command --transaction-mode --local --remote --trace --config --color --help"
+            opts="-m -v -h --no-transaction --format --header --no-header --null --separator --newline --insert-table --csv --json --line --list --box --markdown --table --quote --html --tabs --ascii --column --auth-token --timeout --init-command --transaction-mode --readonly --local --remote --trace --config --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --format)
-                    COMPREPLY=($(compgen -W "table box csv tsv json jsonl markdown line list insert" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table box csv tsv json jsonl markdown line list insert quote html tcl ascii tabs column qbox" -- "${cur}"))
                     return 0
                     ;;
                 -m)
-                    COMPREPLY=($(compgen -W "table box csv tsv json jsonl markdown line list insert" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table box csv tsv json jsonl markdown line list insert quote html tcl ascii tabs column qbox" -- "${cur}"))
                     return 0
                     ;;
                 --null)
@@ -244,6 +256,10 @@ _libsql__shell() {
                     return 0
                     ;;
                 --separator)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --newline)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -283,7 +299,7 @@ _libsql__shell() {
             return 0
             ;;
         libsql__subcmd__shell__subcmd__config)
-            opts="-v -h --auth-token --timeout --init-command --transaction-mode --local --remote --trace --config --color --help list path help"
+            opts="-v -h --auth-token --timeout --init-command --transaction-mode --readonly --local --remote --trace --config --color --help list path help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -377,7 +393,7 @@ _libsql__shell() {
             return 0
             ;;
         libsql__subcmd__shell__subcmd__config__subcmd__list)
-            opts="-v -h --auth-token --timeout --init-command --transaction-mode --local --remote --trace --config --color --help"
+            opts="-v -h --auth-token --timeout --init-command --transaction-mode --readonly --local --remote --trace --config --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -415,7 +431,7 @@ _libsql__shell() {
             return 0
             ;;
         libsql__subcmd__shell__subcmd__config__subcmd__path)
-            opts="-v -h --auth-token --timeout --init-command --transaction-mode --local --remote --trace --config --color --help"
+            opts="-v -h --auth-token --timeout --init-command --transaction-mode --readonly --local --remote --trace --config --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -453,7 +469,7 @@ _libsql__shell() {
             return 0
             ;;
         libsql__subcmd__shell__subcmd__dump)
-            opts="-o -v -h --schema-only --data-only --output --page-rows --auth-token --timeout --init-command --transaction-mode --local --remote --trace --config --color --help"
+            opts="-o -v -h --schema-only --data-only --output --page-rows --auth-token --timeout --init-command --transaction-mode --readonly --local --remote --trace --config --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -503,7 +519,7 @@ _libsql__shell() {
             return 0
             ;;
         libsql__subcmd__shell__subcmd__exec)
-            opts="-f -m -v -h --file --keep-going --param --arg --format --header --no-header --null --separator --insert-table --auth-token --timeout --init-command --transaction-mode --local --remote --trace --config --color --help"
+            opts="-f -m -v -h --file --keep-going --param --arg --format --header --no-header --null --separator --newline --insert-table --csv --json --line --list --box --markdown --table --quote --html --tabs --ascii --column --auth-token --timeout --init-command --transaction-mode --readonly --local --remote --trace --config --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -526,11 +542,11 @@ _libsql__shell() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table box csv tsv json jsonl markdown line list insert" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table box csv tsv json jsonl markdown line list insert quote html tcl ascii tabs column qbox" -- "${cur}"))
                     return 0
                     ;;
                 -m)
-                    COMPREPLY=($(compgen -W "table box csv tsv json jsonl markdown line list insert" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table box csv tsv json jsonl markdown line list insert quote html tcl ascii tabs column qbox" -- "${cur}"))
                     return 0
                     ;;
                 --null)
@@ -538,6 +554,10 @@ _libsql__shell() {
                     return 0
                     ;;
                 --separator)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --newline)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -829,7 +849,7 @@ _libsql__shell() {
             return 0
             ;;
         libsql__subcmd__shell__subcmd__import)
-            opts="-v -h --table --skip --delimiter --no-transaction --auth-token --timeout --init-command --transaction-mode --local --remote --trace --config --color --help"
+            opts="-v -h --table --skip --delimiter --no-transaction --auth-token --timeout --init-command --transaction-mode --readonly --local --remote --trace --config --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -879,7 +899,7 @@ _libsql__shell() {
             return 0
             ;;
         libsql__subcmd__shell__subcmd__migrate)
-            opts="-v -h --dir --to --dry-run --single-transaction --allow-out-of-order --schema-file --auth-token --timeout --init-command --transaction-mode --local --remote --trace --config --color --help up status check new down plan baseline restamp help"
+            opts="-v -h --dir --to --dry-run --single-transaction --allow-out-of-order --schema-file --auth-token --timeout --init-command --transaction-mode --readonly --local --remote --trace --config --color --help up status check new down plan baseline restamp help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -929,7 +949,7 @@ _libsql__shell() {
             return 0
             ;;
         libsql__subcmd__shell__subcmd__migrate__subcmd__baseline)
-            opts="-v -h --dir --auth-token --timeout --init-command --transaction-mode --local --remote --trace --config --color --help"
+            opts="-v -h --dir --auth-token --timeout --init-command --transaction-mode --readonly --local --remote --trace --config --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -971,7 +991,7 @@ _libsql__shell() {
             return 0
             ;;
         libsql__subcmd__shell__subcmd__migrate__subcmd__check)
-            opts="-v -h --dir --auth-token --timeout --init-command --transaction-mode --local --remote --trace --config --color --help"
+            opts="-v -h --dir --auth-token --timeout --init-command --transaction-mode --readonly --local --remote --trace --config --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1013,7 +1033,7 @@ _libsql__shell() {
             return 0
             ;;
         libsql__subcmd__shell__subcmd__migrate__subcmd__down)
-            opts="-v -h --steps --dir --auth-token --timeout --init-command --transaction-mode --local --remote --trace --config --color --help"
+            opts="-v -h --steps --dir --auth-token --timeout --init-command --transaction-mode --readonly --local --remote --trace --config --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1199,7 +1219,7 @@ _libsql__shell() {
             return 0
             ;;
         libsql__subcmd__shell__subcmd__migrate__subcmd__new)
-            opts="-v -h --timestamp --dir --auth-token --timeout --init-command --transaction-mode --local --remote --trace --config --color --help"
+            opts="-v -h --timestamp --dir --auth-token --timeout --init-command --transaction-mode --readonly --local --remote --trace --config --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1241,7 +1261,7 @@ _libsql__shell() {
             return 0
             ;;
         libsql__subcmd__shell__subcmd__migrate__subcmd__plan)
-            opts="-v -h --to --dry-run --single-transaction --allow-out-of-order --schema-file --dir --auth-token --timeout --init-command --transaction-mode --local --remote --trace --config --color --help"
+            opts="-v -h --to --dry-run --single-transaction --allow-out-of-order --schema-file --dir --auth-token --timeout --init-command --transaction-mode --readonly --local --remote --trace --config --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1291,7 +1311,7 @@ _libsql__shell() {
             return 0
             ;;
         libsql__subcmd__shell__subcmd__migrate__subcmd__restamp)
-            opts="-v -h --dir --auth-token --timeout --init-command --transaction-mode --local --remote --trace --config --color --help"
+            opts="-v -h --dir --auth-token --timeout --init-command --transaction-mode --readonly --local --remote --trace --config --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1333,7 +1353,7 @@ _libsql__shell() {
             return 0
             ;;
         libsql__subcmd__shell__subcmd__migrate__subcmd__status)
-            opts="-v -h --format --exit-code --dir --auth-token --timeout --init-command --transaction-mode --local --remote --trace --config --color --help"
+            opts="-v -h --format --exit-code --dir --auth-token --timeout --init-command --transaction-mode --readonly --local --remote --trace --config --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1379,7 +1399,7 @@ _libsql__shell() {
             return 0
             ;;
         libsql__subcmd__shell__subcmd__migrate__subcmd__up)
-            opts="-v -h --to --dry-run --single-transaction --allow-out-of-order --schema-file --dir --auth-token --timeout --init-command --transaction-mode --local --remote --trace --config --color --help"
+            opts="-v -h --to --dry-run --single-transaction --allow-out-of-order --schema-file --dir --auth-token --timeout --init-command --transaction-mode --readonly --local --remote --trace --config --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

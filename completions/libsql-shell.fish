@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_libsql_shell_global_optspecs
-    string join \n auth-token= timeout= init-command= transaction-mode= local remote v/trace config= bail m/format= header no-header null= separator= insert-table= color= h/help V/version
+    string join \n auth-token= timeout= init-command= transaction-mode= readonly local remote v/trace config= bail cmd= init= no-init echo batch interactive m/format= header no-header null= separator= newline= insert-table= csv json line list box markdown table quote html tabs ascii column color= h/help V/version
 end
 
 function __fish_libsql_shell_needs_command
@@ -31,7 +31,9 @@ complete -c libsql-shell -n "__fish_libsql_shell_needs_command" -l transaction-m
 immediate\t''
 exclusive\t''"
 complete -c libsql-shell -n "__fish_libsql_shell_needs_command" -l config -d 'Config file of named connections (else LIBSQL_SHELL_CONFIG, else <config dir>/libsql-shell/config.toml)' -r -F
-complete -c libsql-shell -n "__fish_libsql_shell_needs_command" -s m -l format -d 'Output format' -r -f -a "table\t''
+complete -c libsql-shell -n "__fish_libsql_shell_needs_command" -l cmd -d 'Run COMMAND (SQL or a dot-command) before reading input; repeatable (sqlite3\'s -cmd)' -r
+complete -c libsql-shell -n "__fish_libsql_shell_needs_command" -l init -d 'Read FILE at startup instead of ~/.libsql-shellrc (sqlite3\'s -init)' -r -F
+complete -c libsql-shell -n "__fish_libsql_shell_needs_command" -s m -l format -d 'Output format [default: table on a terminal, list (sqlite3\'s) when output is piped]' -r -f -a "table\t''
 box\t''
 csv\t''
 tsv\t''
@@ -40,19 +42,44 @@ jsonl\t''
 markdown\t''
 line\t''
 list\t''
-insert\t''"
+insert\t''
+quote\t'sqlite3\'s `quote`: values as SQL literals, separated by `,`'
+html\t'sqlite3\'s `html`: `<TR><TD>` rows'
+tcl\t'sqlite3\'s `tcl`: values as C/Tcl strings, separated by a space'
+ascii\t'sqlite3\'s `ascii`: US (0x1F) between fields, RS (0x1E) after each row'
+tabs\t'sqlite3\'s `tabs`: `list` with a tab between fields, never quoted'
+column\t'sqlite3\'s `column`: aligned columns under a line of dashes'
+qbox\t'sqlite3 3.47\'s `qbox`: `box` with values quoted as SQL literals and `--wrap 60`'"
 complete -c libsql-shell -n "__fish_libsql_shell_needs_command" -l null -d 'Text shown for NULL in text formats' -r
-complete -c libsql-shell -n "__fish_libsql_shell_needs_command" -l separator -d 'Column separator for the list format' -r
+complete -c libsql-shell -n "__fish_libsql_shell_needs_command" -l separator -d 'Column separator for the list, tabs, ascii, quote and tcl formats' -r
+complete -c libsql-shell -n "__fish_libsql_shell_needs_command" -l newline -d 'Row separator for the list, tabs, ascii, quote, tcl and csv formats (sqlite3\'s -newline)' -r
 complete -c libsql-shell -n "__fish_libsql_shell_needs_command" -l insert-table -d 'Table name used by the insert format' -r
 complete -c libsql-shell -n "__fish_libsql_shell_needs_command" -l color -d 'When to colour error messages (auto: on a terminal, unless NO_COLOR is set)' -r -f -a "auto\t'Colour when stderr is a terminal and NO_COLOR is not set'
 always\t'Colour even when stderr is not a terminal (NO_COLOR is ignored)'
 never\t'Never colour'"
+complete -c libsql-shell -n "__fish_libsql_shell_needs_command" -l readonly -d 'Open a local database read-only (sqlite3\'s -readonly). A remote database is read-only with a read-only token'
 complete -c libsql-shell -n "__fish_libsql_shell_needs_command" -l local -d 'Treat DB as a local file name even if it looks like a host name'
 complete -c libsql-shell -n "__fish_libsql_shell_needs_command" -l remote -d 'Treat a bare DB name as a remote host (HTTPS)'
 complete -c libsql-shell -n "__fish_libsql_shell_needs_command" -s v -l trace -d 'Print each remote round trip to stderr: endpoint, protocol, statements, bytes, time'
 complete -c libsql-shell -n "__fish_libsql_shell_needs_command" -l bail -d 'Stop at the first error in a script or argument list (sqlite3\'s -bail)'
-complete -c libsql-shell -n "__fish_libsql_shell_needs_command" -l header -d 'Print column names (default: on for table, box, markdown, csv, tsv; off for list)'
+complete -c libsql-shell -n "__fish_libsql_shell_needs_command" -l no-init -d 'Do not read ~/.libsql-shellrc at startup'
+complete -c libsql-shell -n "__fish_libsql_shell_needs_command" -l echo -d 'Print each statement before running it (sqlite3\'s -echo)'
+complete -c libsql-shell -n "__fish_libsql_shell_needs_command" -l batch -d 'Never run the interactive shell, even on a terminal (sqlite3\'s -batch)'
+complete -c libsql-shell -n "__fish_libsql_shell_needs_command" -l interactive -d 'Run the interactive shell even when standard input is not a terminal (sqlite3\'s -interactive)'
+complete -c libsql-shell -n "__fish_libsql_shell_needs_command" -l header -d 'Print column names (default: on for table, box, markdown, column, csv, tsv; off for list)'
 complete -c libsql-shell -n "__fish_libsql_shell_needs_command" -l no-header -d 'Do not print column names'
+complete -c libsql-shell -n "__fish_libsql_shell_needs_command" -l csv -d 'Same as -m csv, without a header line unless --header'
+complete -c libsql-shell -n "__fish_libsql_shell_needs_command" -l json -d 'Same as -m json'
+complete -c libsql-shell -n "__fish_libsql_shell_needs_command" -l line -d 'Same as -m line'
+complete -c libsql-shell -n "__fish_libsql_shell_needs_command" -l list -d 'Same as -m list'
+complete -c libsql-shell -n "__fish_libsql_shell_needs_command" -l box -d 'Same as -m box'
+complete -c libsql-shell -n "__fish_libsql_shell_needs_command" -l markdown -d 'Same as -m markdown'
+complete -c libsql-shell -n "__fish_libsql_shell_needs_command" -l table -d 'Same as -m table'
+complete -c libsql-shell -n "__fish_libsql_shell_needs_command" -l quote -d 'Same as -m quote'
+complete -c libsql-shell -n "__fish_libsql_shell_needs_command" -l html -d 'Same as -m html'
+complete -c libsql-shell -n "__fish_libsql_shell_needs_command" -l tabs -d 'Same as -m tabs'
+complete -c libsql-shell -n "__fish_libsql_shell_needs_command" -l ascii -d 'Same as -m ascii'
+complete -c libsql-shell -n "__fish_libsql_shell_needs_command" -l column -d 'Same as -m column, without a header line unless --header'
 complete -c libsql-shell -n "__fish_libsql_shell_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c libsql-shell -n "__fish_libsql_shell_needs_command" -s V -l version -d 'Print version'
 complete -c libsql-shell -n "__fish_libsql_shell_needs_command" -a "exec" -d 'Run SQL from arguments, files (-f) or stdin, and print the results'
@@ -65,7 +92,7 @@ complete -c libsql-shell -n "__fish_libsql_shell_needs_command" -a "help" -d 'Pr
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand exec" -s f -l file -d 'Read SQL from FILE (repeatable; `-` is stdin)' -r -F
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand exec" -l param -d 'Bind a named parameter, e.g. --param id=7 --param name="\'O\'\'Brien\'" (see VALUE syntax)' -r
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand exec" -l arg -d 'Bind the next positional parameter (`?`), e.g. --arg 7 --arg NULL --arg "\'007\'". VALUE: NULL, an integer, a real (1.5, 1e3), \'quoted text\', X\'hex\' blob; anything else is text' -r
-complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand exec" -s m -l format -d 'Output format' -r -f -a "table\t''
+complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand exec" -s m -l format -d 'Output format [default: table on a terminal, list (sqlite3\'s) when output is piped]' -r -f -a "table\t''
 box\t''
 csv\t''
 tsv\t''
@@ -74,9 +101,17 @@ jsonl\t''
 markdown\t''
 line\t''
 list\t''
-insert\t''"
+insert\t''
+quote\t'sqlite3\'s `quote`: values as SQL literals, separated by `,`'
+html\t'sqlite3\'s `html`: `<TR><TD>` rows'
+tcl\t'sqlite3\'s `tcl`: values as C/Tcl strings, separated by a space'
+ascii\t'sqlite3\'s `ascii`: US (0x1F) between fields, RS (0x1E) after each row'
+tabs\t'sqlite3\'s `tabs`: `list` with a tab between fields, never quoted'
+column\t'sqlite3\'s `column`: aligned columns under a line of dashes'
+qbox\t'sqlite3 3.47\'s `qbox`: `box` with values quoted as SQL literals and `--wrap 60`'"
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand exec" -l null -d 'Text shown for NULL in text formats' -r
-complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand exec" -l separator -d 'Column separator for the list format' -r
+complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand exec" -l separator -d 'Column separator for the list, tabs, ascii, quote and tcl formats' -r
+complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand exec" -l newline -d 'Row separator for the list, tabs, ascii, quote, tcl and csv formats (sqlite3\'s -newline)' -r
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand exec" -l insert-table -d 'Table name used by the insert format' -r
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand exec" -l auth-token -d 'Auth token for remote databases (else LIBSQL_AUTH_TOKEN, else TURSO_AUTH_TOKEN)' -r
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand exec" -l timeout -d 'Remote request timeout in seconds' -r
@@ -89,13 +124,26 @@ complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand exec" -l color
 always\t'Colour even when stderr is not a terminal (NO_COLOR is ignored)'
 never\t'Never colour'"
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand exec" -l keep-going -d 'Continue after a failed statement (the exit status is still 1)'
-complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand exec" -l header -d 'Print column names (default: on for table, box, markdown, csv, tsv; off for list)'
+complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand exec" -l header -d 'Print column names (default: on for table, box, markdown, column, csv, tsv; off for list)'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand exec" -l no-header -d 'Do not print column names'
+complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand exec" -l csv -d 'Same as -m csv, without a header line unless --header'
+complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand exec" -l json -d 'Same as -m json'
+complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand exec" -l line -d 'Same as -m line'
+complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand exec" -l list -d 'Same as -m list'
+complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand exec" -l box -d 'Same as -m box'
+complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand exec" -l markdown -d 'Same as -m markdown'
+complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand exec" -l table -d 'Same as -m table'
+complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand exec" -l quote -d 'Same as -m quote'
+complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand exec" -l html -d 'Same as -m html'
+complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand exec" -l tabs -d 'Same as -m tabs'
+complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand exec" -l ascii -d 'Same as -m ascii'
+complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand exec" -l column -d 'Same as -m column, without a header line unless --header'
+complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand exec" -l readonly -d 'Open a local database read-only (sqlite3\'s -readonly). A remote database is read-only with a read-only token'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand exec" -l local -d 'Treat DB as a local file name even if it looks like a host name'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand exec" -l remote -d 'Treat a bare DB name as a remote host (HTTPS)'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand exec" -s v -l trace -d 'Print each remote round trip to stderr: endpoint, protocol, statements, bytes, time'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand exec" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand batch" -s m -l format -d 'Output format' -r -f -a "table\t''
+complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand batch" -s m -l format -d 'Output format [default: table on a terminal, list (sqlite3\'s) when output is piped]' -r -f -a "table\t''
 box\t''
 csv\t''
 tsv\t''
@@ -104,9 +152,17 @@ jsonl\t''
 markdown\t''
 line\t''
 list\t''
-insert\t''"
+insert\t''
+quote\t'sqlite3\'s `quote`: values as SQL literals, separated by `,`'
+html\t'sqlite3\'s `html`: `<TR><TD>` rows'
+tcl\t'sqlite3\'s `tcl`: values as C/Tcl strings, separated by a space'
+ascii\t'sqlite3\'s `ascii`: US (0x1F) between fields, RS (0x1E) after each row'
+tabs\t'sqlite3\'s `tabs`: `list` with a tab between fields, never quoted'
+column\t'sqlite3\'s `column`: aligned columns under a line of dashes'
+qbox\t'sqlite3 3.47\'s `qbox`: `box` with values quoted as SQL literals and `--wrap 60`'"
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand batch" -l null -d 'Text shown for NULL in text formats' -r
-complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand batch" -l separator -d 'Column separator for the list format' -r
+complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand batch" -l separator -d 'Column separator for the list, tabs, ascii, quote and tcl formats' -r
+complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand batch" -l newline -d 'Row separator for the list, tabs, ascii, quote, tcl and csv formats (sqlite3\'s -newline)' -r
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand batch" -l insert-table -d 'Table name used by the insert format' -r
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand batch" -l auth-token -d 'Auth token for remote databases (else LIBSQL_AUTH_TOKEN, else TURSO_AUTH_TOKEN)' -r
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand batch" -l timeout -d 'Remote request timeout in seconds' -r
@@ -119,8 +175,21 @@ complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand batch" -l colo
 always\t'Colour even when stderr is not a terminal (NO_COLOR is ignored)'
 never\t'Never colour'"
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand batch" -l no-transaction -d 'Run in autocommit instead of one transaction (statements are still grouped)'
-complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand batch" -l header -d 'Print column names (default: on for table, box, markdown, csv, tsv; off for list)'
+complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand batch" -l header -d 'Print column names (default: on for table, box, markdown, column, csv, tsv; off for list)'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand batch" -l no-header -d 'Do not print column names'
+complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand batch" -l csv -d 'Same as -m csv, without a header line unless --header'
+complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand batch" -l json -d 'Same as -m json'
+complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand batch" -l line -d 'Same as -m line'
+complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand batch" -l list -d 'Same as -m list'
+complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand batch" -l box -d 'Same as -m box'
+complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand batch" -l markdown -d 'Same as -m markdown'
+complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand batch" -l table -d 'Same as -m table'
+complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand batch" -l quote -d 'Same as -m quote'
+complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand batch" -l html -d 'Same as -m html'
+complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand batch" -l tabs -d 'Same as -m tabs'
+complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand batch" -l ascii -d 'Same as -m ascii'
+complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand batch" -l column -d 'Same as -m column, without a header line unless --header'
+complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand batch" -l readonly -d 'Open a local database read-only (sqlite3\'s -readonly). A remote database is read-only with a read-only token'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand batch" -l local -d 'Treat DB as a local file name even if it looks like a host name'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand batch" -l remote -d 'Treat a bare DB name as a remote host (HTTPS)'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand batch" -s v -l trace -d 'Print each remote round trip to stderr: endpoint, protocol, statements, bytes, time'
@@ -141,6 +210,7 @@ never\t'Never colour'"
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and not __fish_seen_subcommand_from up status check new down plan baseline restamp help" -l dry-run -d 'Print the SQL that would run instead of running it'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and not __fish_seen_subcommand_from up status check new down plan baseline restamp help" -l single-transaction -d 'Apply every pending migration in ONE transaction (all or nothing)'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and not __fish_seen_subcommand_from up status check new down plan baseline restamp help" -l allow-out-of-order -d 'Apply pending migrations older than the newest applied one instead of refusing'
+complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and not __fish_seen_subcommand_from up status check new down plan baseline restamp help" -l readonly -d 'Open a local database read-only (sqlite3\'s -readonly). A remote database is read-only with a read-only token'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and not __fish_seen_subcommand_from up status check new down plan baseline restamp help" -l local -d 'Treat DB as a local file name even if it looks like a host name'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and not __fish_seen_subcommand_from up status check new down plan baseline restamp help" -l remote -d 'Treat a bare DB name as a remote host (HTTPS)'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and not __fish_seen_subcommand_from up status check new down plan baseline restamp help" -s v -l trace -d 'Print each remote round trip to stderr: endpoint, protocol, statements, bytes, time'
@@ -170,6 +240,7 @@ never\t'Never colour'"
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from up" -l dry-run -d 'Print the SQL that would run instead of running it'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from up" -l single-transaction -d 'Apply every pending migration in ONE transaction (all or nothing)'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from up" -l allow-out-of-order -d 'Apply pending migrations older than the newest applied one instead of refusing'
+complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from up" -l readonly -d 'Open a local database read-only (sqlite3\'s -readonly). A remote database is read-only with a read-only token'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from up" -l local -d 'Treat DB as a local file name even if it looks like a host name'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from up" -l remote -d 'Treat a bare DB name as a remote host (HTTPS)'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from up" -s v -l trace -d 'Print each remote round trip to stderr: endpoint, protocol, statements, bytes, time'
@@ -188,6 +259,7 @@ complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and _
 always\t'Colour even when stderr is not a terminal (NO_COLOR is ignored)'
 never\t'Never colour'"
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from status" -l exit-code -d 'Exit 1 when anything is pending, changed or missing'
+complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from status" -l readonly -d 'Open a local database read-only (sqlite3\'s -readonly). A remote database is read-only with a read-only token'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from status" -l local -d 'Treat DB as a local file name even if it looks like a host name'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from status" -l remote -d 'Treat a bare DB name as a remote host (HTTPS)'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from status" -s v -l trace -d 'Print each remote round trip to stderr: endpoint, protocol, statements, bytes, time'
@@ -203,6 +275,7 @@ complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and _
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from check" -l color -d 'When to colour error messages (auto: on a terminal, unless NO_COLOR is set)' -r -f -a "auto\t'Colour when stderr is a terminal and NO_COLOR is not set'
 always\t'Colour even when stderr is not a terminal (NO_COLOR is ignored)'
 never\t'Never colour'"
+complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from check" -l readonly -d 'Open a local database read-only (sqlite3\'s -readonly). A remote database is read-only with a read-only token'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from check" -l local -d 'Treat DB as a local file name even if it looks like a host name'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from check" -l remote -d 'Treat a bare DB name as a remote host (HTTPS)'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from check" -s v -l trace -d 'Print each remote round trip to stderr: endpoint, protocol, statements, bytes, time'
@@ -219,6 +292,7 @@ complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and _
 always\t'Colour even when stderr is not a terminal (NO_COLOR is ignored)'
 never\t'Never colour'"
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from new" -l timestamp -d 'Use a UTC timestamp (YYYYMMDDHHMMSS) as the version even if the files are numbered'
+complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from new" -l readonly -d 'Open a local database read-only (sqlite3\'s -readonly). A remote database is read-only with a read-only token'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from new" -l local -d 'Treat DB as a local file name even if it looks like a host name'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from new" -l remote -d 'Treat a bare DB name as a remote host (HTTPS)'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from new" -s v -l trace -d 'Print each remote round trip to stderr: endpoint, protocol, statements, bytes, time'
@@ -235,6 +309,7 @@ complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and _
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from down" -l color -d 'When to colour error messages (auto: on a terminal, unless NO_COLOR is set)' -r -f -a "auto\t'Colour when stderr is a terminal and NO_COLOR is not set'
 always\t'Colour even when stderr is not a terminal (NO_COLOR is ignored)'
 never\t'Never colour'"
+complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from down" -l readonly -d 'Open a local database read-only (sqlite3\'s -readonly). A remote database is read-only with a read-only token'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from down" -l local -d 'Treat DB as a local file name even if it looks like a host name'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from down" -l remote -d 'Treat a bare DB name as a remote host (HTTPS)'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from down" -s v -l trace -d 'Print each remote round trip to stderr: endpoint, protocol, statements, bytes, time'
@@ -255,6 +330,7 @@ never\t'Never colour'"
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from plan" -l dry-run -d 'Print the SQL that would run instead of running it'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from plan" -l single-transaction -d 'Apply every pending migration in ONE transaction (all or nothing)'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from plan" -l allow-out-of-order -d 'Apply pending migrations older than the newest applied one instead of refusing'
+complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from plan" -l readonly -d 'Open a local database read-only (sqlite3\'s -readonly). A remote database is read-only with a read-only token'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from plan" -l local -d 'Treat DB as a local file name even if it looks like a host name'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from plan" -l remote -d 'Treat a bare DB name as a remote host (HTTPS)'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from plan" -s v -l trace -d 'Print each remote round trip to stderr: endpoint, protocol, statements, bytes, time'
@@ -270,6 +346,7 @@ complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and _
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from baseline" -l color -d 'When to colour error messages (auto: on a terminal, unless NO_COLOR is set)' -r -f -a "auto\t'Colour when stderr is a terminal and NO_COLOR is not set'
 always\t'Colour even when stderr is not a terminal (NO_COLOR is ignored)'
 never\t'Never colour'"
+complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from baseline" -l readonly -d 'Open a local database read-only (sqlite3\'s -readonly). A remote database is read-only with a read-only token'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from baseline" -l local -d 'Treat DB as a local file name even if it looks like a host name'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from baseline" -l remote -d 'Treat a bare DB name as a remote host (HTTPS)'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from baseline" -s v -l trace -d 'Print each remote round trip to stderr: endpoint, protocol, statements, bytes, time'
@@ -285,6 +362,7 @@ complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and _
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from restamp" -l color -d 'When to colour error messages (auto: on a terminal, unless NO_COLOR is set)' -r -f -a "auto\t'Colour when stderr is a terminal and NO_COLOR is not set'
 always\t'Colour even when stderr is not a terminal (NO_COLOR is ignored)'
 never\t'Never colour'"
+complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from restamp" -l readonly -d 'Open a local database read-only (sqlite3\'s -readonly). A remote database is read-only with a read-only token'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from restamp" -l local -d 'Treat DB as a local file name even if it looks like a host name'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from restamp" -l remote -d 'Treat a bare DB name as a remote host (HTTPS)'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from restamp" -s v -l trace -d 'Print each remote round trip to stderr: endpoint, protocol, statements, bytes, time'
@@ -312,6 +390,7 @@ always\t'Colour even when stderr is not a terminal (NO_COLOR is ignored)'
 never\t'Never colour'"
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand dump" -l schema-only -d 'Only the schema: CREATE statements, no rows'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand dump" -l data-only -d 'Only the rows: INSERT statements, no CREATE, no BEGIN/COMMIT'
+complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand dump" -l readonly -d 'Open a local database read-only (sqlite3\'s -readonly). A remote database is read-only with a read-only token'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand dump" -l local -d 'Treat DB as a local file name even if it looks like a host name'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand dump" -l remote -d 'Treat a bare DB name as a remote host (HTTPS)'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand dump" -s v -l trace -d 'Print each remote round trip to stderr: endpoint, protocol, statements, bytes, time'
@@ -330,6 +409,7 @@ complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand import" -l col
 always\t'Colour even when stderr is not a terminal (NO_COLOR is ignored)'
 never\t'Never colour'"
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand import" -l no-transaction -d 'Commit as the rows go instead of in one transaction (a failure keeps earlier rows)'
+complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand import" -l readonly -d 'Open a local database read-only (sqlite3\'s -readonly). A remote database is read-only with a read-only token'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand import" -l local -d 'Treat DB as a local file name even if it looks like a host name'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand import" -l remote -d 'Treat a bare DB name as a remote host (HTTPS)'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand import" -s v -l trace -d 'Print each remote round trip to stderr: endpoint, protocol, statements, bytes, time'
@@ -344,6 +424,7 @@ complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand config; and no
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand config; and not __fish_seen_subcommand_from list path help" -l color -d 'When to colour error messages (auto: on a terminal, unless NO_COLOR is set)' -r -f -a "auto\t'Colour when stderr is a terminal and NO_COLOR is not set'
 always\t'Colour even when stderr is not a terminal (NO_COLOR is ignored)'
 never\t'Never colour'"
+complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand config; and not __fish_seen_subcommand_from list path help" -l readonly -d 'Open a local database read-only (sqlite3\'s -readonly). A remote database is read-only with a read-only token'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand config; and not __fish_seen_subcommand_from list path help" -l local -d 'Treat DB as a local file name even if it looks like a host name'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand config; and not __fish_seen_subcommand_from list path help" -l remote -d 'Treat a bare DB name as a remote host (HTTPS)'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand config; and not __fish_seen_subcommand_from list path help" -s v -l trace -d 'Print each remote round trip to stderr: endpoint, protocol, statements, bytes, time'
@@ -361,6 +442,7 @@ complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand config; and __
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand config; and __fish_seen_subcommand_from list" -l color -d 'When to colour error messages (auto: on a terminal, unless NO_COLOR is set)' -r -f -a "auto\t'Colour when stderr is a terminal and NO_COLOR is not set'
 always\t'Colour even when stderr is not a terminal (NO_COLOR is ignored)'
 never\t'Never colour'"
+complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand config; and __fish_seen_subcommand_from list" -l readonly -d 'Open a local database read-only (sqlite3\'s -readonly). A remote database is read-only with a read-only token'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand config; and __fish_seen_subcommand_from list" -l local -d 'Treat DB as a local file name even if it looks like a host name'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand config; and __fish_seen_subcommand_from list" -l remote -d 'Treat a bare DB name as a remote host (HTTPS)'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand config; and __fish_seen_subcommand_from list" -s v -l trace -d 'Print each remote round trip to stderr: endpoint, protocol, statements, bytes, time'
@@ -375,6 +457,7 @@ complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand config; and __
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand config; and __fish_seen_subcommand_from path" -l color -d 'When to colour error messages (auto: on a terminal, unless NO_COLOR is set)' -r -f -a "auto\t'Colour when stderr is a terminal and NO_COLOR is not set'
 always\t'Colour even when stderr is not a terminal (NO_COLOR is ignored)'
 never\t'Never colour'"
+complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand config; and __fish_seen_subcommand_from path" -l readonly -d 'Open a local database read-only (sqlite3\'s -readonly). A remote database is read-only with a read-only token'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand config; and __fish_seen_subcommand_from path" -l local -d 'Treat DB as a local file name even if it looks like a host name'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand config; and __fish_seen_subcommand_from path" -l remote -d 'Treat a bare DB name as a remote host (HTTPS)'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand config; and __fish_seen_subcommand_from path" -s v -l trace -d 'Print each remote round trip to stderr: endpoint, protocol, statements, bytes, time'

@@ -18,6 +18,12 @@ Environment: LIBSQL_URL, TURSO_DATABASE_URL (database), LIBSQL_AUTH_TOKEN, TURSO
 LIBSQL_SHELL_HISTORY (history file), NO_COLOR, SSL_CERT_FILE (extra trusted TLS certificates,
 PEM).
 
+Output: a table on a terminal; into a pipe or a file, sqlite3's list format (fields joined by |,
+no header line), so a script gets what sqlite3 prints. -m/--format, sqlite3's -csv, -json, ...
+and .mode choose explicitly. sqlite3's options are accepted with one dash too (-csv, -header,
+-cmd, -bail, -readonly, -version, ...). The shell first reads ~/.libsql-shellrc (SQL and
+dot-commands), unless --init FILE or --no-init.
+
 Exit status: 0 success, 1 SQL or runtime failure, 2 usage, connection or authentication failure.";
 
 #[derive(Debug, Parser)]
@@ -41,15 +47,14 @@ pub struct Cli {
     /// SQL statements and dot-commands to run instead of the interactive shell.
     pub sql: Vec<String>,
 
-    /// Stop at the first error in a script or argument list (sqlite3's -bail).
-    #[arg(long)]
-    pub bail: bool,
+    #[command(flatten)]
+    pub shell: crate::commands::shell::ShellArgs,
 
     #[command(flatten)]
     pub output: OutputArgs,
 
     /// When to colour error messages (auto: on a terminal, unless NO_COLOR is set).
-    #[arg(long, global = true, value_enum, value_name = "WHEN", default_value_t = ColorWhen::Auto)]
+    #[arg(long, global = true, value_enum, value_name = "WHEN", default_value_t = ColorWhen::Auto, help_heading = "Options")]
     pub color: ColorWhen,
 }
 
@@ -69,10 +74,146 @@ pub enum Command {
     Config(crate::commands::config::ConfigArgs),
 }
 
+/// sqlite3's options, spelled with one dash (`-csv`, `-header`, `-cmd`, `-version`, ...),
+/// which clap would read as bundles of short flags (`-c -s -v`).
+const SQLITE3_WORDS: &[&str] = &[
+    "ascii",
+    "bail",
+    "batch",
+    "box",
+    "cmd",
+    "column",
+    "csv",
+    "echo",
+    "header",
+    "help",
+    "html",
+    "init",
+    "interactive",
+    "json",
+    "line",
+    "list",
+    "markdown",
+    "newline",
+    "noheader",
+    "noinit",
+    "nullvalue",
+    "quote",
+    "readonly",
+    "separator",
+    "table",
+    "tabs",
+    "version",
+];
+
+/// Rewrite sqlite3's one-dash options into their long forms (`-csv` → `--csv`) before clap
+/// parses the command line, so help, errors and completions stay clap's. The value of an
+/// option that takes one (`-separator -x`) is left alone, and so is everything after `--`.
+pub fn sqlite3_options(
+    args: impl IntoIterator<Item = std::ffi::OsString>,
+    cmd: &clap::Command,
+) -> Vec<std::ffi::OsString> {
+    let mut takes_value: Vec<String> = Vec::new();
+    let mut collect = |c: &clap::Command| {
+        for a in c.get_arguments() {
+            if a.get_action().takes_values() && !a.is_positional() {
+                takes_value.extend(a.get_long().map(|l| format!("--{l}")));
+                takes_value.extend(a.get_short().map(|s| format!("-{s}")));
+            }
+        }
+    };
+    collect(cmd);
+    for sub in cmd.get_subcommands() {
+        collect(sub);
+    }
+    let mut out = Vec::new();
+    let mut value_next = false;
+    let mut rest = false;
+    for (i, arg) in args.into_iter().enumerate() {
+        let text = arg.to_string_lossy().into_owned();
+        if i == 0 || rest || value_next {
+            value_next = false;
+            out.push(arg);
+            continue;
+        }
+        if text == "--" {
+            rest = true;
+            out.push(arg);
+            continue;
+        }
+        let word = text.strip_prefix('-').filter(|w| !w.starts_with('-'));
+        let arg = match word {
+            Some(w) if SQLITE3_WORDS.contains(&w) => std::ffi::OsString::from(format!("-{text}")),
+            _ => arg,
+        };
+        value_next = takes_value.contains(&arg.to_string_lossy().into_owned());
+        out.push(arg);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::token::AuthToken;
+
+    fn rewrite(args: &[&str]) -> Vec<String> {
+        use clap::CommandFactory;
+        sqlite3_options(args.iter().map(Into::into), &Cli::command())
+            .into_iter()
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect()
+    }
+
+    #[test]
+    fn sqlite3_one_dash_options_become_long_options() {
+        assert_eq!(
+            rewrite(&[
+                "x",
+                "-csv",
+                "-header",
+                "db",
+                "-separator",
+                "-csv",
+                "select 1"
+            ]),
+            [
+                "x",
+                "--csv",
+                "--header",
+                "db",
+                "--separator",
+                "-csv",
+                "select 1"
+            ]
+        );
+        assert_eq!(
+            rewrite(&["x", "-m", "-json", "--", "-html"]),
+            ["x", "-m", "-json", "--", "-html"]
+        );
+        assert_eq!(rewrite(&["x", "-v", "-version"]), ["x", "-v", "--version"]);
+        let cli = Cli::parse_from(sqlite3_options(
+            [
+                "libsql-shell",
+                "-csv",
+                "-noheader",
+                "-cmd",
+                ".print x",
+                "-bail",
+                "db",
+            ]
+            .map(Into::into),
+            &<Cli as clap::CommandFactory>::command(),
+        ));
+        assert_eq!(cli.output.format(), crate::render::Format::Csv);
+        assert_eq!(cli.output.header(), Some(false));
+        assert_eq!(cli.shell.cmd, [".print x"]);
+        assert!(cli.shell.bail);
+        let cli = Cli::parse_from(["libsql-shell", "--csv", "-m", "json", "--html"]);
+        assert_eq!(cli.output.format(), crate::render::Format::Html);
+        let cli = Cli::parse_from(["libsql-shell", "--csv", "-m", "json"]);
+        assert_eq!(cli.output.format(), crate::render::Format::Json);
+    }
 
     #[test]
     fn parsed_arguments_never_show_the_token() {

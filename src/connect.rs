@@ -47,6 +47,11 @@ pub struct ConnArgs {
     #[arg(long, global = true, value_enum, value_name = "MODE")]
     pub transaction_mode: Option<BeginMode>,
 
+    /// Open a local database read-only (sqlite3's -readonly). A remote database is read-only
+    /// with a read-only token.
+    #[arg(long, global = true)]
+    pub readonly: bool,
+
     /// Treat DB as a local file name even if it looks like a host name.
     #[arg(long, global = true, conflicts_with = "remote")]
     pub local: bool,
@@ -292,7 +297,7 @@ pub fn resolve_in(db: Option<&str>, args: &ConnArgs, world: &World) -> Result<Co
         local: LocalOptions {
             init_command: args.init_command.clone(),
             begin_mode: args.transaction_mode,
-            read_only: false,
+            read_only: args.readonly,
             must_exist: false,
         },
     })
@@ -300,6 +305,12 @@ pub fn resolve_in(db: Option<&str>, args: &ConnArgs, world: &World) -> Result<Co
 
 /// Open the transport for a resolved spec.
 pub fn open(spec: &ConnectSpec) -> Result<Box<dyn Transport>> {
+    if spec.local.read_only && !matches!(spec.target, Target::Local { .. }) {
+        return Err(usage(
+            "--readonly opens a local database read-only; a remote database is read-only \
+             through a read-only token",
+        ));
+    }
     match &spec.target {
         Target::Local { path } => Ok(Box::new(LocalTransport::open(path, spec.local.clone())?)),
         Target::Http { url, host, port } => {

@@ -25,7 +25,7 @@ fn main() -> ExitCode {
         Some(Command::Dump(args)) => commands::dump::run(args, &cli.conn),
         Some(Command::Import(args)) => commands::import::run(args, &cli.conn),
         Some(Command::Config(args)) => commands::config::run(args, &cli.conn),
-        None => commands::shell::run(cli.db, cli.sql, cli.output, &cli.conn, cli.bail),
+        None => commands::shell::run(cli.db, cli.sql, cli.output, &cli.conn, cli.shell),
     };
     report(result)
 }
@@ -57,7 +57,10 @@ impl Invocation {
             .about("Write shell completions or man pages (output committed in the repository)")
             .hide(true);
         let mut cmd = Cli::command().subcommand(generate);
-        let mut matches = cmd.get_matches_mut();
+        let args = libsql_shell::cli::sqlite3_options(std::env::args_os(), &cmd);
+        let mut matches = cmd
+            .try_get_matches_from_mut(args)
+            .unwrap_or_else(|e| e.exit());
         let parsed = if matches.subcommand_name() == Some("generate") {
             let (_, mut sub) = matches
                 .remove_subcommand()

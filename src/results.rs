@@ -13,40 +13,146 @@ use crate::session::{Origin, Output};
 use crate::transport::SqlError;
 use crate::value::{Column, StmtSummary, Value};
 
+/// The ids of every argument that chooses the format: the last one given wins.
+const FORMAT_ARGS: &[&str] = &[
+    "format", "csv", "json", "line", "list", "box", "markdown", "table", "quote", "html", "tabs",
+    "ascii", "column",
+];
+
 /// How results are printed.
 #[derive(Debug, Clone, Args)]
 pub struct OutputArgs {
-    /// Output format.
-    #[arg(short = 'm', long = "format", value_enum, default_value_t = Format::Table, value_name = "FORMAT")]
-    pub format: Format,
+    /// Output format [default: table on a terminal, list (sqlite3's) when output is piped].
+    #[arg(short = 'm', long = "format", value_enum, value_name = "FORMAT", overrides_with_all = FORMAT_ARGS)]
+    pub format: Option<Format>,
 
-    /// Print column names (default: on for table, box, markdown, csv, tsv; off for list).
+    /// Print column names (default: on for table, box, markdown, column, csv, tsv; off for list).
     #[arg(long, overrides_with = "no_header")]
     pub header: bool,
 
     /// Do not print column names.
-    #[arg(long, overrides_with = "header")]
+    #[arg(long, alias = "noheader", overrides_with = "header")]
     pub no_header: bool,
 
     /// Text shown for NULL in text formats.
-    #[arg(long = "null", value_name = "TEXT", default_value = "")]
+    #[arg(
+        long = "null",
+        alias = "nullvalue",
+        value_name = "TEXT",
+        default_value = ""
+    )]
     pub null_text: String,
 
-    /// Column separator for the list format.
+    /// Column separator for the list, tabs, ascii, quote and tcl formats.
     #[arg(long, value_name = "SEP")]
     pub separator: Option<String>,
+
+    /// Row separator for the list, tabs, ascii, quote, tcl and csv formats (sqlite3's -newline).
+    #[arg(long, value_name = "SEP")]
+    pub newline: Option<String>,
 
     /// Table name used by the insert format.
     #[arg(long, value_name = "TABLE")]
     pub insert_table: Option<String>,
+
+    #[command(flatten)]
+    pub modes: ModeFlags,
+}
+
+/// sqlite3's mode options (`-csv`, `--csv`, ...): a format with sqlite3's header default, off
+/// unless `-header` (box, table and markdown always name their columns).
+#[derive(Debug, Clone, Default, Args)]
+#[command(next_help_heading = "sqlite3's output options (also with one dash: -csv, -header, ...)")]
+pub struct ModeFlags {
+    /// Same as -m csv, without a header line unless --header.
+    #[arg(long, overrides_with_all = FORMAT_ARGS)]
+    pub csv: bool,
+    /// Same as -m json.
+    #[arg(long, overrides_with_all = FORMAT_ARGS)]
+    pub json: bool,
+    /// Same as -m line.
+    #[arg(long, overrides_with_all = FORMAT_ARGS)]
+    pub line: bool,
+    /// Same as -m list.
+    #[arg(long, overrides_with_all = FORMAT_ARGS)]
+    pub list: bool,
+    /// Same as -m box.
+    #[arg(long = "box", overrides_with_all = FORMAT_ARGS)]
+    pub r#box: bool,
+    /// Same as -m markdown.
+    #[arg(long, overrides_with_all = FORMAT_ARGS)]
+    pub markdown: bool,
+    /// Same as -m table.
+    #[arg(long, overrides_with_all = FORMAT_ARGS)]
+    pub table: bool,
+    /// Same as -m quote.
+    #[arg(long, overrides_with_all = FORMAT_ARGS)]
+    pub quote: bool,
+    /// Same as -m html.
+    #[arg(long, overrides_with_all = FORMAT_ARGS)]
+    pub html: bool,
+    /// Same as -m tabs.
+    #[arg(long, overrides_with_all = FORMAT_ARGS)]
+    pub tabs: bool,
+    /// Same as -m ascii.
+    #[arg(long, overrides_with_all = FORMAT_ARGS)]
+    pub ascii: bool,
+    /// Same as -m column, without a header line unless --header.
+    #[arg(long, overrides_with_all = FORMAT_ARGS)]
+    pub column: bool,
+}
+
+impl ModeFlags {
+    /// The format a sqlite3 mode option chose, if one was given.
+    pub fn format(&self) -> Option<Format> {
+        [
+            (self.csv, Format::Csv),
+            (self.json, Format::Json),
+            (self.line, Format::Line),
+            (self.list, Format::List),
+            (self.r#box, Format::Box),
+            (self.markdown, Format::Markdown),
+            (self.table, Format::Table),
+            (self.quote, Format::Quote),
+            (self.html, Format::Html),
+            (self.tabs, Format::Tabs),
+            (self.ascii, Format::Ascii),
+            (self.column, Format::Column),
+        ]
+        .into_iter()
+        .find_map(|(on, f)| on.then_some(f))
+    }
+}
+
+/// The format when none is asked for: tables for a person at a terminal, sqlite3's `list` for
+/// scripts and pipes, so `n=$(libsql-shell db "select count(*) from t")` is just the number.
+pub fn default_format() -> Format {
+    if io::stdout().is_terminal() {
+        Format::Table
+    } else {
+        Format::List
+    }
 }
 
 impl OutputArgs {
+    /// `-m`, else a sqlite3 mode option, else [`default_format`].
+    pub fn format(&self) -> Format {
+        self.format
+            .or_else(|| self.modes.format())
+            .unwrap_or_else(default_format)
+    }
+
+    /// `--header`/`--no-header`; else, after a sqlite3 mode option, sqlite3's default (off,
+    /// except the bordered formats); else `None`: the format's own default.
     pub fn header(&self) -> Option<bool> {
         if self.header {
             Some(true)
         } else if self.no_header {
             Some(false)
+        } else if self.format.is_none() {
+            self.modes
+                .format()
+                .map(|f| matches!(f, Format::Box | Format::Table | Format::Markdown))
         } else {
             None
         }
@@ -140,5 +246,7 @@ pub fn render_options(o: &OutputArgs) -> RenderOptions {
         separator: o.separator.clone(),
         insert_table: o.insert_table.clone(),
         max_width,
+        newline: o.newline.clone(),
+        ..Default::default()
     }
 }

@@ -51,7 +51,7 @@ pub fn run(args: BatchArgs, conn: &ConnArgs) -> Result<ExitCode> {
     let mut out = io::BufWriter::with_capacity(1 << 16, stdout.lock());
     let opts = render_options(&args.output);
     // Rendered through a borrow, so the last flush's error is seen (see `exec`).
-    let renderer = render::renderer(args.output.format, &opts, Box::new(&mut out));
+    let renderer = render::renderer(args.output.format(), &opts, Box::new(&mut out));
     let mut output = ResultOutput::new(renderer);
     let mut session = Session::new(transport.as_mut(), ErrorMode::Stop);
     let wrapped = !args.no_transaction;

@@ -59,7 +59,8 @@ pub fn execute(
     let opts = render_options(output);
     // The renderer writes through a borrow, so the last flush's error is seen below (a full
     // disk must not exit 0); dropping a BufWriter would swallow it.
-    let mut output = ResultOutput::new(render::renderer(output.format, &opts, Box::new(&mut out)));
+    let mut output =
+        ResultOutput::new(render::renderer(output.format(), &opts, Box::new(&mut out)));
     let mut session = Session::new(transport.as_mut(), mode);
     let fed = Feeder::new(params).run_sources(&mut session, &mut output, sources);
     let finished = session.finish(&mut output);

@@ -1,6 +1,6 @@
 //! Delimiter-separated formats, written row by row: `csv` (quoted the way `sqlite3 -csv`
 //! quotes), `tsv` (the `csv` crate with a tab delimiter) and `list` (sqlite3's unquoted
-//! `|`-separated mode).
+//! `|`-separated mode, also `tabs` and `ascii` with their own separators).
 
 use std::io::{self, Write};
 
@@ -17,6 +17,7 @@ pub struct Csv<'a> {
     out: Box<dyn Write + 'a>,
     header: bool,
     null_text: String,
+    newline: String,
 }
 
 impl<'a> Csv<'a> {
@@ -25,6 +26,7 @@ impl<'a> Csv<'a> {
             out,
             header,
             null_text: opts.null_text.clone(),
+            newline: opts.newline.clone().unwrap_or_else(|| "\n".to_string()),
         }
     }
 
@@ -48,7 +50,7 @@ impl<'a> Csv<'a> {
                 Field::Text(s) => self.out.write_all(s.as_bytes())?,
             }
         }
-        self.out.write_all(b"\n")
+        self.out.write_all(self.newline.as_bytes())
     }
 }
 
@@ -177,29 +179,42 @@ impl Render for Tsv<'_> {
 }
 
 /// `--format list`: fields joined by the separator (default `|`), never quoted, as
-/// `sqlite3 -list`.
+/// `sqlite3 -list`; `tabs` (a tab) and `ascii` (US between fields, RS after rows) are the
+/// same with other separators, as in sqlite3.
 pub struct List<'a> {
     out: Box<dyn Write + 'a>,
     header: bool,
     separator: String,
+    newline: String,
     null_text: String,
+    /// The statement's column names, written before its first row (as sqlite3 does: a
+    /// statement without rows prints nothing).
+    names: Option<Vec<String>>,
 }
 
 impl<'a> List<'a> {
-    pub fn new(header: bool, opts: &RenderOptions, out: Box<dyn Write + 'a>) -> Self {
+    /// `sep` and `newline` are the format's own, used unless the options name others.
+    pub fn new(
+        header: bool,
+        opts: &RenderOptions,
+        (sep, newline): (&str, &str),
+        out: Box<dyn Write + 'a>,
+    ) -> Self {
         List {
             out,
             header,
-            separator: opts.separator.clone().unwrap_or_else(|| "|".to_string()),
+            separator: opts.separator.clone().unwrap_or_else(|| sep.to_string()),
+            newline: opts.newline.clone().unwrap_or_else(|| newline.to_string()),
             null_text: opts.null_text.clone(),
+            names: None,
         }
     }
 }
 
-/// The fields joined by `sep`, then a newline; nothing is quoted.
+/// The fields joined by `sep`, then `newline`; nothing is quoted.
 fn write_joined<S: AsRef<str>>(
     out: &mut dyn Write,
-    sep: &str,
+    (sep, newline): (&str, &str),
     fields: impl Iterator<Item = S>,
 ) -> io::Result<()> {
     for (i, field) in fields.enumerate() {
@@ -208,22 +223,29 @@ fn write_joined<S: AsRef<str>>(
         }
         out.write_all(field.as_ref().as_bytes())?;
     }
-    out.write_all(b"\n")
+    out.write_all(newline.as_bytes())
 }
 
 impl Render for List<'_> {
     fn begin(&mut self, cols: &[Column]) -> io::Result<()> {
-        if self.header {
-            write_joined(&mut self.out, &self.separator, cols.iter().map(|c| &c.name))?;
-        }
+        self.names = self
+            .header
+            .then(|| cols.iter().map(|c| c.name.clone()).collect());
         Ok(())
     }
 
     fn row(&mut self, row: &[Value]) -> io::Result<()> {
+        if let Some(names) = self.names.take() {
+            write_joined(
+                &mut self.out,
+                (&self.separator, &self.newline),
+                names.iter(),
+            )?;
+        }
         let null = self.null_text.as_str();
         write_joined(
             &mut self.out,
-            &self.separator,
+            (&self.separator, &self.newline),
             row.iter().map(|v| v.to_text(null)),
         )
     }
@@ -418,7 +440,7 @@ mod tests {
         ];
         assert_eq!(
             render(Format::List, &o, &stmts),
-            "a, b\n1, (null)\nc\nd\nx\ny\n"
+            "a, b\n1, (null)\nd\nx\ny\n"
         );
         assert_eq!(render(Format::List, &opts(), &stmts), "1|\nx\ny\n");
     }

@@ -1,13 +1,16 @@
 //! Output formats: rows in, bytes out. Renderers know nothing about argv or transports;
 //! they receive a statement's columns, then its rows one at a time, then its end.
 //!
-//! `csv`, `tsv`, `list`, `line`, `json`, `jsonl` and `insert` write every row as it arrives;
-//! `table`, `box` and `markdown` keep one statement's rows in memory to size the columns.
+//! `csv`, `tsv`, `list`, `tabs`, `ascii`, `quote`, `html`, `tcl`, `line`, `json`, `jsonl` and
+//! `insert` write every row as it arrives; `table`, `box`, `markdown`, `column` and `qbox` keep
+//! one statement's rows in memory to size the columns.
 //! None of them flushes the output: buffering (and flushing) is the caller's business.
 //!
 //! On ordinary data `csv` matches `sqlite3 -csv` (with `--header`: `sqlite3 -csv -header`),
 //! `list` matches `sqlite3 -list`, `json` matches `sqlite3 -json`, `line` matches
-//! `.mode line` and `insert` matches `.mode insert`, byte for byte. Deliberate differences
+//! `.mode line` and `insert` matches `.mode insert`, byte for byte; so do `tabs`, `ascii`,
+//! `quote`, `html`, `tcl` and `column` (`columnar.rs`, with `.width` and `--wrap`), and
+//! `qbox` follows sqlite3 3.47's definition. Deliberate differences
 //! from the `sqlite3` shell:
 //!
 //! - Floating-point values are printed with the shortest digits that read back as exactly the
@@ -17,8 +20,8 @@
 //! - Blobs print as lowercase hex in csv, tsv, list, line, table and json (a JSON string);
 //!   sqlite3 writes the raw bytes. `insert` writes `X'00ff'` literals, as sqlite3 does.
 //! - A statement that returns columns but no rows still prints its header in csv, tsv,
-//!   list (with `--header`), table, box and markdown, and prints `[]` in json;
-//!   sqlite3 prints nothing at all.
+//!   table, box and markdown, and prints `[]` in json; sqlite3 prints nothing at all (as
+//!   `list`, `tabs`, `ascii`, `quote`, `html`, `tcl`, `column` and `qbox` do here).
 //! - `tsv` quotes fields RFC 4180 style (only when they contain a tab, `"` or a line break);
 //!   sqlite3's `.mode tabs` never quotes.
 //! - `table`, `box` and `markdown` right-align numbers (sqlite3 left-aligns everything) and
@@ -29,13 +32,16 @@
 
 use std::io::Write;
 
+mod columnar;
 mod delimited;
 mod format;
 mod insert;
 mod json;
 mod line;
+mod quoted;
 mod table;
 
+pub use columnar::quoted as quoted_value;
 pub use format::{default_header, Format, Render, RenderOptions};
 pub use insert::quote_identifier;
 
@@ -67,7 +73,24 @@ pub fn renderer<'a>(
         )),
         Format::Csv => Box::new(delimited::Csv::new(header, opts, out)),
         Format::Tsv => Box::new(delimited::Tsv::new(header, opts, out)),
-        Format::List => Box::new(delimited::List::new(header, opts, out)),
+        Format::List => Box::new(delimited::List::new(header, opts, ("|", "\n"), out)),
+        Format::Tabs => Box::new(delimited::List::new(header, opts, ("\t", "\n"), out)),
+        Format::Ascii => Box::new(delimited::List::new(header, opts, ("\x1f", "\x1e"), out)),
+        Format::Quote => Box::new(quoted::Quoted::new(quoted::Kind::Quote, header, opts, out)),
+        Format::Html => Box::new(quoted::Quoted::new(quoted::Kind::Html, header, opts, out)),
+        Format::Tcl => Box::new(quoted::Quoted::new(quoted::Kind::Tcl, header, opts, out)),
+        Format::Column => Box::new(columnar::Columnar::new(
+            columnar::Style::Column,
+            header,
+            opts,
+            out,
+        )),
+        Format::Qbox => Box::new(columnar::Columnar::new(
+            columnar::Style::Box,
+            header,
+            opts,
+            out,
+        )),
         Format::Json => Box::new(json::Json::new(json::Layout::Array, out)),
         Format::Jsonl => Box::new(json::Json::new(json::Layout::Lines, out)),
         Format::Line => Box::new(line::Line::new(opts, out)),
@@ -167,7 +190,7 @@ mod tests {
     use crate::value::Value;
     use std::io;
 
-    const ALL: [Format; 10] = [
+    const ALL: [Format; 17] = [
         Format::Table,
         Format::Box,
         Format::Csv,
@@ -178,6 +201,13 @@ mod tests {
         Format::Line,
         Format::List,
         Format::Insert,
+        Format::Quote,
+        Format::Html,
+        Format::Tcl,
+        Format::Ascii,
+        Format::Tabs,
+        Format::Column,
+        Format::Qbox,
     ];
 
     #[test]

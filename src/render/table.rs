@@ -8,7 +8,7 @@
 
 use std::io::{self, Write};
 
-use comfy_table::{Cell, CellAlignment, ContentArrangement, Table};
+use comfy_table::{Cell, CellAlignment, ColumnConstraint, ContentArrangement, Table, Width};
 
 use super::format::{Render, RenderOptions};
 use crate::value::{Column, Value};
@@ -43,6 +43,10 @@ pub struct TableRenderer<'a> {
     header: bool,
     null_text: String,
     max_width: Option<u16>,
+    /// `--quote`: values as SQL literals.
+    quote: bool,
+    /// `--wrap N`: no column wider than N characters (0: no limit).
+    wrap: usize,
     /// The statement being collected (`None` outside begin/end).
     table: Option<Table>,
     /// Rows in `table`.
@@ -57,13 +61,19 @@ impl<'a> TableRenderer<'a> {
             header,
             null_text: opts.null_text.clone(),
             max_width: opts.max_width,
+            quote: opts.quote,
+            wrap: opts.wrap,
             table: None,
             rows: 0,
         }
     }
 
     fn cell(&self, v: &Value) -> Cell {
-        let cell = Cell::new(v.to_text(&self.null_text));
+        let cell = if self.quote {
+            Cell::new(super::columnar::quoted(v))
+        } else {
+            Cell::new(v.to_text(&self.null_text))
+        };
         match v {
             Value::Integer(_) | Value::Real(_) => cell.set_alignment(CellAlignment::Right),
             _ => cell,
@@ -112,6 +122,12 @@ impl Render for TableRenderer<'_> {
         // Nothing to draw: no header and no rows, or no columns at all.
         if (self.rows == 0 && !self.header) || table.column_count() == 0 {
             return Ok(());
+        }
+        if self.wrap > 0 {
+            let w = u16::try_from(self.wrap).unwrap_or(u16::MAX);
+            for c in table.column_iter_mut() {
+                c.set_constraint(ColumnConstraint::UpperBoundary(Width::Fixed(w)));
+            }
         }
         let mut lines: Vec<String> = table.lines().collect();
         if self.rows == 0 && self.style != Style::Markdown && lines.len() >= 4 {

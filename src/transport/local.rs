@@ -8,6 +8,7 @@ use std::sync::Arc;
 use rusqlite::types::{ToSql, ToSqlOutput, ValueRef};
 use rusqlite::{Connection, OpenFlags};
 
+use super::native::{self, Native};
 use super::{
     After, Batch, Capabilities, Cond, PipelineError, Request, RequestResult, Response, SqlError,
     StepOutcome, StepRef, StepSink, Stmt, Transport, TransportError, TransportInfo,
@@ -102,6 +103,24 @@ pub struct LocalOptions {
     /// Refuse to create a database file that does not exist (a dump of a typo'd name must
     /// fail, not dump an empty database it just created).
     pub must_exist: bool,
+}
+
+impl Native for LocalTransport {
+    fn limit(&mut self, id: std::ffi::c_int, value: Option<std::ffi::c_int>) -> std::ffi::c_int {
+        native::limit(&self.conn, id, value)
+    }
+    fn load_extension(&mut self, file: &str, entry: Option<&str>) -> Result<(), String> {
+        native::load_extension(&self.conn, file, entry)
+    }
+    fn backup_to(&mut self, file: &Path) -> Result<(), String> {
+        native::backup_to(&self.conn, file)
+    }
+    fn restore_from(&mut self, file: &Path) -> Result<(), String> {
+        native::restore_from(&self.conn, file)
+    }
+    fn vfs_name(&mut self) -> Option<String> {
+        native::vfs_name(&self.conn)
+    }
 }
 
 pub struct LocalTransport {
@@ -408,6 +427,10 @@ impl Transport for LocalTransport {
     fn interrupter(&self) -> Option<std::sync::Arc<dyn Fn() + Send + Sync>> {
         let flag = self.interrupt.clone();
         Some(Arc::new(move || flag.store(true, Ordering::Relaxed)))
+    }
+
+    fn native(&mut self) -> Option<&mut dyn Native> {
+        Some(self)
     }
 
     fn capabilities(&self) -> Capabilities {

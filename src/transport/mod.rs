@@ -7,13 +7,15 @@
 //!
 //! This directory is the whole protocol: [`request`], [`sink`] and [`error`] are the
 //! transport-neutral vocabulary, [`hrana`] the wire format both remote transports speak,
-//! [`http`], [`ws`] and [`local`] the three implementations, [`trace`] the `--trace` lines
-//! and [`tls`] the TLS client configuration.
+//! [`http`], [`ws`] and [`local`] the three implementations, [`native`] what only an
+//! in-process connection can do, [`trace`] the `--trace` lines and [`tls`] the TLS client
+//! configuration.
 
 pub mod error;
 pub mod hrana;
 pub mod http;
 pub mod local;
+pub mod native;
 pub mod request;
 pub mod sink;
 pub mod tls;
@@ -122,6 +124,12 @@ pub trait Transport {
         None
     }
 
+    /// The in-process connection's own operations (limits, extensions, page-level backup),
+    /// if the database is opened by this process; `None` for a remote database.
+    fn native(&mut self) -> Option<&mut dyn native::Native> {
+        None
+    }
+
     /// Close the stream if one is open (an open transaction on it is rolled back).
     fn close(&mut self) -> Result<(), PipelineError> {
         if self.stream_open() {
@@ -161,5 +169,8 @@ impl<T: Transport + ?Sized> Transport for &mut T {
     }
     fn take_lost_stream(&mut self) -> Option<String> {
         (**self).take_lost_stream()
+    }
+    fn native(&mut self) -> Option<&mut dyn native::Native> {
+        (**self).native()
     }
 }

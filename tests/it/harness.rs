@@ -58,6 +58,11 @@ impl Shell {
         self
     }
 
+    pub fn current_dir(mut self, dir: impl AsRef<std::path::Path>) -> Self {
+        self.cmd.current_dir(dir);
+        self
+    }
+
     pub fn stdin(mut self, s: impl Into<Vec<u8>>) -> Self {
         self.stdin = Some(s.into());
         self
@@ -172,6 +177,11 @@ impl Db {
                 Backend::Local => unreachable!(),
             },
         }
+    }
+
+    /// The database file (the server's file for a remote backend), for `sqlite3` to read.
+    pub fn path(&self) -> &std::path::Path {
+        &self.path
     }
 
     pub fn server(&self) -> &TestServer {

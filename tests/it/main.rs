@@ -21,6 +21,7 @@ mod repl;
 mod server;
 mod session;
 mod shell;
+mod sqlite3;
 mod tls;
 mod trace;
 mod ws;

@@ -43,8 +43,8 @@ SELECT 1 AS one, 'two' AS two;
         "t  v\n\
 CREATE TABLE t(x INTEGER, y TEXT);\nCREATE INDEX t_y ON t(y);\n\
 t_y\n\
-x,y\n1,a\n2,\n\
-1,a\n2,NULL\n\
+x,y\r\n1,a\r\n2,\r\n\
+1,a\r\n2,NULL\r\n\
 1;a\n2;NULL\n\
 [{\"x\":2}]\n\
 :n 2\n\
@@ -56,6 +56,13 @@ done with params\n  one = 1\n  two = two\n\
 fn errors_continue_and_exit_1(db: &Db) {
     let out = run_script(db, "SELECT 1;\nSELECT nope;\nSELECT 3;\n");
     out.fails(1, "Error: near <stdin>:2: no such column: nope");
+    assert_eq!(out.stdout, "1\n3\n");
+    let out = shell()
+        .args(["-m", "table"])
+        .arg(db.target())
+        .stdin("SELECT 1;\nSELECT nope;\nSELECT 3;\n")
+        .run();
+    out.fails(1, "no such column: nope");
     assert_eq!(
         out.stdout,
         "+---+\n| 1 |\n+---+\n| 1 |\n+---+\n+---+\n| 3 |\n+---+\n| 3 |\n+---+\n"
@@ -89,7 +96,8 @@ fn arguments_run_in_order(db: &Db) {
             "SELECT x FROM t",
         ])
         .run();
-    assert_eq!(out.ok(), "x,\"'a b'\"\n7,\"a b\"\n7\n");
+    // As sqlite3: no header line into a pipe, and `.mode csv` ends rows with CR LF.
+    assert_eq!(out.ok(), "7,\"a b\"\r\n7\n");
 }
 
 fn transaction_in_a_script(db: &Db) {
@@ -188,15 +196,16 @@ fn timer_connect_open_show(db: &Db) {
     let show = format!("    database: {name}\n        echo: off\n");
     assert!(out.stdout.starts_with(&show), "{}", out.stdout);
     assert!(
-        out.stdout.ends_with("\n1\nelsewhere\nopened\n"),
+        out.stdout.ends_with("\nelsewhere\nopened\n"),
         "{}",
         out.stdout
     );
+    // sqlite3 prints the timer's line on standard output, after the statement's rows.
     assert_eq!(
-        out.stderr.matches("Run Time: real ").count(),
+        out.stdout.matches("\n1\nRun Time: real ").count(),
         1,
         "{}",
-        out.stderr
+        out.stdout
     );
     assert_eq!(
         db.query_strings("SELECT count(*) FROM sqlite_schema WHERE name = 'here'"),

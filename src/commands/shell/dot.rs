@@ -66,11 +66,27 @@ pub enum Dot {
     /// Run SQL and dot-commands from a file.
     #[command(name = ".read")]
     Read { file: String },
-    /// Set the output format (and the table name for insert).
+    /// Set the output format (and the table name for insert); --wrap N, --wordwrap on|off
+    /// (-ww), --quote and --noquote for the column formats.
     #[command(name = ".mode")]
     Mode {
         mode: Option<Format>,
         table: Option<String>,
+        /// Wrap text wider than N characters (column formats; 0: never).
+        #[arg(long, value_name = "N")]
+        wrap: Option<usize>,
+        /// Wrap at word boundaries.
+        #[arg(long, value_name = "on|off")]
+        wordwrap: Option<OnOff>,
+        /// Same as --wordwrap on.
+        #[arg(long = "ww")]
+        ww: bool,
+        /// Show values as SQL literals (column formats).
+        #[arg(long, overrides_with = "noquote")]
+        quote: bool,
+        /// Show values as they are (the default).
+        #[arg(long, overrides_with = "quote")]
+        noquote: bool,
     },
     /// Show column names or not.
     #[command(name = ".headers", alias = ".header")]
@@ -78,9 +94,9 @@ pub enum Dot {
     /// Text shown for NULL.
     #[command(name = ".nullvalue")]
     Nullvalue { text: String },
-    /// Column separator for list mode.
+    /// Column separator (and row separator) for list, tabs, ascii, quote, tcl (and csv).
     #[command(name = ".separator")]
-    Separator { sep: String },
+    Separator { sep: String, row: Option<String> },
     /// Print how long each statement took.
     #[command(name = ".timer")]
     Timer { state: OnOff },
@@ -110,7 +126,10 @@ pub enum Dot {
     Show,
     /// Print text.
     #[command(name = ".print")]
-    Print { text: Vec<String> },
+    Print {
+        #[arg(allow_hyphen_values = true)]
+        text: Vec<String>,
+    },
     /// Manage statement parameters: set NAME VALUE | unset NAME | list | clear.
     #[command(name = ".parameter", alias = ".param")]
     Parameter {
@@ -123,6 +142,117 @@ pub enum Dot {
     /// Show the statements buffered in the open transaction.
     #[command(name = ".pending")]
     Pending,
+    /// List names and files of attached databases.
+    #[command(name = ".databases")]
+    Databases,
+    /// Show each statement's query plan before its results.
+    #[command(name = ".eqp")]
+    Eqp { state: OnOff },
+    /// Set minimum column widths for column and qbox output (negative: right-aligned).
+    #[command(name = ".width")]
+    Width {
+        #[arg(allow_negative_numbers = true)]
+        widths: Vec<i32>,
+    },
+    /// Replace the standard prompts.
+    #[command(name = ".prompt")]
+    Prompt {
+        main: String,
+        #[arg(value_name = "CONTINUE")]
+        cont: Option<String>,
+    },
+    /// Run CMD ARGS... in a system shell.
+    #[command(name = ".shell")]
+    Shell {
+        #[arg(required = true, trailing_var_arg = true, allow_hyphen_values = true)]
+        cmd: Vec<String>,
+    },
+    /// Run CMD ARGS... in a system shell.
+    #[command(name = ".system")]
+    System {
+        #[arg(required = true, trailing_var_arg = true, allow_hyphen_values = true)]
+        cmd: Vec<String>,
+    },
+    /// Change the working directory to DIRECTORY.
+    #[command(name = ".cd")]
+    Cd { directory: String },
+    /// Show the schema and the content of the sqlite_stat tables.
+    #[command(name = ".fullschema")]
+    Fullschema {
+        /// Accepted for sqlite3 compatibility: statements are shown as stored.
+        #[arg(long)]
+        indent: bool,
+    },
+    /// Show status information about the database.
+    #[command(name = ".dbinfo")]
+    Dbinfo { db: Option<String> },
+    /// Display or change the value of an SQLITE_LIMIT (local databases).
+    #[command(name = ".limit")]
+    Limit {
+        limit: Option<String>,
+        value: Option<i64>,
+    },
+    /// Report potential schema issues: fkey-indexes (foreign keys without an index).
+    #[command(name = ".lint")]
+    Lint {
+        #[arg(value_parser = ["fkey-indexes"])]
+        check: String,
+        /// Also say which foreign keys are covered.
+        #[arg(long)]
+        verbose: bool,
+        /// Group by parent table.
+        #[arg(long)]
+        groupbyparent: bool,
+    },
+    /// Load an extension library (local databases).
+    #[command(name = ".load")]
+    Load { file: String, entry: Option<String> },
+    /// Write the database to FILE (an alias for .backup).
+    #[command(name = ".save")]
+    Save { file: String },
+    /// Back up DB (default "main") to FILE; a remote database is copied into a local file.
+    #[command(name = ".backup")]
+    Backup {
+        #[arg(value_name = "DB")]
+        first: String,
+        #[arg(value_name = "FILE")]
+        second: Option<String>,
+    },
+    /// Restore the content of DB (default "main") from FILE (local databases).
+    #[command(name = ".restore")]
+    Restore {
+        #[arg(value_name = "DB")]
+        first: String,
+        #[arg(value_name = "FILE")]
+        second: Option<String>,
+    },
+    /// Clone the schema and data into a new database file NEWDB.
+    #[command(name = ".clone")]
+    Clone { newdb: String },
+    /// End output lines with CR LF, or not.
+    #[command(name = ".crlf")]
+    Crlf { state: Option<OnOff> },
+    /// Write each statement before it runs to FILE, stdout or stderr; off stops.
+    #[command(name = ".trace")]
+    Trace { target: Option<String> },
+    /// Print the name of the VFS stack (local databases).
+    #[command(name = ".vfsname")]
+    Vfsname { aux: Option<String> },
+    /// Begin redirecting output to 'testcase-out.txt'.
+    #[command(name = ".testcase")]
+    Testcase { name: String },
+    /// Fail if the output since .testcase does not match GLOB.
+    #[command(name = ".check")]
+    Check { glob: String },
+    /// Show the output of the next command in a spreadsheet (CSV, opened with xdg-open).
+    #[command(name = ".excel")]
+    Excel,
+    /// Show the output of the next command in a web browser (HTML, opened with xdg-open).
+    #[command(name = ".www")]
+    Www,
+    /// Show the SQLite version of the database and the version of libsql-shell.
+    #[command(name = ".version")]
+    Version,
 }
 
 #[derive(Debug, Subcommand)]
@@ -189,9 +319,22 @@ pub fn split_args(line: &str) -> Result<Vec<String>, String> {
     Ok(out)
 }
 
+/// Commands whose options sqlite3 also spells with one dash (`-ww`, `-verbose`).
+const ONE_DASH_OPTIONS: &[&str] = &[".mode", ".lint", ".fullschema"];
+
 /// Parse one dot-command line.
 pub fn parse(line: &str) -> Result<Dot, String> {
-    let args = split_args(line)?;
+    let mut args = split_args(line)?;
+    if args
+        .first()
+        .is_some_and(|c| ONE_DASH_OPTIONS.contains(&c.as_str()))
+    {
+        for a in args.iter_mut().skip(1) {
+            if a.len() > 2 && a.starts_with('-') && !a.starts_with("--") {
+                a.insert(0, '-');
+            }
+        }
+    }
     match DotLine::try_parse_from(&args) {
         Ok(d) => Ok(d.cmd),
         Err(e) if e.kind() == clap::error::ErrorKind::InvalidSubcommand => Err(format!(
@@ -269,7 +412,8 @@ mod tests {
             parse(".mode csv").unwrap(),
             Dot::Mode {
                 mode: Some(Format::Csv),
-                table: None
+                table: None,
+                ..
             }
         ));
         assert!(matches!(
@@ -288,6 +432,31 @@ mod tests {
         assert!(parse(".mode yaml").unwrap_err().contains("yaml"));
         assert!(help(None).contains(".tables [PATTERN]"));
         assert!(help(Some("mode")).starts_with(".mode [MODE] [TABLE]"));
+        assert!(matches!(
+            parse(".mode column -ww --wrap 10 --quote").unwrap(),
+            Dot::Mode {
+                mode: Some(Format::Column),
+                wrap: Some(10),
+                ww: true,
+                quote: true,
+                ..
+            }
+        ));
+        assert!(matches!(
+            parse(".width 5 -3 0").unwrap(),
+            Dot::Width { widths } if widths == [5, -3, 0]
+        ));
+        assert!(matches!(
+            parse(".shell ls -la").unwrap(),
+            Dot::Shell { cmd } if cmd == ["ls", "-la"]
+        ));
+        assert!(matches!(
+            parse(".lint fkey-indexes -groupbyparent").unwrap(),
+            Dot::Lint {
+                groupbyparent: true,
+                ..
+            }
+        ));
     }
 
     #[test]

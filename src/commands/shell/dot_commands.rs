@@ -5,15 +5,19 @@ use std::io::{self, BufReader, Write};
 
 use anyhow::Result;
 
-use super::dot::{self, Dot, ParamAction};
+use super::dot::{self, Dot, OnOff, ParamAction};
 use super::engine::{open_session, Out, Shell};
 use crate::error::usage;
 use crate::params::parse_value;
+use crate::render::Format;
 use crate::session::{ErrorMode, SourceName};
 use crate::value::Value;
 
 /// How deep `.read` files may read others (sqlite3's limit too).
 const MAX_READ_NESTING: usize = 25;
+
+/// Where `.testcase` sends output, as in sqlite3.
+pub(super) const TESTCASE_OUT: &str = "testcase-out.txt";
 
 impl Shell {
     pub(super) fn dot(&mut self, d: Dot) -> Result<()> {
@@ -132,21 +136,35 @@ impl Shell {
                 self.interactive = was;
                 r?;
             }
-            Dot::Mode { mode, table } => match mode {
+            Dot::Mode {
+                mode,
+                table,
+                wrap,
+                wordwrap,
+                ww,
+                quote,
+                noquote: _,
+            } => match mode {
                 Some(m) => {
-                    self.settings.format = m;
-                    if table.is_some() {
-                        self.settings.insert_table = table;
-                    }
+                    let wordwrap = ww || wordwrap.is_some_and(OnOff::is_on);
+                    self.set_mode(m, table, (wrap, wordwrap, quote));
                 }
                 None => {
-                    let name = format!("{:?}", self.settings.format).to_ascii_lowercase();
-                    self.print(&format!("current output mode: {name}\n"))?;
+                    let text = format!("current output mode: {}\n", self.mode_description());
+                    self.print(&text)?;
                 }
             },
-            Dot::Headers { state } => self.settings.header = Some(state.is_on()),
+            Dot::Headers { state } => {
+                self.settings.header = state.is_on();
+                self.settings.header_set = true;
+            }
             Dot::Nullvalue { text } => self.settings.null_text = text,
-            Dot::Separator { sep } => self.settings.separator = Some(sep),
+            Dot::Separator { sep, row } => {
+                self.settings.separator = Some(sep);
+                if row.is_some() {
+                    self.settings.newline = row;
+                }
+            }
             Dot::Timer { state } => self.settings.timer = state.is_on(),
             Dot::Changes { state } => self.settings.changes = state.is_on(),
             Dot::Bail { state } => {
@@ -163,25 +181,7 @@ impl Shell {
             Dot::Open { target } => self.connect(target.as_deref().unwrap_or(":memory:"))?,
             Dot::Connect { target } => self.connect(&target)?,
             Dot::Show => {
-                let s = &self.settings;
-                let q = |t: &str| format!("\"{}\"", t.escape_default());
-                let output = match &self.out {
-                    Out::Stdout => "stdout".to_string(),
-                    Out::File(_, name) => name.clone(),
-                };
-                let text = format!(
-                    "{:>12}: {}\n{:>12}: {}\n{:>12}: {}\n{:>12}: {}\n{:>12}: {}\n{:>12}: {}\n{:>12}: {}\n{:>12}: {}\n{:>12}: {}\n{:>12}: {}\n",
-                    "database", self.name,
-                    "echo", on_off(s.echo),
-                    "headers", match s.header { Some(h) => on_off(h).to_string(), None => "default".into() },
-                    "mode", format!("{:?}", s.format).to_ascii_lowercase(),
-                    "nullvalue", q(&s.null_text),
-                    "output", output,
-                    "separator", q(s.separator.as_deref().unwrap_or("|")),
-                    "timer", on_off(s.timer),
-                    "changes", on_off(s.changes),
-                    "bail", on_off(s.bail),
-                );
+                let text = self.show_text();
                 self.print(&text)?;
             }
             Dot::Print { text } => {
@@ -226,11 +226,147 @@ impl Shell {
                 };
                 self.print(&text)?;
             }
+            Dot::Databases => self.databases()?,
+            Dot::Eqp { state } => self.settings.eqp = state.is_on(),
+            Dot::Width { widths } => self.settings.widths = widths,
+            Dot::Prompt { main, cont } => self.settings.prompts = Some((main, cont)),
+            Dot::Shell { cmd } | Dot::System { cmd } => self.system(&cmd)?,
+            Dot::Cd { directory } => std::env::set_current_dir(&directory)
+                .map_err(|e| usage(format!("cannot change to {directory}: {e}")))?,
+            Dot::Fullschema { indent: _ } => self.fullschema()?,
+            Dot::Dbinfo { db } => self.dbinfo(db.as_deref())?,
+            Dot::Limit { limit, value } => self.limit(limit.as_deref(), value)?,
+            Dot::Lint {
+                check: _,
+                verbose,
+                groupbyparent,
+            } => self.lint_fkey_indexes(verbose, groupbyparent)?,
+            Dot::Load { file, entry } => self.load(&file, entry.as_deref())?,
+            Dot::Save { file } => self.backup(None, &file)?,
+            Dot::Backup { first, second } => match second {
+                Some(file) => self.backup(Some(&first), &file)?,
+                None => self.backup(None, &first)?,
+            },
+            Dot::Restore { first, second } => match second {
+                Some(file) => self.restore(Some(&first), &file)?,
+                None => self.restore(None, &first)?,
+            },
+            Dot::Clone { newdb } => self.clone_into(&newdb)?,
+            Dot::Crlf { state } => match state {
+                Some(s) => self.settings.crlf = s.is_on(),
+                None => {
+                    let text = format!("crlf is {}\n", on_off(self.settings.crlf).to_uppercase());
+                    self.print(&text)?;
+                }
+            },
+            Dot::Trace { target } => self.set_trace(target.as_deref())?,
+            Dot::Vfsname { aux: _ } => self.vfsname()?,
+            Dot::Testcase { name } => {
+                self.set_output(Some(TESTCASE_OUT.to_string()), false)?;
+                self.testcase = Some(name);
+            }
+            Dot::Check { glob } => self.check(&glob)?,
+            Dot::Excel => self.view_next(Format::Csv)?,
+            Dot::Www => self.view_next(Format::Html)?,
+            Dot::Version => self.version()?,
         }
         Ok(())
     }
 
-    fn set_output(&mut self, file: Option<String>, once: bool) -> Result<()> {
+    /// `.mode M`: sqlite3's rules for what else a mode sets: its separators, headers on for
+    /// `column` (unless set explicitly), and the column formats' options (wrap at 60).
+    fn set_mode(
+        &mut self,
+        m: Format,
+        table: Option<String>,
+        (wrap, wordwrap, quote): (Option<usize>, bool, bool),
+    ) {
+        let s = &mut self.settings;
+        s.format = m;
+        match m {
+            Format::List | Format::Ascii | Format::Quote | Format::Tcl => {
+                s.separator = None;
+                s.newline = None;
+            }
+            Format::Tabs => s.separator = None,
+            Format::Csv => {
+                s.separator = None;
+                s.newline = Some("\r\n".to_string());
+            }
+            Format::Line | Format::Column => s.newline = None,
+            _ => {}
+        }
+        if m == Format::Column && !s.header_set {
+            s.header = true;
+        }
+        if m.is_columnar() {
+            s.wrap = wrap.unwrap_or(60);
+            s.wordwrap = wordwrap;
+            s.quote = quote || m == Format::Qbox;
+        }
+        if table.is_some() {
+            s.insert_table = table;
+        }
+    }
+
+    /// The mode as `.mode` and `.show` name it, with the column formats' options.
+    fn mode_description(&self) -> String {
+        let s = &self.settings;
+        let name = s.format.name();
+        if s.format.is_columnar() {
+            format!(
+                "{name} --wrap {} --wordwrap {} --{}",
+                s.wrap,
+                on_off(s.wordwrap),
+                if s.quote { "quote" } else { "noquote" }
+            )
+        } else {
+            name
+        }
+    }
+
+    /// `.show`: sqlite3's settings, then this shell's own.
+    fn show_text(&self) -> String {
+        let s = &self.settings;
+        let q = |t: &str| format!("\"{}\"", t.escape_default());
+        let output = match &self.out {
+            Out::Stdout => "stdout".to_string(),
+            Out::File(_, name) => name.clone(),
+        };
+        let sep = match s.format {
+            Format::Tabs => "\t",
+            Format::Ascii => "\x1f",
+            Format::Quote | Format::Csv => ",",
+            Format::Tcl => " ",
+            _ => "|",
+        };
+        let newline = match s.format {
+            Format::Ascii => "\x1e",
+            _ => "\n",
+        };
+        let widths: String = s.widths.iter().map(|w| format!("{w} ")).collect();
+        let rows: [(&str, String); 14] = [
+            ("database", self.name.clone()),
+            ("echo", on_off(s.echo).into()),
+            ("eqp", on_off(s.eqp).into()),
+            ("headers", on_off(s.show_header()).into()),
+            ("mode", self.mode_description()),
+            ("nullvalue", q(&s.null_text)),
+            ("output", output),
+            ("colseparator", q(s.separator.as_deref().unwrap_or(sep))),
+            ("rowseparator", q(s.newline.as_deref().unwrap_or(newline))),
+            ("width", widths),
+            ("timer", on_off(s.timer).into()),
+            ("changes", on_off(s.changes).into()),
+            ("bail", on_off(s.bail).into()),
+            ("crlf", on_off(s.crlf).into()),
+        ];
+        rows.iter()
+            .map(|(k, v)| format!("{k:>12}: {v}\n"))
+            .collect()
+    }
+
+    pub(super) fn set_output(&mut self, file: Option<String>, once: bool) -> Result<()> {
         if let Out::File(w, _) = &mut self.out {
             w.flush()?;
         }
@@ -261,7 +397,7 @@ impl Shell {
     }
 }
 
-fn on_off(b: bool) -> &'static str {
+pub(super) fn on_off(b: bool) -> &'static str {
     if b {
         "on"
     } else {

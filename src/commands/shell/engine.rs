@@ -9,6 +9,7 @@ use std::time::Instant;
 use anyhow::Result;
 
 use super::dot::{self, Dot};
+use super::timer;
 use crate::connect::{self, ConnArgs};
 use crate::error::usage;
 use crate::feed::{self, Feeder};
@@ -24,19 +25,81 @@ use crate::value::{Column, StmtSummary, Value};
 #[derive(Debug, Clone)]
 pub struct Settings {
     pub format: Format,
-    pub header: Option<bool>,
+    /// Whether column names are shown, and whether that was said explicitly (`.headers`,
+    /// `--header`): as in sqlite3, `.mode column` turns them on unless it was.
+    pub header: bool,
+    pub header_set: bool,
     pub null_text: String,
+    /// Column and row separators; `None`: the format's own (sqlite3's `.mode` resets them).
     pub separator: Option<String>,
+    pub newline: Option<String>,
     pub insert_table: Option<String>,
+    /// `.width`, and `.mode`'s `--wrap`, `--wordwrap`, `--quote`.
+    pub widths: Vec<i32>,
+    pub wrap: usize,
+    pub wordwrap: bool,
+    pub quote: bool,
     pub timer: bool,
     pub changes: bool,
     pub echo: bool,
     pub bail: bool,
+    /// `.eqp on`: show each statement's query plan before its results.
+    pub eqp: bool,
+    /// `.crlf on`: end output lines with CR LF.
+    pub crlf: bool,
+    /// `.prompt MAIN CONTINUE`.
+    pub prompts: Option<(String, Option<String>)>,
+}
+
+impl Settings {
+    fn new(output: &OutputArgs, bail: bool, echo: bool) -> Settings {
+        let format = output.format();
+        Settings {
+            format,
+            header: output
+                .header()
+                .unwrap_or_else(|| render::default_header(format)),
+            header_set: output.header || output.no_header,
+            null_text: output.null_text.clone(),
+            separator: output.separator.clone(),
+            newline: output.newline.clone(),
+            insert_table: output.insert_table.clone(),
+            widths: Vec::new(),
+            wrap: 0,
+            wordwrap: false,
+            quote: false,
+            timer: false,
+            changes: false,
+            echo,
+            bail,
+            eqp: false,
+            crlf: false,
+            prompts: None,
+        }
+    }
+
+    /// Whether a header line is printed: the bordered formats always name their columns
+    /// unless told not to explicitly (sqlite3 always does), the others follow the setting.
+    pub fn show_header(&self) -> bool {
+        match self.format {
+            Format::Table | Format::Box | Format::Markdown | Format::Qbox if !self.header_set => {
+                true
+            }
+            _ => self.header,
+        }
+    }
 }
 
 pub(super) enum Out {
     Stdout,
     File(io::BufWriter<File>, String),
+}
+
+/// Where `.trace` writes each statement.
+pub(super) enum TraceTo {
+    Stdout,
+    Stderr,
+    File(io::BufWriter<File>),
 }
 
 pub struct Shell {
@@ -56,8 +119,33 @@ pub struct Shell {
     pub(super) failures: usize,
     /// `.quit` / `.exit N`.
     pub quit: Option<i32>,
+    /// `.excel` / `.www`: the file the next command writes, to be opened afterwards, and
+    /// the settings to go back to.
+    pub(super) viewer: Option<(std::path::PathBuf, Box<Settings>)>,
+    /// `.trace`: where each statement is written before it is sent.
+    pub(super) trace: Option<TraceTo>,
+    /// `.testcase NAME`: the test `.check` reports on.
+    pub(super) testcase: Option<String>,
     /// The schema may have changed since the completion names were read.
     pub schema_dirty: bool,
+}
+
+/// `.crlf on`: every `\n` written becomes `\r\n`.
+struct Crlf<W: Write>(W);
+
+impl<W: Write> Write for Crlf<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        for (i, part) in buf.split(|b| *b == b'\n').enumerate() {
+            if i > 0 {
+                self.0.write_all(b"\r\n")?;
+            }
+            self.0.write_all(part)?;
+        }
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.0.flush()
+    }
 }
 
 /// Results and errors of the shell's statements: exec's rendering, the shell's messages.
@@ -148,7 +236,7 @@ impl Shell {
         conn: &ConnArgs,
         output: &OutputArgs,
         interactive: bool,
-        bail: bool,
+        (bail, echo): (bool, bool),
     ) -> Result<Shell> {
         let mode = if bail {
             ErrorMode::Stop
@@ -160,17 +248,7 @@ impl Shell {
             session,
             name,
             conn: conn.clone(),
-            settings: Settings {
-                format: output.format,
-                header: output.header(),
-                null_text: output.null_text.clone(),
-                separator: output.separator.clone(),
-                insert_table: output.insert_table.clone(),
-                timer: false,
-                changes: false,
-                echo: false,
-                bail,
-            },
+            settings: Settings::new(output, bail, echo),
             params: Vec::new(),
             out: Out::Stdout,
             once: false,
@@ -180,6 +258,9 @@ impl Shell {
             failures: 0,
             quit: None,
             schema_dirty: true,
+            viewer: None,
+            trace: None,
+            testcase: None,
         })
     }
 
@@ -200,8 +281,16 @@ impl Shell {
         self.quit.is_some() || (self.settings.bail && self.failures > 0)
     }
 
-    /// The prompt: the database, and whether a transaction is open with writes buffered.
+    /// The prompt: the database, and whether a transaction is open with writes buffered;
+    /// or what `.prompt` set.
     pub fn prompt(&self, continuation: bool) -> String {
+        if let Some((main, cont)) = &self.settings.prompts {
+            return match (continuation, cont) {
+                (false, _) => main.clone(),
+                (true, Some(c)) => c.clone(),
+                (true, None) => "   ...> ".to_string(),
+            };
+        }
         if continuation {
             return format!(
                 "{:>width$}> ",
@@ -223,12 +312,18 @@ impl Shell {
         } else {
             None
         };
+        let s = &self.settings;
         RenderOptions {
-            header: self.settings.header,
-            null_text: self.settings.null_text.clone(),
-            separator: self.settings.separator.clone(),
-            insert_table: self.settings.insert_table.clone(),
+            header: Some(s.show_header()),
+            null_text: s.null_text.clone(),
+            separator: s.separator.clone(),
+            insert_table: s.insert_table.clone(),
             max_width,
+            newline: s.newline.clone(),
+            widths: s.widths.clone(),
+            wrap: s.wrap,
+            wordwrap: s.wordwrap,
+            quote: s.quote,
         }
     }
 
@@ -241,8 +336,12 @@ impl Shell {
     ) -> Result<()> {
         let opts = self.render_options();
         let start = Instant::now();
+        let cpu = timer::cpu_times();
+        let crlf = self.settings.crlf;
         let writer: Box<dyn Write + '_> = match &mut self.out {
+            Out::Stdout if crlf => Box::new(Crlf(io::stdout().lock())),
             Out::Stdout => Box::new(io::stdout().lock()),
+            Out::File(w, _) if crlf => Box::new(Crlf(w)),
             Out::File(w, _) => Box::new(w),
         };
         let mut out = ShellOutput {
@@ -256,7 +355,9 @@ impl Shell {
         drop(out);
         self.failures += failed;
         if timed && self.settings.timer {
-            eprintln!("Run Time: real {:.3}", start.elapsed().as_secs_f64());
+            // sqlite3 prints it on standard output, whatever `.output` says.
+            let line = timer::run_time(start.elapsed(), cpu);
+            io::stdout().write_all(line.as_bytes())?;
         }
         match &mut self.out {
             Out::Stdout => io::stdout().flush()?,
@@ -272,6 +373,10 @@ impl Shell {
         }
         if self.settings.echo {
             writeln!(io::stdout(), "{}", piece.sql)?;
+        }
+        self.trace_statement(&piece.sql)?;
+        if self.settings.eqp {
+            self.show_query_plan(&piece.sql)?;
         }
         if matches!(
             sql::leading_words(&piece.sql, 1)
@@ -302,7 +407,11 @@ impl Shell {
     pub(super) fn end_once(&mut self) {
         if self.once {
             self.once = false;
+            if let Out::File(w, _) = &mut self.out {
+                let _ = w.flush();
+            }
             self.out = Out::Stdout;
+            self.open_viewer();
         }
     }
 
@@ -322,8 +431,10 @@ impl Shell {
         }
         for piece in splitter.push(line) {
             self.submit(piece, source, true)?;
-            if self.once {
-                // `.once` captures exactly the next statement's output.
+            if self.once || self.settings.timer || self.settings.echo || self.trace.is_some() {
+                // `.once` captures exactly the next statement's output; `.timer` times each
+                // statement on its own, and `.echo` and `.trace` lines precede each one's
+                // results, as in sqlite3.
                 self.sync()?;
             }
         }
@@ -459,7 +570,10 @@ impl Shell {
             self.failures += 1;
             eprintln!("Error: {}", crate::error::one_line(&e));
         }
-        if !matches!(dot::parse(line), Ok(Dot::Once { .. })) {
+        if !matches!(
+            dot::parse(line),
+            Ok(Dot::Once { .. } | Dot::Excel | Dot::Www)
+        ) {
             self.end_once();
         }
         Ok(())

@@ -1,24 +1,82 @@
-//! `libsql-shell [DB] [SQL...]`: the shell. Arguments run in order (SQL or dot-commands) and
-//! the shell exits; a piped script runs like `sqlite3 DB < script.sql`; on a terminal the
-//! interactive REPL ([`repl`]) drives the same [`engine`] line by line. [`dot`] parses
-//! dot-commands and [`dot_commands`] runs them.
+//! `libsql-shell [DB] [SQL...]`: the shell. The startup file and `--cmd` commands run first;
+//! then arguments run in order (SQL or dot-commands) and the shell exits; a piped script runs
+//! like `sqlite3 DB < script.sql`; on a terminal the interactive REPL ([`repl`]) drives the
+//! same [`engine`] line by line. [`dot`] parses dot-commands and [`dot_commands`] runs them,
+//! with [`dot_info`] and [`dot_files`]; [`timer`] is `.timer`'s clock.
 
 mod dot;
 mod dot_commands;
+mod dot_files;
+mod dot_info;
 mod engine;
 mod repl;
+mod timer;
 
+use std::fs::File;
 use std::io::{self, BufReader, IsTerminal};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Result;
+use clap::Args;
 
 use engine::Shell;
 
 use crate::connect::ConnArgs;
-use crate::error::StatementsFailed;
+use crate::error::{usage, StatementsFailed};
 use crate::results::OutputArgs;
 use crate::session::SourceName;
+
+/// The startup file read before anything else, unless `--init` or `--no-init` (sqlite3 reads
+/// `~/.sqliterc`; this is ours).
+pub const STARTUP_FILE: &str = ".libsql-shellrc";
+
+/// The shell's own options, with sqlite3's names (also with one dash: `-cmd`, `-bail`, ...).
+#[derive(Debug, Clone, Default, Args)]
+pub struct ShellArgs {
+    /// Stop at the first error in a script or argument list (sqlite3's -bail).
+    #[arg(long)]
+    pub bail: bool,
+
+    /// Run COMMAND (SQL or a dot-command) before reading input; repeatable (sqlite3's -cmd).
+    #[arg(long = "cmd", value_name = "COMMAND")]
+    pub cmd: Vec<String>,
+
+    /// Read FILE at startup instead of ~/.libsql-shellrc (sqlite3's -init).
+    #[arg(long, value_name = "FILE")]
+    pub init: Option<PathBuf>,
+
+    /// Do not read ~/.libsql-shellrc at startup.
+    #[arg(long, alias = "noinit", conflicts_with = "init")]
+    pub no_init: bool,
+
+    /// Print each statement before running it (sqlite3's -echo).
+    #[arg(long)]
+    pub echo: bool,
+
+    /// Never run the interactive shell, even on a terminal (sqlite3's -batch).
+    #[arg(long, conflicts_with = "interactive")]
+    pub batch: bool,
+
+    /// Run the interactive shell even when standard input is not a terminal (sqlite3's
+    /// -interactive).
+    #[arg(long)]
+    pub interactive: bool,
+}
+
+/// The startup file to read, if any: `--init FILE` (which must exist), else
+/// `~/.libsql-shellrc` when it exists.
+fn startup_file(args: &ShellArgs) -> Result<Option<PathBuf>> {
+    if args.no_init {
+        return Ok(None);
+    }
+    if let Some(f) = &args.init {
+        return Ok(Some(f.clone()));
+    }
+    Ok(dirs::home_dir()
+        .map(|h| h.join(STARTUP_FILE))
+        .filter(|p| p.is_file()))
+}
 
 /// The top-level command: arguments, a piped script, or the interactive shell.
 pub fn run(
@@ -26,14 +84,38 @@ pub fn run(
     sql_args: Vec<String>,
     output: OutputArgs,
     conn: &ConnArgs,
-    bail: bool,
+    args: ShellArgs,
 ) -> Result<ExitCode> {
-    let interactive = sql_args.is_empty() && io::stdin().is_terminal();
-    let mut shell = Shell::open(db.as_deref(), conn, &output, interactive, bail)?;
-    if interactive {
+    let interactive =
+        args.interactive || (!args.batch && sql_args.is_empty() && io::stdin().is_terminal());
+    let mut shell = Shell::open(
+        db.as_deref(),
+        conn,
+        &output,
+        interactive,
+        (args.bail, args.echo),
+    )?;
+    if let Some(f) = startup_file(&args)? {
+        let file =
+            File::open(&f).map_err(|e| usage(format!("cannot read {}: {e}", f.display())))?;
+        if interactive {
+            eprintln!("-- Loading resources from {}", f.display());
+        }
+        let name = SourceName::File(f.display().to_string());
+        shell.run_script(BufReader::new(file), &name, false)?;
+    }
+    for (i, c) in args.cmd.iter().enumerate() {
+        if shell.done() {
+            break;
+        }
+        shell.run_arg(i + 1, c)?;
+    }
+    if interactive && !shell.done() {
         return repl::run(shell);
     }
-    let result = if sql_args.is_empty() {
+    let result = if shell.done() {
+        Ok(())
+    } else if sql_args.is_empty() {
         {
             let stdin = BufReader::with_capacity(1 << 20, io::stdin());
             let name = SourceName::File("<stdin>".into());

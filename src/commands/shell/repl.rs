@@ -76,7 +76,21 @@ impl Completer for ShellHelper {
         let trimmed = before.trim_start();
         if trimmed.starts_with('.') {
             if let Some((cmd, _)) = trimmed.split_once(char::is_whitespace) {
-                if matches!(cmd, ".read" | ".output" | ".once" | ".open") {
+                if matches!(
+                    cmd,
+                    ".read"
+                        | ".output"
+                        | ".once"
+                        | ".open"
+                        | ".save"
+                        | ".backup"
+                        | ".restore"
+                        | ".clone"
+                        | ".load"
+                        | ".cd"
+                        | ".trace"
+                        | ".import"
+                ) {
                     return self.files.complete(line, pos, ctx);
                 }
                 return Ok((pos, Vec::new()));

@@ -302,7 +302,7 @@ fn stream_expired_in_a_piped_script() {
     let s = TestServer::builder().stream_expiry(Duration::ZERO).start();
     setup(&s, "CREATE TABLE t(x)");
     let out = run(shell()
-        .args(["--auth-token", SECRET])
+        .args(["--auth-token", SECRET, "-m", "table"])
         .arg(s.http_url())
         // A dot-command sends what is due first: the read flushes the transaction.
         .stdin("BEGIN;\nINSERT INTO t VALUES (1);\nSELECT count(*) FROM t;\n.print flushed\nINSERT INTO t VALUES (2);\nCOMMIT;\n"));

@@ -1,0 +1,453 @@
+//! sqlite3's habits, compared byte for byte with the `sqlite3` CLI on the same database (the
+//! test server's own file, for the remote transports): what a pipe gets by default, sqlite3's
+//! one-dash options, every output mode, the dot-commands, `.timer`, and a script with an
+//! error.
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+use crate::harness::{shell, Backend, Db};
+use crate::on_every_transport;
+
+/// Data on which our output and sqlite3's agree (integers, text, NULL; no reals or blobs,
+/// whose differences README's "Differences from sqlite3" lists).
+const FIXTURE: &str = "CREATE TABLE t(id INTEGER PRIMARY KEY, i INTEGER, s TEXT);
+    INSERT INTO t(i, s) VALUES (1, 'x y'), (NULL, 'it''s \"q\"
+nl'), (-3, '<&>'), (9223372036854775807, 'naïve ☃ 日本'), (0, 'tab	here'), (5, ''),
+    (6, ' pad '), (7, 'a sentence long enough to be wrapped by the column modes at sixty characters'),
+    (8, 'a' || char(1) || 'b'), (9, 'cr' || char(13) || char(10) || 'lf');
+    CREATE TABLE p(id INTEGER PRIMARY KEY, a, b, UNIQUE(a, b));
+    CREATE TABLE c(x, pid REFERENCES p, a, b, FOREIGN KEY(a, b) REFERENCES p(a, b));
+    CREATE TABLE d(y REFERENCES p(id));
+    CREATE INDEX d_y ON d(y);
+    CREATE VIEW v AS SELECT i FROM t;";
+
+/// sqlite3 on `db` with `args`, `stdin` piped in: (exit code, stdout).
+fn sqlite3(db: &Path, args: &[&str], stdin: &str) -> (i32, String) {
+    let mut child = Command::new("sqlite3")
+        .args(["-init", "/dev/null"])
+        .arg(db)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the sqlite3 CLI is required (.ci/run installs it)");
+    let input = stdin.to_string();
+    let mut w = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || {
+        use std::io::Write;
+        let _ = w.write_all(input.as_bytes());
+    });
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
+}
+
+/// Ours: the shell on `db`'s target with `args` and `stdin`, no startup file.
+fn ours(db: &Db, args: &[&str], stdin: &str) -> crate::harness::Output {
+    shell()
+        .arg("--no-init")
+        .arg(db.target())
+        .args(args)
+        .stdin(stdin.to_string())
+        .run()
+}
+
+fn fixture(backend: Backend) -> Db {
+    let db = Db::new(backend);
+    db.sql(FIXTURE);
+    db
+}
+
+fn same_as_sqlite3(db: &Db, args: &[&str], stdin: &str) {
+    let (code, want) = sqlite3(db.path(), args, stdin);
+    assert_eq!(code, 0, "sqlite3 {args:?} failed on {stdin:?}");
+    let got = ours(db, args, stdin);
+    assert_eq!(
+        (got.code, got.stdout.as_str()),
+        (0, want.as_str()),
+        "{:?} {args:?} {stdin:?}\nstderr: {}",
+        db.backend,
+        got.stderr
+    );
+}
+
+fn default_piped_output_is_sqlite3s(db: &Db) {
+    db.sql(FIXTURE);
+    same_as_sqlite3(db, &["SELECT count(*) FROM t"], "");
+    same_as_sqlite3(
+        db,
+        &[],
+        "SELECT * FROM t ORDER BY id;\nSELECT 1, 'two', NULL;\n",
+    );
+    let (_, want) = sqlite3(db.path(), &["SELECT id, i, s FROM t ORDER BY id"], "");
+    let got = db.exec(["SELECT id, i, s FROM t ORDER BY id"]).run();
+    assert_eq!(got.ok(), want, "exec without -m into a pipe");
+    // An explicit format always wins.
+    let got = db.exec(["-m", "table", "SELECT 1 AS one"]).run();
+    assert_eq!(got.ok(), "+-----+\n| one |\n+-----+\n|   1 |\n+-----+\n");
+}
+
+const QUERY: &str = "SELECT id, i, s FROM t WHERE id <= 9 ORDER BY id";
+
+fn sqlite3_options_match_sqlite3(db: &Db) {
+    db.sql(FIXTURE);
+    let sets: &[&[&str]] = &[
+        &["-csv"],
+        &["-csv", "-header"],
+        &["--csv", "-noheader"],
+        &["-json"],
+        &["-line"],
+        &["-list", "-header"],
+        &["-quote", "-header"],
+        &["-html", "-header"],
+        &["-tabs"],
+        &["-ascii", "-header"],
+        &["-column"],
+        &["-column", "-header"],
+        &["-separator", ";", "-newline", "~\n"],
+        &["-nullvalue", "(null)"],
+        &["-list", "-csv", "-json"],
+        &["-cmd", ".mode quote"],
+        &["-cmd", ".headers on", "-cmd", ".mode html"],
+        &["-batch", "-bail"],
+    ];
+    for args in sets {
+        let mut a: Vec<&str> = args.to_vec();
+        a.push(QUERY);
+        same_as_sqlite3(db, &a, "");
+    }
+    // The bordered formats agree with sqlite3 on text columns.
+    for f in ["-box", "-table", "-markdown"] {
+        same_as_sqlite3(
+            db,
+            &[f, "SELECT s, 'ab' AS bb FROM t WHERE id IN (1, 3, 6)"],
+            "",
+        );
+    }
+    // -echo prints each statement first.
+    same_as_sqlite3(db, &["-echo"], "SELECT 1;\nSELECT 'two';\n");
+    // -version: ours names itself.
+    let out = shell().arg("-version").run();
+    assert!(out.ok().starts_with("libsql-shell "), "{}", out.stdout);
+}
+
+fn every_mode_matches_sqlite3(db: &Db) {
+    db.sql(FIXTURE);
+    let modes = [
+        "list",
+        "csv",
+        "tabs",
+        "ascii",
+        "quote",
+        "html",
+        "tcl",
+        "line",
+        "json",
+        "insert t2",
+        "column",
+    ];
+    for mode in modes {
+        for headers in ["", ".headers on\n"] {
+            let script = format!(
+                ".nullvalue NULL\n{headers}.mode {mode}\n{QUERY};\nSELECT 1 AS a WHERE 0;\n"
+            );
+            if mode == "json" && headers.is_empty() {
+                // json prints `[]` for a statement without rows (a listed difference).
+                let script = format!(".mode json\n{QUERY};\n");
+                same_as_sqlite3(db, &[], &script);
+                continue;
+            }
+            if mode == "csv" && !headers.is_empty() {
+                // csv prints its header for a statement without rows (a listed difference).
+                let script = format!("{headers}.mode csv\n{QUERY};\n");
+                same_as_sqlite3(db, &[], &script);
+                continue;
+            }
+            if mode != "json" {
+                same_as_sqlite3(db, &[], &script);
+            }
+        }
+    }
+    for opts in [
+        "",
+        " --wrap 10",
+        " --wrap 12 --wordwrap on",
+        " -ww --wrap 7",
+        " --quote",
+    ] {
+        let script = format!(
+            ".headers on\n.mode column{opts}\n{QUERY};\n.width 5 -3\nSELECT i, s FROM t WHERE id < 4;\n.width\n.mode tabs\n{QUERY};\n"
+        );
+        same_as_sqlite3(db, &[], &script);
+    }
+    same_as_sqlite3(
+        db,
+        &[],
+        ".separator , ;\nSELECT 1, 2;\n.mode list\nSELECT 3, 4;\n",
+    );
+}
+
+fn a_script_with_an_error_continues_and_exits_1(db: &Db) {
+    db.sql(FIXTURE);
+    let script = "SELECT 1;\nSELECT nope FROM t;\nSELECT count(*) FROM t;\n.mode csv\nSELECT s FROM t WHERE id = 1;\nINSERT INTO nowhere VALUES (1);\nSELECT 'end';\n";
+    let (code, want) = sqlite3(db.path(), &[], script);
+    assert_eq!(code, 1);
+    let got = ours(db, &[], script);
+    got.fails(1, "no such column: nope");
+    assert_eq!(got.stdout, want);
+    assert!(
+        got.stderr.contains("no such table: nowhere"),
+        "{}",
+        got.stderr
+    );
+}
+
+fn timer_prints_real_user_sys(db: &Db) {
+    let script = ".timer on\nSELECT 1;\nSELECT 2;\n.timer off\nSELECT 3;\n";
+    let (_, theirs) = sqlite3(db.path(), &[], script);
+    let got = ours(db, &[], script);
+    let shape = |text: &str| -> Vec<String> {
+        text.lines()
+            .map(|l| match l.strip_prefix("Run Time: ") {
+                None => l.to_string(),
+                Some(rest) => {
+                    let p: Vec<&str> = rest.split(' ').collect();
+                    assert_eq!(p.len(), 6, "{l}");
+                    assert_eq!((p[0], p[2], p[4]), ("real", "user", "sys"), "{l}");
+                    let decimals: Vec<usize> = [p[1], p[3], p[5]]
+                        .iter()
+                        .map(|n| n.split_once('.').expect("a decimal").1.len())
+                        .collect();
+                    assert_eq!(decimals, [3, 6, 6], "{l}");
+                    "Run Time".to_string()
+                }
+            })
+            .collect()
+    };
+    assert_eq!(shape(got.ok()), shape(&theirs));
+    assert_eq!(shape(&theirs), ["1", "Run Time", "2", "Run Time", "3"]);
+}
+
+fn dot_commands_match_sqlite3(db: &Db) {
+    db.sql(FIXTURE);
+    db.sql("INSERT INTO p VALUES (1, 2, 3); ANALYZE;");
+    for script in [
+        ".fullschema\n",
+        ".lint fkey-indexes\n.lint fkey-indexes -verbose\n.lint fkey-indexes -groupbyparent -verbose\n",
+        ".eqp on\nSELECT * FROM c JOIN p ON p.id = c.pid;\nSELECT 1;\n",
+        ".trace stdout\nSELECT 1;\nSELECT 2;\n",
+        ".mode column\n.width 4 -6\nSELECT id, i, s FROM t WHERE id < 3;\n",
+        ".print -x 'a b'\n",
+        ".shell echo hi\n.system echo 'two words'\n",
+    ] {
+        same_as_sqlite3(db, &[], script);
+    }
+    if db.backend == Backend::Local {
+        same_as_sqlite3(db, &[], ".databases\n.vfsname\n");
+    }
+}
+
+fn copies_into_local_files(db: &Db) {
+    db.sql(FIXTURE);
+    db.sql("PRAGMA user_version = 7");
+    let dir = tempfile::tempdir().unwrap();
+    let (saved, backup, cloned) = (
+        dir.path().join("saved.db"),
+        dir.path().join("backup.db"),
+        dir.path().join("cloned.db"),
+    );
+    std::fs::write(&backup, "to be replaced").unwrap();
+    let script = format!(
+        ".save {}\n.backup main {}\n.clone {}\n.clone {}\n",
+        saved.display(),
+        backup.display(),
+        cloned.display(),
+        cloned.display()
+    );
+    let out = ours(db, &[], &script);
+    out.fails(1, "already exists");
+    assert!(
+        out.stdout.starts_with("t... done\np... done\n"),
+        "{}",
+        out.stdout
+    );
+    let (_, want) = sqlite3(db.path(), &[".dump", "PRAGMA user_version"], "");
+    for copy in [&saved, &backup, &cloned] {
+        let (code, got) = sqlite3(copy, &[".dump", "PRAGMA user_version"], "");
+        assert_eq!(
+            (code, got.as_str()),
+            (0, want.as_str()),
+            "{}",
+            copy.display()
+        );
+    }
+    let out = ours(db, &[], ".restore x.db\n.load x.so\n.limit\n");
+    if db.backend == Backend::Local {
+        out.fails(1, "cannot restore from x.db");
+    } else {
+        for what in [".restore", ".load", ".limit"] {
+            assert!(
+                out.stderr
+                    .contains(&format!("{what} is not possible on a remote database")),
+                "{}",
+                out.stderr
+            );
+        }
+    }
+}
+
+on_every_transport!(
+    default_piped_output_is_sqlite3s,
+    sqlite3_options_match_sqlite3,
+    every_mode_matches_sqlite3,
+    a_script_with_an_error_continues_and_exits_1,
+    timer_prints_real_user_sys,
+    dot_commands_match_sqlite3,
+    copies_into_local_files,
+);
+
+#[test]
+fn local_only_commands_work_locally() {
+    let db = fixture(Backend::Local);
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("copy.db");
+    rusqlite::Connection::open(&copy)
+        .unwrap()
+        .execute_batch("CREATE TABLE restored(x); INSERT INTO restored VALUES (42);")
+        .unwrap();
+    let script = format!(
+        ".limit column 100\n.limit col\n.restore {}\nSELECT x FROM restored;\n.tables\n",
+        copy.display()
+    );
+    let out = ours(&db, &[], &script);
+    assert_eq!(
+        out.ok(),
+        "              column 100\n              column 100\n42\nrestored\n"
+    );
+    let out = ours(&db, &[], ".load /no/such/extension\n");
+    out.fails(1, "Error");
+}
+
+#[test]
+fn dbinfo_version_crlf_testcase() {
+    let db = fixture(Backend::Local);
+    let dir = tempfile::tempdir().unwrap();
+    let out = shell()
+        .arg("--no-init")
+        .arg(db.path())
+        .current_dir(dir.path())
+        .stdin(
+            ".dbinfo\n.version\n.crlf on\nSELECT 1;\n.crlf off\n.testcase one\nSELECT 2;\n.check 2*\n\
+             .testcase two\nSELECT 3;\n.check 4\n",
+        )
+        .run();
+    out.fails(1, "testcase-two FAILED\n Expected: [4]\n      Got: [3\n]");
+    let text = &out.stdout;
+    assert!(text.starts_with("database page size:  4096\n"), "{text}");
+    assert!(text.contains("number of tables:    4\n"), "{text}");
+    assert!(text.contains("number of views:     1\n"), "{text}");
+    assert!(text.contains("\nSQLite 3."), "{text}");
+    assert!(text.contains("\nlibsql-shell "), "{text}");
+    assert!(text.contains("\n1\r\ntestcase-one ok\n"), "{text}");
+}
+
+#[test]
+fn excel_and_www_open_the_next_output() {
+    let db = fixture(Backend::Local);
+    let dir = tempfile::tempdir().unwrap();
+    let seen = dir.path().join("seen");
+    let opener = dir.path().join("xdg-open");
+    std::fs::write(
+        &opener,
+        format!("#!/bin/sh\ncat \"$1\" >> {}\n", seen.display()),
+    )
+    .unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&opener, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let path = format!(
+        "{}:{}",
+        dir.path().display(),
+        std::env::var("PATH").unwrap()
+    );
+    let out = shell()
+        .arg("--no-init")
+        .arg(db.path())
+        .env("PATH", &path)
+        .stdin(
+            ".excel\nSELECT id, s FROM t WHERE id < 3;\nSELECT 'back';\n.www\nSELECT 1 AS one;\n",
+        )
+        .run();
+    assert_eq!(out.ok(), "back\n");
+    let seen = std::fs::read_to_string(&seen).unwrap();
+    assert!(
+        seen.starts_with("id,s\n1,\"x y\"\n2,\"it's \"\"q\"\"\nnl\"\n<!DOCTYPE html>"),
+        "{seen}"
+    );
+    assert!(
+        seen.contains("<TR><TH>one</TH>\n</TR>\n<TR><TD>1</TD>\n</TR>\n</TABLE>"),
+        "{seen}"
+    );
+}
+
+#[test]
+fn startup_file_and_its_options() {
+    let db = fixture(Backend::Local);
+    let home = tempfile::tempdir().unwrap();
+    std::fs::write(
+        home.path().join(".libsql-shellrc"),
+        ".mode csv\n.headers on\n",
+    )
+    .unwrap();
+    let run = |args: &[&str]| {
+        shell()
+            .env("HOME", &home.path().to_string_lossy())
+            .args(args)
+            .arg(db.path())
+            .arg("SELECT 1 AS a")
+            .run()
+    };
+    assert_eq!(run(&[]).ok(), "a\r\n1\r\n");
+    assert_eq!(run(&["-noinit"]).ok(), "1\n");
+    let other = home.path().join("other");
+    std::fs::write(&other, ".mode line\n").unwrap();
+    assert_eq!(
+        run(&["-init", &other.to_string_lossy()]).ok(),
+        "    a = 1\n"
+    );
+    let out = run(&["-init", "/no/such/file"]);
+    out.fails(2, "cannot read /no/such/file");
+}
+
+#[test]
+fn readonly_opens_local_files_read_only_and_refuses_remote() {
+    let db = fixture(Backend::Local);
+    let out = shell()
+        .args(["-readonly", "--no-init"])
+        .arg(db.path())
+        .args(["INSERT INTO t(i) VALUES (1)", ".databases"])
+        .run();
+    out.fails(1, "readonly");
+    assert!(out.stdout.ends_with(" r/o\n"), "{}", out.stdout);
+    let remote = Db::new(Backend::Http);
+    let out = shell()
+        .args(["-readonly", &remote.target(), "SELECT 1"])
+        .run();
+    out.fails(2, "read-only token");
+}
+
+#[test]
+fn sqlite3_flags_reach_exec_too() {
+    let db = fixture(Backend::Local);
+    let (_, want) = sqlite3(db.path(), &["-csv", "-header", QUERY], "");
+    assert_eq!(db.exec(["-csv", "-header", QUERY]).run().ok(), want);
+    let (_, want) = sqlite3(db.path(), &["-quote", QUERY], "");
+    assert_eq!(db.exec(["-quote", QUERY]).run().ok(), want);
+}
