@@ -167,13 +167,21 @@ _libsql__shell() {
 
     case "${cmd}" in
         libsql__shell)
-            opts="-v -m -h -V --auth-token --timeout --init-command --transaction-mode --readonly --local --remote --trace --config --bail --cmd --init --no-init --echo --batch --interactive --format --header --no-header --null --separator --newline --insert-table --csv --json --line --list --box --markdown --table --quote --html --tabs --ascii --column --color --help --version exec batch migrate dump import config help"
+            opts="-v -m -h -V --auth-token --namespace --encryption-key --timeout --init-command --transaction-mode --readonly --local --remote --trace --config --bail --cmd --init --no-init --echo --batch --interactive --format --header --no-header --null --separator --newline --insert-table --csv --json --line --list --box --markdown --table --quote --html --tabs --ascii --column --color --help --version exec batch migrate dump import config help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --auth-token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --encryption-key)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -237,7 +245,7 @@ _libsql__shell() {
             return 0
             ;;
         libsql__subcmd__shell__subcmd__batch)
-            opts="-m -v -h --no-transaction --format --header --no-header --null --separator --newline --insert-table --csv --json --line --list --box --markdown --table --quote --html --tabs --ascii --column --auth-token --timeout --init-command --transaction-mode --readonly --local --remote --trace --config --color --help"
+            opts="-m -v -h --no-transaction --format --header --no-header --null --separator --newline --insert-table --csv --json --line --list --box --markdown --table --quote --html --tabs --ascii --column --auth-token --namespace --encryption-key --timeout --init-command --transaction-mode --readonly --local --remote --trace --config --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -271,6 +279,14 @@ _libsql__shell() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --encryption-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -299,13 +315,21 @@ _libsql__shell() {
             return 0
             ;;
         libsql__subcmd__shell__subcmd__config)
-            opts="-v -h --auth-token --timeout --init-command --transaction-mode --readonly --local --remote --trace --config --color --help list path help"
+            opts="-v -h --auth-token --namespace --encryption-key --timeout --init-command --transaction-mode --readonly --local --remote --trace --config --color --help list path help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --auth-token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --encryption-key)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -393,13 +417,21 @@ _libsql__shell() {
             return 0
             ;;
         libsql__subcmd__shell__subcmd__config__subcmd__list)
-            opts="-v -h --auth-token --timeout --init-command --transaction-mode --readonly --local --remote --trace --config --color --help"
+            opts="-v -h --auth-token --namespace --encryption-key --timeout --init-command --transaction-mode --readonly --local --remote --trace --config --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --auth-token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --encryption-key)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -431,13 +463,21 @@ _libsql__shell() {
             return 0
             ;;
         libsql__subcmd__shell__subcmd__config__subcmd__path)
-            opts="-v -h --auth-token --timeout --init-command --transaction-mode --readonly --local --remote --trace --config --color --help"
+            opts="-v -h --auth-token --namespace --encryption-key --timeout --init-command --transaction-mode --readonly --local --remote --trace --config --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --auth-token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --encryption-key)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -469,7 +509,7 @@ _libsql__shell() {
             return 0
             ;;
         libsql__subcmd__shell__subcmd__dump)
-            opts="-o -v -h --schema-only --data-only --output --page-rows --auth-token --timeout --init-command --transaction-mode --readonly --local --remote --trace --config --color --help"
+            opts="-o -v -h --schema-only --data-only --output --page-rows --auth-token --namespace --encryption-key --timeout --init-command --transaction-mode --readonly --local --remote --trace --config --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -488,6 +528,14 @@ _libsql__shell() {
                     return 0
                     ;;
                 --auth-token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --encryption-key)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -519,7 +567,7 @@ _libsql__shell() {
             return 0
             ;;
         libsql__subcmd__shell__subcmd__exec)
-            opts="-f -m -v -h --file --keep-going --param --arg --format --header --no-header --null --separator --newline --insert-table --csv --json --line --list --box --markdown --table --quote --html --tabs --ascii --column --auth-token --timeout --init-command --transaction-mode --readonly --local --remote --trace --config --color --help"
+            opts="-f -m -v -h --file --keep-going --param --arg --format --header --no-header --null --separator --newline --insert-table --csv --json --line --list --box --markdown --table --quote --html --tabs --ascii --column --auth-token --namespace --encryption-key --timeout --init-command --transaction-mode --readonly --local --remote --trace --config --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -566,6 +614,14 @@ _libsql__shell() {
                     return 0
                     ;;
                 --auth-token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --encryption-key)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -849,7 +905,7 @@ _libsql__shell() {
             return 0
             ;;
         libsql__subcmd__shell__subcmd__import)
-            opts="-v -h --table --skip --delimiter --no-transaction --auth-token --timeout --init-command --transaction-mode --readonly --local --remote --trace --config --color --help"
+            opts="-v -h --table --skip --delimiter --no-transaction --auth-token --namespace --encryption-key --timeout --init-command --transaction-mode --readonly --local --remote --trace --config --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -868,6 +924,14 @@ _libsql__shell() {
                     return 0
                     ;;
                 --auth-token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --encryption-key)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -899,7 +963,7 @@ _libsql__shell() {
             return 0
             ;;
         libsql__subcmd__shell__subcmd__migrate)
-            opts="-v -h --dir --to --dry-run --single-transaction --allow-out-of-order --schema-file --auth-token --timeout --init-command --transaction-mode --readonly --local --remote --trace --config --color --help up status check new down plan baseline restamp help"
+            opts="-v -h --dir --to --dry-run --single-transaction --allow-out-of-order --schema-file --auth-token --namespace --encryption-key --timeout --init-command --transaction-mode --readonly --local --remote --trace --config --color --help up status check new down plan baseline restamp help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -918,6 +982,14 @@ _libsql__shell() {
                     return 0
                     ;;
                 --auth-token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --encryption-key)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -949,7 +1021,7 @@ _libsql__shell() {
             return 0
             ;;
         libsql__subcmd__shell__subcmd__migrate__subcmd__baseline)
-            opts="-v -h --dir --auth-token --timeout --init-command --transaction-mode --readonly --local --remote --trace --config --color --help"
+            opts="-v -h --dir --auth-token --namespace --encryption-key --timeout --init-command --transaction-mode --readonly --local --remote --trace --config --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -960,6 +1032,14 @@ _libsql__shell() {
                     return 0
                     ;;
                 --auth-token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --encryption-key)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -991,7 +1071,7 @@ _libsql__shell() {
             return 0
             ;;
         libsql__subcmd__shell__subcmd__migrate__subcmd__check)
-            opts="-v -h --dir --auth-token --timeout --init-command --transaction-mode --readonly --local --remote --trace --config --color --help"
+            opts="-v -h --dir --auth-token --namespace --encryption-key --timeout --init-command --transaction-mode --readonly --local --remote --trace --config --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1002,6 +1082,14 @@ _libsql__shell() {
                     return 0
                     ;;
                 --auth-token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --encryption-key)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1033,7 +1121,7 @@ _libsql__shell() {
             return 0
             ;;
         libsql__subcmd__shell__subcmd__migrate__subcmd__down)
-            opts="-v -h --steps --dir --auth-token --timeout --init-command --transaction-mode --readonly --local --remote --trace --config --color --help"
+            opts="-v -h --steps --dir --auth-token --namespace --encryption-key --timeout --init-command --transaction-mode --readonly --local --remote --trace --config --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1048,6 +1136,14 @@ _libsql__shell() {
                     return 0
                     ;;
                 --auth-token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --encryption-key)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1219,7 +1315,7 @@ _libsql__shell() {
             return 0
             ;;
         libsql__subcmd__shell__subcmd__migrate__subcmd__new)
-            opts="-v -h --timestamp --dir --auth-token --timeout --init-command --transaction-mode --readonly --local --remote --trace --config --color --help"
+            opts="-v -h --timestamp --dir --auth-token --namespace --encryption-key --timeout --init-command --transaction-mode --readonly --local --remote --trace --config --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1230,6 +1326,14 @@ _libsql__shell() {
                     return 0
                     ;;
                 --auth-token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --encryption-key)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1261,7 +1365,7 @@ _libsql__shell() {
             return 0
             ;;
         libsql__subcmd__shell__subcmd__migrate__subcmd__plan)
-            opts="-v -h --to --dry-run --single-transaction --allow-out-of-order --schema-file --dir --auth-token --timeout --init-command --transaction-mode --readonly --local --remote --trace --config --color --help"
+            opts="-v -h --to --dry-run --single-transaction --allow-out-of-order --schema-file --dir --auth-token --namespace --encryption-key --timeout --init-command --transaction-mode --readonly --local --remote --trace --config --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1280,6 +1384,14 @@ _libsql__shell() {
                     return 0
                     ;;
                 --auth-token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --encryption-key)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1311,7 +1423,7 @@ _libsql__shell() {
             return 0
             ;;
         libsql__subcmd__shell__subcmd__migrate__subcmd__restamp)
-            opts="-v -h --dir --auth-token --timeout --init-command --transaction-mode --readonly --local --remote --trace --config --color --help"
+            opts="-v -h --dir --auth-token --namespace --encryption-key --timeout --init-command --transaction-mode --readonly --local --remote --trace --config --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1322,6 +1434,14 @@ _libsql__shell() {
                     return 0
                     ;;
                 --auth-token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --encryption-key)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1353,7 +1473,7 @@ _libsql__shell() {
             return 0
             ;;
         libsql__subcmd__shell__subcmd__migrate__subcmd__status)
-            opts="-v -h --format --exit-code --dir --auth-token --timeout --init-command --transaction-mode --readonly --local --remote --trace --config --color --help"
+            opts="-v -h --format --exit-code --dir --auth-token --namespace --encryption-key --timeout --init-command --transaction-mode --readonly --local --remote --trace --config --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1368,6 +1488,14 @@ _libsql__shell() {
                     return 0
                     ;;
                 --auth-token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --encryption-key)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1399,7 +1527,7 @@ _libsql__shell() {
             return 0
             ;;
         libsql__subcmd__shell__subcmd__migrate__subcmd__up)
-            opts="-v -h --to --dry-run --single-transaction --allow-out-of-order --schema-file --dir --auth-token --timeout --init-command --transaction-mode --readonly --local --remote --trace --config --color --help"
+            opts="-v -h --to --dry-run --single-transaction --allow-out-of-order --schema-file --dir --auth-token --namespace --encryption-key --timeout --init-command --transaction-mode --readonly --local --remote --trace --config --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1418,6 +1546,14 @@ _libsql__shell() {
                     return 0
                     ;;
                 --auth-token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --encryption-key)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

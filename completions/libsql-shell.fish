@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_libsql_shell_global_optspecs
-    string join \n auth-token= timeout= init-command= transaction-mode= readonly local remote v/trace config= bail cmd= init= no-init echo batch interactive m/format= header no-header null= separator= newline= insert-table= csv json line list box markdown table quote html tabs ascii column color= h/help V/version
+    string join \n auth-token= namespace= encryption-key= timeout= init-command= transaction-mode= readonly local remote v/trace config= bail cmd= init= no-init echo batch interactive m/format= header no-header null= separator= newline= insert-table= csv json line list box markdown table quote html tabs ascii column color= h/help V/version
 end
 
 function __fish_libsql_shell_needs_command
@@ -25,6 +25,8 @@ function __fish_libsql_shell_using_subcommand
 end
 
 complete -c libsql-shell -n "__fish_libsql_shell_needs_command" -l auth-token -d 'Auth token for remote databases (else LIBSQL_AUTH_TOKEN, else TURSO_AUTH_TOKEN)' -r
+complete -c libsql-shell -n "__fish_libsql_shell_needs_command" -l namespace -d 'The database on a multi-tenant sqld, sent as `x-namespace` on every request (else LIBSQL_NAMESPACE, else a named connection\'s `namespace`)' -r
+complete -c libsql-shell -n "__fish_libsql_shell_needs_command" -l encryption-key -d 'Encryption key of an encrypted Turso database, sent as `x-turso-encryption-key` on every request (else LIBSQL_ENCRYPTION_KEY, else TURSO_DB_REMOTE_ENCRYPTION_KEY, else a named connection\'s `encryption_key_env`)' -r
 complete -c libsql-shell -n "__fish_libsql_shell_needs_command" -l timeout -d 'Remote request timeout in seconds' -r
 complete -c libsql-shell -n "__fish_libsql_shell_needs_command" -l init-command -d 'Local: SQL to run right after opening the database' -r
 complete -c libsql-shell -n "__fish_libsql_shell_needs_command" -l transaction-mode -d 'Local: how a plain BEGIN is issued' -r -f -a "deferred\t''
@@ -114,6 +116,8 @@ complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand exec" -l separ
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand exec" -l newline -d 'Row separator for the list, tabs, ascii, quote, tcl and csv formats (sqlite3\'s -newline)' -r
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand exec" -l insert-table -d 'Table name used by the insert format' -r
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand exec" -l auth-token -d 'Auth token for remote databases (else LIBSQL_AUTH_TOKEN, else TURSO_AUTH_TOKEN)' -r
+complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand exec" -l namespace -d 'The database on a multi-tenant sqld, sent as `x-namespace` on every request (else LIBSQL_NAMESPACE, else a named connection\'s `namespace`)' -r
+complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand exec" -l encryption-key -d 'Encryption key of an encrypted Turso database, sent as `x-turso-encryption-key` on every request (else LIBSQL_ENCRYPTION_KEY, else TURSO_DB_REMOTE_ENCRYPTION_KEY, else a named connection\'s `encryption_key_env`)' -r
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand exec" -l timeout -d 'Remote request timeout in seconds' -r
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand exec" -l init-command -d 'Local: SQL to run right after opening the database' -r
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand exec" -l transaction-mode -d 'Local: how a plain BEGIN is issued' -r -f -a "deferred\t''
@@ -165,6 +169,8 @@ complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand batch" -l sepa
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand batch" -l newline -d 'Row separator for the list, tabs, ascii, quote, tcl and csv formats (sqlite3\'s -newline)' -r
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand batch" -l insert-table -d 'Table name used by the insert format' -r
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand batch" -l auth-token -d 'Auth token for remote databases (else LIBSQL_AUTH_TOKEN, else TURSO_AUTH_TOKEN)' -r
+complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand batch" -l namespace -d 'The database on a multi-tenant sqld, sent as `x-namespace` on every request (else LIBSQL_NAMESPACE, else a named connection\'s `namespace`)' -r
+complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand batch" -l encryption-key -d 'Encryption key of an encrypted Turso database, sent as `x-turso-encryption-key` on every request (else LIBSQL_ENCRYPTION_KEY, else TURSO_DB_REMOTE_ENCRYPTION_KEY, else a named connection\'s `encryption_key_env`)' -r
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand batch" -l timeout -d 'Remote request timeout in seconds' -r
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand batch" -l init-command -d 'Local: SQL to run right after opening the database' -r
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand batch" -l transaction-mode -d 'Local: how a plain BEGIN is issued' -r -f -a "deferred\t''
@@ -198,6 +204,8 @@ complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and n
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and not __fish_seen_subcommand_from up status check new down plan baseline restamp help" -l to -d 'Apply pending migrations up to and including this version only' -r
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and not __fish_seen_subcommand_from up status check new down plan baseline restamp help" -l schema-file -d 'After a successful run, write the database\'s schema (as `dump --schema-only`) here' -r -F
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and not __fish_seen_subcommand_from up status check new down plan baseline restamp help" -l auth-token -d 'Auth token for remote databases (else LIBSQL_AUTH_TOKEN, else TURSO_AUTH_TOKEN)' -r
+complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and not __fish_seen_subcommand_from up status check new down plan baseline restamp help" -l namespace -d 'The database on a multi-tenant sqld, sent as `x-namespace` on every request (else LIBSQL_NAMESPACE, else a named connection\'s `namespace`)' -r
+complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and not __fish_seen_subcommand_from up status check new down plan baseline restamp help" -l encryption-key -d 'Encryption key of an encrypted Turso database, sent as `x-turso-encryption-key` on every request (else LIBSQL_ENCRYPTION_KEY, else TURSO_DB_REMOTE_ENCRYPTION_KEY, else a named connection\'s `encryption_key_env`)' -r
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and not __fish_seen_subcommand_from up status check new down plan baseline restamp help" -l timeout -d 'Remote request timeout in seconds' -r
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and not __fish_seen_subcommand_from up status check new down plan baseline restamp help" -l init-command -d 'Local: SQL to run right after opening the database' -r
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and not __fish_seen_subcommand_from up status check new down plan baseline restamp help" -l transaction-mode -d 'Local: how a plain BEGIN is issued' -r -f -a "deferred\t''
@@ -228,6 +236,8 @@ complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and _
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from up" -l schema-file -d 'After a successful run, write the database\'s schema (as `dump --schema-only`) here' -r -F
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from up" -l dir -d 'Directory holding the migration files (<version>_<name>.sql)' -r -F
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from up" -l auth-token -d 'Auth token for remote databases (else LIBSQL_AUTH_TOKEN, else TURSO_AUTH_TOKEN)' -r
+complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from up" -l namespace -d 'The database on a multi-tenant sqld, sent as `x-namespace` on every request (else LIBSQL_NAMESPACE, else a named connection\'s `namespace`)' -r
+complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from up" -l encryption-key -d 'Encryption key of an encrypted Turso database, sent as `x-turso-encryption-key` on every request (else LIBSQL_ENCRYPTION_KEY, else TURSO_DB_REMOTE_ENCRYPTION_KEY, else a named connection\'s `encryption_key_env`)' -r
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from up" -l timeout -d 'Remote request timeout in seconds' -r
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from up" -l init-command -d 'Local: SQL to run right after opening the database' -r
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from up" -l transaction-mode -d 'Local: how a plain BEGIN is issued' -r -f -a "deferred\t''
@@ -249,6 +259,8 @@ complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and _
 json\t''"
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from status" -l dir -d 'Directory holding the migration files (<version>_<name>.sql)' -r -F
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from status" -l auth-token -d 'Auth token for remote databases (else LIBSQL_AUTH_TOKEN, else TURSO_AUTH_TOKEN)' -r
+complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from status" -l namespace -d 'The database on a multi-tenant sqld, sent as `x-namespace` on every request (else LIBSQL_NAMESPACE, else a named connection\'s `namespace`)' -r
+complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from status" -l encryption-key -d 'Encryption key of an encrypted Turso database, sent as `x-turso-encryption-key` on every request (else LIBSQL_ENCRYPTION_KEY, else TURSO_DB_REMOTE_ENCRYPTION_KEY, else a named connection\'s `encryption_key_env`)' -r
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from status" -l timeout -d 'Remote request timeout in seconds' -r
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from status" -l init-command -d 'Local: SQL to run right after opening the database' -r
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from status" -l transaction-mode -d 'Local: how a plain BEGIN is issued' -r -f -a "deferred\t''
@@ -266,6 +278,8 @@ complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and _
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from check" -l dir -d 'Directory holding the migration files (<version>_<name>.sql)' -r -F
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from check" -l auth-token -d 'Auth token for remote databases (else LIBSQL_AUTH_TOKEN, else TURSO_AUTH_TOKEN)' -r
+complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from check" -l namespace -d 'The database on a multi-tenant sqld, sent as `x-namespace` on every request (else LIBSQL_NAMESPACE, else a named connection\'s `namespace`)' -r
+complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from check" -l encryption-key -d 'Encryption key of an encrypted Turso database, sent as `x-turso-encryption-key` on every request (else LIBSQL_ENCRYPTION_KEY, else TURSO_DB_REMOTE_ENCRYPTION_KEY, else a named connection\'s `encryption_key_env`)' -r
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from check" -l timeout -d 'Remote request timeout in seconds' -r
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from check" -l init-command -d 'Local: SQL to run right after opening the database' -r
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from check" -l transaction-mode -d 'Local: how a plain BEGIN is issued' -r -f -a "deferred\t''
@@ -282,6 +296,8 @@ complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and _
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from new" -l dir -d 'Directory holding the migration files (<version>_<name>.sql)' -r -F
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from new" -l auth-token -d 'Auth token for remote databases (else LIBSQL_AUTH_TOKEN, else TURSO_AUTH_TOKEN)' -r
+complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from new" -l namespace -d 'The database on a multi-tenant sqld, sent as `x-namespace` on every request (else LIBSQL_NAMESPACE, else a named connection\'s `namespace`)' -r
+complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from new" -l encryption-key -d 'Encryption key of an encrypted Turso database, sent as `x-turso-encryption-key` on every request (else LIBSQL_ENCRYPTION_KEY, else TURSO_DB_REMOTE_ENCRYPTION_KEY, else a named connection\'s `encryption_key_env`)' -r
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from new" -l timeout -d 'Remote request timeout in seconds' -r
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from new" -l init-command -d 'Local: SQL to run right after opening the database' -r
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from new" -l transaction-mode -d 'Local: how a plain BEGIN is issued' -r -f -a "deferred\t''
@@ -300,6 +316,8 @@ complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and _
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from down" -l steps -d 'How many migrations to revert, newest first' -r
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from down" -l dir -d 'Directory holding the migration files (<version>_<name>.sql)' -r -F
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from down" -l auth-token -d 'Auth token for remote databases (else LIBSQL_AUTH_TOKEN, else TURSO_AUTH_TOKEN)' -r
+complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from down" -l namespace -d 'The database on a multi-tenant sqld, sent as `x-namespace` on every request (else LIBSQL_NAMESPACE, else a named connection\'s `namespace`)' -r
+complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from down" -l encryption-key -d 'Encryption key of an encrypted Turso database, sent as `x-turso-encryption-key` on every request (else LIBSQL_ENCRYPTION_KEY, else TURSO_DB_REMOTE_ENCRYPTION_KEY, else a named connection\'s `encryption_key_env`)' -r
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from down" -l timeout -d 'Remote request timeout in seconds' -r
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from down" -l init-command -d 'Local: SQL to run right after opening the database' -r
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from down" -l transaction-mode -d 'Local: how a plain BEGIN is issued' -r -f -a "deferred\t''
@@ -318,6 +336,8 @@ complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and _
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from plan" -l schema-file -d 'After a successful run, write the database\'s schema (as `dump --schema-only`) here' -r -F
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from plan" -l dir -d 'Directory holding the migration files (<version>_<name>.sql)' -r -F
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from plan" -l auth-token -d 'Auth token for remote databases (else LIBSQL_AUTH_TOKEN, else TURSO_AUTH_TOKEN)' -r
+complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from plan" -l namespace -d 'The database on a multi-tenant sqld, sent as `x-namespace` on every request (else LIBSQL_NAMESPACE, else a named connection\'s `namespace`)' -r
+complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from plan" -l encryption-key -d 'Encryption key of an encrypted Turso database, sent as `x-turso-encryption-key` on every request (else LIBSQL_ENCRYPTION_KEY, else TURSO_DB_REMOTE_ENCRYPTION_KEY, else a named connection\'s `encryption_key_env`)' -r
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from plan" -l timeout -d 'Remote request timeout in seconds' -r
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from plan" -l init-command -d 'Local: SQL to run right after opening the database' -r
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from plan" -l transaction-mode -d 'Local: how a plain BEGIN is issued' -r -f -a "deferred\t''
@@ -337,6 +357,8 @@ complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and _
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from plan" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from baseline" -l dir -d 'Directory holding the migration files (<version>_<name>.sql)' -r -F
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from baseline" -l auth-token -d 'Auth token for remote databases (else LIBSQL_AUTH_TOKEN, else TURSO_AUTH_TOKEN)' -r
+complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from baseline" -l namespace -d 'The database on a multi-tenant sqld, sent as `x-namespace` on every request (else LIBSQL_NAMESPACE, else a named connection\'s `namespace`)' -r
+complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from baseline" -l encryption-key -d 'Encryption key of an encrypted Turso database, sent as `x-turso-encryption-key` on every request (else LIBSQL_ENCRYPTION_KEY, else TURSO_DB_REMOTE_ENCRYPTION_KEY, else a named connection\'s `encryption_key_env`)' -r
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from baseline" -l timeout -d 'Remote request timeout in seconds' -r
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from baseline" -l init-command -d 'Local: SQL to run right after opening the database' -r
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from baseline" -l transaction-mode -d 'Local: how a plain BEGIN is issued' -r -f -a "deferred\t''
@@ -353,6 +375,8 @@ complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and _
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from baseline" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from restamp" -l dir -d 'Directory holding the migration files (<version>_<name>.sql)' -r -F
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from restamp" -l auth-token -d 'Auth token for remote databases (else LIBSQL_AUTH_TOKEN, else TURSO_AUTH_TOKEN)' -r
+complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from restamp" -l namespace -d 'The database on a multi-tenant sqld, sent as `x-namespace` on every request (else LIBSQL_NAMESPACE, else a named connection\'s `namespace`)' -r
+complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from restamp" -l encryption-key -d 'Encryption key of an encrypted Turso database, sent as `x-turso-encryption-key` on every request (else LIBSQL_ENCRYPTION_KEY, else TURSO_DB_REMOTE_ENCRYPTION_KEY, else a named connection\'s `encryption_key_env`)' -r
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from restamp" -l timeout -d 'Remote request timeout in seconds' -r
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from restamp" -l init-command -d 'Local: SQL to run right after opening the database' -r
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and __fish_seen_subcommand_from restamp" -l transaction-mode -d 'Local: how a plain BEGIN is issued' -r -f -a "deferred\t''
@@ -379,6 +403,8 @@ complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand migrate; and _
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand dump" -s o -l output -d 'Write to FILE (replaced only when the dump is complete) instead of stdout' -r -F
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand dump" -l page-rows -d 'Rows per request instead of the adaptive page size (testing aid)' -r
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand dump" -l auth-token -d 'Auth token for remote databases (else LIBSQL_AUTH_TOKEN, else TURSO_AUTH_TOKEN)' -r
+complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand dump" -l namespace -d 'The database on a multi-tenant sqld, sent as `x-namespace` on every request (else LIBSQL_NAMESPACE, else a named connection\'s `namespace`)' -r
+complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand dump" -l encryption-key -d 'Encryption key of an encrypted Turso database, sent as `x-turso-encryption-key` on every request (else LIBSQL_ENCRYPTION_KEY, else TURSO_DB_REMOTE_ENCRYPTION_KEY, else a named connection\'s `encryption_key_env`)' -r
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand dump" -l timeout -d 'Remote request timeout in seconds' -r
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand dump" -l init-command -d 'Local: SQL to run right after opening the database' -r
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand dump" -l transaction-mode -d 'Local: how a plain BEGIN is issued' -r -f -a "deferred\t''
@@ -399,6 +425,8 @@ complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand import" -l tab
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand import" -l skip -d 'Skip N rows before the header row' -r
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand import" -l delimiter -d 'Field separator: one character, or `\\t` / `tab`' -r
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand import" -l auth-token -d 'Auth token for remote databases (else LIBSQL_AUTH_TOKEN, else TURSO_AUTH_TOKEN)' -r
+complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand import" -l namespace -d 'The database on a multi-tenant sqld, sent as `x-namespace` on every request (else LIBSQL_NAMESPACE, else a named connection\'s `namespace`)' -r
+complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand import" -l encryption-key -d 'Encryption key of an encrypted Turso database, sent as `x-turso-encryption-key` on every request (else LIBSQL_ENCRYPTION_KEY, else TURSO_DB_REMOTE_ENCRYPTION_KEY, else a named connection\'s `encryption_key_env`)' -r
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand import" -l timeout -d 'Remote request timeout in seconds' -r
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand import" -l init-command -d 'Local: SQL to run right after opening the database' -r
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand import" -l transaction-mode -d 'Local: how a plain BEGIN is issued' -r -f -a "deferred\t''
@@ -415,6 +443,8 @@ complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand import" -l rem
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand import" -s v -l trace -d 'Print each remote round trip to stderr: endpoint, protocol, statements, bytes, time'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand import" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand config; and not __fish_seen_subcommand_from list path help" -l auth-token -d 'Auth token for remote databases (else LIBSQL_AUTH_TOKEN, else TURSO_AUTH_TOKEN)' -r
+complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand config; and not __fish_seen_subcommand_from list path help" -l namespace -d 'The database on a multi-tenant sqld, sent as `x-namespace` on every request (else LIBSQL_NAMESPACE, else a named connection\'s `namespace`)' -r
+complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand config; and not __fish_seen_subcommand_from list path help" -l encryption-key -d 'Encryption key of an encrypted Turso database, sent as `x-turso-encryption-key` on every request (else LIBSQL_ENCRYPTION_KEY, else TURSO_DB_REMOTE_ENCRYPTION_KEY, else a named connection\'s `encryption_key_env`)' -r
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand config; and not __fish_seen_subcommand_from list path help" -l timeout -d 'Remote request timeout in seconds' -r
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand config; and not __fish_seen_subcommand_from list path help" -l init-command -d 'Local: SQL to run right after opening the database' -r
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand config; and not __fish_seen_subcommand_from list path help" -l transaction-mode -d 'Local: how a plain BEGIN is issued' -r -f -a "deferred\t''
@@ -433,6 +463,8 @@ complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand config; and no
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand config; and not __fish_seen_subcommand_from list path help" -f -a "path" -d 'Print the path of the config file (which need not exist yet)'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand config; and not __fish_seen_subcommand_from list path help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand config; and __fish_seen_subcommand_from list" -l auth-token -d 'Auth token for remote databases (else LIBSQL_AUTH_TOKEN, else TURSO_AUTH_TOKEN)' -r
+complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand config; and __fish_seen_subcommand_from list" -l namespace -d 'The database on a multi-tenant sqld, sent as `x-namespace` on every request (else LIBSQL_NAMESPACE, else a named connection\'s `namespace`)' -r
+complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand config; and __fish_seen_subcommand_from list" -l encryption-key -d 'Encryption key of an encrypted Turso database, sent as `x-turso-encryption-key` on every request (else LIBSQL_ENCRYPTION_KEY, else TURSO_DB_REMOTE_ENCRYPTION_KEY, else a named connection\'s `encryption_key_env`)' -r
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand config; and __fish_seen_subcommand_from list" -l timeout -d 'Remote request timeout in seconds' -r
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand config; and __fish_seen_subcommand_from list" -l init-command -d 'Local: SQL to run right after opening the database' -r
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand config; and __fish_seen_subcommand_from list" -l transaction-mode -d 'Local: how a plain BEGIN is issued' -r -f -a "deferred\t''
@@ -448,6 +480,8 @@ complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand config; and __
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand config; and __fish_seen_subcommand_from list" -s v -l trace -d 'Print each remote round trip to stderr: endpoint, protocol, statements, bytes, time'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand config; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand config; and __fish_seen_subcommand_from path" -l auth-token -d 'Auth token for remote databases (else LIBSQL_AUTH_TOKEN, else TURSO_AUTH_TOKEN)' -r
+complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand config; and __fish_seen_subcommand_from path" -l namespace -d 'The database on a multi-tenant sqld, sent as `x-namespace` on every request (else LIBSQL_NAMESPACE, else a named connection\'s `namespace`)' -r
+complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand config; and __fish_seen_subcommand_from path" -l encryption-key -d 'Encryption key of an encrypted Turso database, sent as `x-turso-encryption-key` on every request (else LIBSQL_ENCRYPTION_KEY, else TURSO_DB_REMOTE_ENCRYPTION_KEY, else a named connection\'s `encryption_key_env`)' -r
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand config; and __fish_seen_subcommand_from path" -l timeout -d 'Remote request timeout in seconds' -r
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand config; and __fish_seen_subcommand_from path" -l init-command -d 'Local: SQL to run right after opening the database' -r
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand config; and __fish_seen_subcommand_from path" -l transaction-mode -d 'Local: how a plain BEGIN is issued' -r -f -a "deferred\t''
