@@ -88,7 +88,17 @@ impl Invocation {
         let generate = GenerateArgs::augment_args(clap::Command::new("generate"))
             .about("Write shell completions or man pages (output committed in the repository)")
             .hide(true);
-        let mut cmd = Cli::command().subcommand(generate);
+        // `--version` and `-V` name the engine too (not in the generated man pages, which
+        // are built from `Cli::command()` alone).
+        let version: &'static str = Box::leak(
+            format!(
+                "{} ({})",
+                env!("CARGO_PKG_VERSION"),
+                crate::engine::describe()
+            )
+            .into_boxed_str(),
+        );
+        let mut cmd = Cli::command().version(version).subcommand(generate);
         let mut matches = cmd.get_matches_mut();
         let parsed = if matches.subcommand_name() == Some("generate") {
             let (_, mut sub) = matches

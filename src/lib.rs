@@ -10,6 +10,7 @@ pub mod config;
 pub mod connect;
 pub mod dot;
 pub mod dump;
+pub mod engine;
 pub mod error;
 pub mod hrana;
 pub mod import;

@@ -11,6 +11,7 @@ mod harness;
 mod http;
 mod import;
 mod keepalive;
+mod libsql;
 mod migrate;
 mod official_client;
 mod readme;
