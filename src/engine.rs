@@ -87,6 +87,20 @@ pub fn keywords() -> Vec<String> {
     words
 }
 
+/// The double the engine reads from the REAL literal `lit` (its own `sqlite3AtoF`, which
+/// both the parser and `CAST(text AS REAL)` use), or None if it cannot be asked. One
+/// in-memory connection per thread, opened on first use.
+pub fn reads_real(lit: &str) -> Option<f64> {
+    thread_local! {
+        static CONN: Option<rusqlite::Connection> = rusqlite::Connection::open_in_memory().ok();
+    }
+    CONN.with(|c| {
+        let c = c.as_ref()?;
+        let mut stmt = c.prepare_cached("SELECT CAST(?1 AS REAL)").ok()?;
+        stmt.query_row([lit], |r| r.get::<_, f64>(0)).ok()
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
