@@ -353,17 +353,19 @@ fn reals_from_random_bits_load_bit_exact_into_libsql_and_sqlite3() {
     }
     let db = Db::new(Backend::Local);
     {
-        let c = rusqlite::Connection::open(file_of(&db)).unwrap();
-        c.execute_batch("CREATE TABLE r(i INTEGER PRIMARY KEY, x); CREATE TABLE t(y REAL)")
+        let mut c = rusqlite::Connection::open(file_of(&db)).unwrap();
+        let tx = c.transaction().unwrap();
+        tx.execute_batch("CREATE TABLE r(i INTEGER PRIMARY KEY, x); CREATE TABLE t(y REAL)")
             .unwrap();
         for (i, f) in reals.iter().enumerate() {
-            c.execute(
+            tx.execute(
                 "INSERT INTO r VALUES (?1, ?2)",
                 rusqlite::params![i as i64, f],
             )
             .unwrap();
-            c.execute("INSERT INTO t VALUES (?1)", [f]).unwrap();
+            tx.execute("INSERT INTO t VALUES (?1)", [f]).unwrap();
         }
+        tx.commit().unwrap();
     }
     let original = snapshot(&file_of(&db));
     let text = dump_text(&db.target());
