@@ -58,6 +58,28 @@ pub const LIBSQL_WORDS: &[&str] = &[
     "FLOAT1BIT",
 ];
 
+/// The keywords libSQL adds to SQLite's 147 (`CREATE FUNCTION … LANGUAGE`, `RANDOM ROWID`,
+/// …). They stay usable as bare identifiers in libSQL and are none in stock SQLite, so names
+/// are quoted as the sqlite3 shell quotes them (`INSERT INTO random VALUES(1)`).
+pub const LIBSQL_ONLY_KEYWORDS: &[&str] = &["FUNCTION", "LANGUAGE", "RANDOM", "READONLY"];
+
+/// Whether `word` needs quoting as an identifier: a keyword of the engine other than
+/// [`LIBSQL_ONLY_KEYWORDS`] (`sqlite3_keyword_check`, so the list is the engine's own).
+pub fn is_keyword(word: &str) -> bool {
+    let Ok(len) = std::os::raw::c_int::try_from(word.len()) else {
+        return false;
+    };
+    // SAFETY: sqlite3_keyword_check reads exactly `len` bytes from the pointer, which
+    // points into a live &str of that length; it keeps no reference.
+    let keyword = unsafe {
+        rusqlite::ffi::sqlite3_keyword_check(word.as_ptr() as *const std::os::raw::c_char, len) != 0
+    };
+    keyword
+        && !LIBSQL_ONLY_KEYWORDS
+            .iter()
+            .any(|k| k.eq_ignore_ascii_case(word))
+}
+
 /// The words completion offers, upper case: the engine's keyword list
 /// (`sqlite3_keyword_name`), then [`LIBSQL_WORDS`].
 pub fn keywords() -> Vec<String> {
@@ -150,6 +172,30 @@ mod tests {
             )
             .unwrap();
         assert_eq!(n, 1);
+    }
+
+    #[test]
+    fn libsql_only_keywords_are_keywords_and_still_identifiers() {
+        let k = keywords();
+        for w in LIBSQL_ONLY_KEYWORDS {
+            assert!(k.iter().any(|x| x == w), "{w}");
+            assert!(
+                !is_keyword(w) && !is_keyword(&w.to_ascii_lowercase()),
+                "{w}"
+            );
+        }
+        assert!(is_keyword("select") && is_keyword("TABLE") && !is_keyword("docs"));
+        // SQLite 3.47 has 147 keywords; libSQL's list is those plus these four.
+        assert_eq!(
+            k.len() - LIBSQL_WORDS.len(),
+            147 + LIBSQL_ONLY_KEYWORDS.len()
+        );
+        let conn = rusqlite::Connection::open_in_memory().unwrap();
+        conn.execute_batch(
+            "CREATE TABLE function(language, readonly, random); \
+             INSERT INTO function(language, readonly, random) VALUES (1, 2, 3);",
+        )
+        .unwrap();
     }
 
     #[test]
