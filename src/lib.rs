@@ -9,6 +9,7 @@ pub mod commands;
 pub mod config;
 pub mod connect;
 pub mod dump;
+pub mod engine;
 pub mod error;
 pub mod feed;
 #[cfg(test)]

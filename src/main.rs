@@ -56,7 +56,17 @@ impl Invocation {
         let generate = GenerateArgs::augment_args(clap::Command::new("generate"))
             .about("Write shell completions or man pages (output committed in the repository)")
             .hide(true);
-        let mut cmd = Cli::command().subcommand(generate);
+        // `--version` and `-V` name the engine too (not in the generated man pages, which
+        // are built from `Cli::command()` alone).
+        let version: &'static str = Box::leak(
+            format!(
+                "{} ({})",
+                env!("CARGO_PKG_VERSION"),
+                libsql_shell::engine::describe()
+            )
+            .into_boxed_str(),
+        );
+        let mut cmd = Cli::command().version(version).subcommand(generate);
         let args = libsql_shell::cli::sqlite3_options(std::env::args_os(), &cmd);
         let mut matches = cmd
             .try_get_matches_from_mut(args)

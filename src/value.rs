@@ -173,6 +173,12 @@ fn digits_layout(sci: &str, sci_from: i32, out: &mut String) {
 /// doubles), but none with 17 digits in everyday ranges; and not sqlite3's 20 long-double
 /// digits (`0.10000000000000000555`). Short exact values stay short (`0.5`, `123.456`).
 /// Negative zero is `-0.0` (sqlite3 writes `0.0`). NaN cannot be stored by SQLite: NULL.
+///
+/// The REAL rule: a value whose decimal literal libSQL's own conversion misreads (checked
+/// with the engine, only outside 1e-80..1e100, where misreads were never seen) or that lies
+/// below 1e-291 (where SQLite before 3.43 rounds twice) is written as an exact expression of
+/// integer literals instead ([`write_exact_real`]), so every REAL reads back bit for bit in
+/// libSQL and in stock SQLite.
 pub fn sql_real_literal(f: f64) -> String {
     let mut out = String::new();
     write_real_literal(f, &mut out);
@@ -195,6 +201,17 @@ fn write_real_literal(f: f64, out: &mut String) {
         out.push_str(itoa::Buffer::new().format(f as i64));
         return out.push_str(".0");
     }
+    let start = out.len();
+    write_decimal_real(f, out);
+    if !decimal_reads_back(f, &out[start..]) {
+        out.truncate(start);
+        write_exact_real(f, out);
+    }
+}
+
+/// The decimal literal of a finite, non-zero, non-integral (or huge) REAL: 17 significant
+/// digits, or fewer when they are exact, in `%!.20g` layout.
+fn write_decimal_real(f: f64, out: &mut String) {
     // 17 significant digits of a value that is exactly a short decimal (0.25, 1234.75) are
     // its shortest digits; asking for them directly sends Rust's formatter to its slow
     // exact (bignum) algorithm, which was a tenth of a remote dump's client time.
@@ -204,6 +221,80 @@ fn write_real_literal(f: f64, out: &mut String) {
     } else {
         digits_layout(&format!("{f:.16e}"), 20, out)
     }
+}
+
+/// Below this magnitude a decimal literal is read with two roundings by SQLite before 3.43
+/// (its `sqlite3AtoF` divides by a long-double power of ten and then by 1e308 when the
+/// decimal exponent of the integer significand passes 307: with at most 17 digits, below
+/// 1e-291), so the sqlite3 3.40 CLI misreads about 1 in 8 of these values whatever their digits.
+const OLD_SQLITE_TWO_ROUNDINGS_BELOW: f64 = 1e-291;
+
+/// Within this range of magnitudes libSQL's (SQLite 3.47's) text-to-double conversion was
+/// measured to read every 17-digit literal right (no misread in 10^5 random values of each
+/// decade from 1e-83 to 1e117; misreads start at 1e-84 and 1e118, where its double-double
+/// powers of ten 1e-100 / 1e+100 come in). Outside it, each literal is checked with the
+/// engine's own conversion.
+const LIBSQL_CHECK_OUTSIDE: std::ops::Range<f64> = 1e-80..1e100;
+
+/// Whether the decimal literal `lit` of the finite, non-zero `f` reads back as `f` in both
+/// libSQL and stock SQLite (see [`write_exact_real`] for what is written otherwise).
+fn decimal_reads_back(f: f64, lit: &str) -> bool {
+    let a = f.abs();
+    if a < OLD_SQLITE_TWO_ROUNDINGS_BELOW {
+        return false;
+    }
+    LIBSQL_CHECK_OUTSIDE.contains(&a) || crate::engine::reads_real(lit) == Some(f)
+}
+
+/// 2^62, the largest power of two written as an integer literal.
+const TWO_62: &str = "4611686018427387904";
+
+/// A REAL as an expression that is exact on every IEEE-754 platform whatever its
+/// text-to-double conversion, for the values whose decimal literal libSQL or stock SQLite
+/// misread: `f = ±m·2^q` (m an integer below 2^63 with at most 53 significant bits) is
+/// written `(±m*1.0*2^62*...*2^r)` for q > 0 or `(±m*1.0/2^62/.../2^r)` for q < 0, every
+/// power of two an integer literal. `±m*1.0` is m as a REAL, exactly; each product or
+/// quotient is a double times or over a power of two whose exact result is representable
+/// (the partial results lie between m and f, and their lowest set bit is at or above f's,
+/// so not even a subnormal result is rounded), and IEEE arithmetic returns an exact result
+/// unchanged. `-1e-300` is `(-6032057205060441*1.0/4611686018427387904/…/144115188075855872)`
+/// (sixteen divisions by 2^62, then by 2^57).
+fn write_exact_real(f: f64, out: &mut String) {
+    let bits = f.to_bits();
+    let biased = ((bits >> 52) & 0x7ff) as i32;
+    let frac = bits & ((1 << 52) - 1);
+    let (mut m, mut q) = if biased == 0 {
+        (frac, -1074)
+    } else {
+        (frac | (1 << 52), biased - 1075)
+    };
+    let tz = m.trailing_zeros().min(63) as i32;
+    m >>= tz;
+    q += tz;
+    // Fold as much of a positive scale as fits into the integer.
+    while q > 0 && m < (1 << 62) {
+        m <<= 1;
+        q -= 1;
+    }
+    out.push('(');
+    if f.is_sign_negative() {
+        out.push('-');
+    }
+    out.push_str(itoa::Buffer::new().format(m));
+    out.push_str("*1.0");
+    let op = if q > 0 { '*' } else { '/' };
+    let mut left = q.unsigned_abs();
+    while left > 0 {
+        let step = left.min(62);
+        out.push(op);
+        if step == 62 {
+            out.push_str(TWO_62);
+        } else {
+            out.push_str(itoa::Buffer::new().format(1u64 << step));
+        }
+        left -= step;
+    }
+    out.push(')');
 }
 
 /// Whether the shortest digits `sci` (Rust's `{:e}` of `f`) are exactly `f`'s value, so that
@@ -374,6 +465,11 @@ mod tests {
     /// The fast path for exact short decimals gives what the 17-digit formatting gives.
     #[test]
     fn exact_decimal_fast_path_agrees_with_17_digits() {
+        let decimal = |f: f64| {
+            let mut out = String::new();
+            write_decimal_real(f, &mut out);
+            out
+        };
         let slow = |f: f64| {
             let mut out = String::new();
             digits_layout(&format!("{f:.16e}"), 20, &mut out);
@@ -401,7 +497,7 @@ mod tests {
             if is_exact_decimal(f, &format!("{f:e}")) {
                 fast_hits += 1;
             }
-            assert_eq!(sql_real_literal(f), slow(f), "{f:e}");
+            assert_eq!(decimal(f), slow(f), "{f:e}");
         }
         assert!(
             fast_hits > 50_000,
@@ -417,7 +513,7 @@ mod tests {
             1.125,
             0.000244140625,
         ] {
-            assert_eq!(sql_real_literal(f), slow(f), "{f:e}");
+            assert_eq!(decimal(f), slow(f), "{f:e}");
         }
     }
 
@@ -446,10 +542,10 @@ mod tests {
             (1e-7, "9.9999999999999995e-08"),
             (0.0001, "0.0001"),
             (0.00012, "0.00012"),
-            (5e-324, "4.9406564584124654e-324"),
+            (1e-291, "9.9999999999999996e-292"),
             (f64::MAX, "1.7976931348623157e+308"),
             (2f64.powi(63), "9223372036854775800.0"),
-            (-1.5e-300, "-1.5000000000000001e-300"),
+            (2.5e-200, "2.5e-200"),
             (1234.5678, "1234.5678"),
             (-0.0, "-0.0"),
         ];
@@ -462,6 +558,93 @@ mod tests {
             }
         }
         assert_eq!(sql_real_literal(f64::NAN), "NULL");
+    }
+
+    /// The REAL rule: a decimal literal where libSQL and stock SQLite read it back, an exact
+    /// expression where either would misread it.
+    #[test]
+    fn misread_reals_are_written_as_exact_expressions() {
+        let by_2_62 = |n: usize| "/4611686018427387904".repeat(n);
+        // libSQL reads "-1.0e-300" as -9.9999999999999986e-301 (shortest: -9.999999999999999e-301).
+        assert_eq!(
+            crate::engine::reads_real("-1.0e-300"),
+            Some(-9.999999999999999e-301)
+        );
+        assert_eq!(
+            sql_real_literal(-1e-300),
+            format!("(-6032057205060441*1.0{}/144115188075855872)", by_2_62(16))
+        );
+        // Below 1e-291 always (stock SQLite before 3.43 rounds twice there).
+        assert_eq!(
+            sql_real_literal(5e-324),
+            format!("(1*1.0{}/1048576)", by_2_62(17))
+        );
+        assert_eq!(
+            sql_real_literal(-f64::MIN_POSITIVE),
+            format!("(-1*1.0{}/1073741824)", by_2_62(16))
+        );
+        // A large value that libSQL misreads: multiplied up.
+        let big = 1.3407807929942596e154; // 2^512
+        assert_eq!(
+            crate::engine::reads_real("1.3407807929942596e+154"),
+            Some(big)
+        );
+        let mut misread_big = None;
+        let mut x: u64 = 0x1234_5678_9abc_def1;
+        for _ in 0..10_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let f = f64::from_bits((x & !(0x7ffu64 << 52)) | (1600u64 << 52));
+            let mut lit = String::new();
+            write_decimal_real(f, &mut lit);
+            if crate::engine::reads_real(&lit) != Some(f) {
+                misread_big = Some(f);
+                break;
+            }
+        }
+        let f = misread_big.expect("libSQL misreads some value near 2^577");
+        let got = sql_real_literal(f);
+        assert!(got.starts_with('(') && got.contains("*1.0*"), "{got}");
+    }
+
+    /// Every literal written for doubles from random bit patterns reads back bit for bit in
+    /// the engine (decimal literals and exact expressions alike), and the exact expression is
+    /// right for every value, not only for those that need it.
+    #[test]
+    fn real_literals_read_back_in_the_engine() {
+        let conn = rusqlite::Connection::open_in_memory().unwrap();
+        let eval = |sql: &str| -> f64 {
+            conn.query_row(&format!("SELECT {sql}"), [], |r| r.get(0))
+                .unwrap_or_else(|e| panic!("{sql}: {e}"))
+        };
+        let mut x: u64 = 0xdead_beef_cafe_f00d;
+        let mut exact_forms = 0;
+        for i in 0..4000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let f = match i {
+                0 => f64::MAX,
+                1 => f64::MIN,
+                2 => 5e-324,
+                3 => -5e-324,
+                4 => f64::MIN_POSITIVE,
+                5 => f64::MIN_POSITIVE - 5e-324,
+                _ => f64::from_bits(x),
+            };
+            if !f.is_finite() || f == 0.0 {
+                continue;
+            }
+            let lit = sql_real_literal(f);
+            exact_forms += usize::from(lit.starts_with('('));
+            assert_eq!(eval(&lit).to_bits(), f.to_bits(), "{lit}");
+            let mut exact = String::new();
+            write_exact_real(f, &mut exact);
+            assert_eq!(eval(&exact).to_bits(), f.to_bits(), "{exact}");
+        }
+        // About 1 in 6 random doubles needs the exact form.
+        assert!((300..1500).contains(&exact_forms), "{exact_forms}");
     }
 
     #[test]

@@ -91,7 +91,15 @@ struct Dumper<'t, 'o> {
 impl Dumper<'_, '_> {
     fn run(&mut self, out: &mut dyn Write) -> Result<()> {
         let opts = self.opts;
-        let objects = self.read_schema()?;
+        let mut objects = self.read_schema()?;
+        // A whole-database dump keeps a vector index's shadow tables with their rows, and the
+        // CREATE INDEX after them keeps them as they are (README: vector indexes). A dump of
+        // some tables, or of rows only, leaves them to the index to rebuild or maintain.
+        let vector_shadows_left_out = if !opts.tables.is_empty() || opts.data_only {
+            schema::drop_vector_index_shadows(&mut objects)
+        } else {
+            Vec::new()
+        };
         let tables = schema::dump_order_tables(&objects);
         let wants_rows = |o: &SchemaObject| match schema::table_role(o) {
             TableRole::Plain | TableRole::Sequence | TableRole::Stat => !opts.schema_only,
@@ -104,6 +112,12 @@ impl Dumper<'_, '_> {
 
         if !opts.data_only {
             out.write_all(b"PRAGMA foreign_keys=OFF;\nBEGIN TRANSACTION;\n")?;
+        }
+        for name in &vector_shadows_left_out {
+            writeln!(
+                out,
+                "-- skipped {name}: a vector index's shadow table, rebuilt by its index"
+            )?;
         }
         let mut writable_schema = false;
         let mut layouts = layouts.into_iter();

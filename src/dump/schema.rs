@@ -64,6 +64,33 @@ pub fn table_role(obj: &SchemaObject) -> TableRole {
     }
 }
 
+/// The table in which libSQL keeps the parameters of every vector index.
+pub const VECTOR_INDEX_META: &str = "libsql_vector_meta_shadow";
+
+/// Leave out the tables a libSQL vector index keeps its graph in (`libsql_vector_meta_shadow`
+/// and `<index>_shadow` of each index on `libsql_vector_idx(…)`), and the indexes on them;
+/// returns the names of the tables that were selected. For dumps that would load them next
+/// to an index that rebuilds or maintains them itself (TABLE patterns, `--data-only`).
+pub fn drop_vector_index_shadows(objects: &mut [SchemaObject]) -> Vec<String> {
+    let shadows: Vec<String> = objects
+        .iter()
+        .filter(|o| o.kind == "index" && o.sql.to_ascii_lowercase().contains("libsql_vector_idx"))
+        .map(|o| format!("{}_shadow", o.name))
+        .chain([VECTOR_INDEX_META.to_string()])
+        .collect();
+    let is_shadow = |name: &str| shadows.iter().any(|s| s.eq_ignore_ascii_case(name));
+    let mut dropped = Vec::new();
+    for o in objects.iter_mut() {
+        if o.selected && is_shadow(&o.tbl_name) {
+            o.selected = false;
+            if o.kind == "table" {
+                dropped.push(o.name.clone());
+            }
+        }
+    }
+    dropped
+}
+
 /// The query listing the schema; `patterns` are bound as `?1..?n` (LIKE patterns, `\`
 /// escapes, as sqlite3's `.dump` arguments). A pattern selects the tables it matches (and
 /// the shadow tables of a virtual table it matches), the views, indexes and triggers whose

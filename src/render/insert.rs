@@ -2,7 +2,6 @@
 //! `.mode insert`, written row by row. With `--header` the column names are listed too:
 //! `INSERT INTO "table"(a,b) VALUES(...);`.
 
-use std::ffi::{c_char, c_int};
 use std::io::{self, Write};
 
 use super::format::{Render, RenderOptions};
@@ -34,29 +33,19 @@ impl<'a> Insert<'a> {
 }
 
 /// `name` as an SQL identifier, quoted the way the sqlite3 shell quotes it: left bare when
-/// it is a letter or `_` followed by letters, digits and `_`, and not an SQL keyword;
+/// it is a letter or `_` followed by letters, digits and `_`, and not an SQL keyword of
+/// stock SQLite (`engine::is_keyword`);
 /// otherwise in double quotes with inner `"` doubled (`"table"`, `"b c"`, `"1"`).
 pub fn quote_identifier(name: &str) -> String {
     let mut bytes = name.bytes();
     let plain = matches!(bytes.next(), Some(b) if b.is_ascii_alphabetic() || b == b'_')
         && bytes.all(|b| b.is_ascii_alphanumeric() || b == b'_')
-        && !is_keyword(name);
+        && !crate::engine::is_keyword(name);
     if plain {
         name.to_string()
     } else {
         format!("\"{}\"", name.replace('"', "\"\""))
     }
-}
-
-/// Whether SQLite's parser treats `word` as a keyword (asks the linked SQLite, so the list
-/// is always the one the engine uses).
-fn is_keyword(word: &str) -> bool {
-    let Ok(len) = c_int::try_from(word.len()) else {
-        return false;
-    };
-    // SAFETY: sqlite3_keyword_check reads exactly `len` bytes from the pointer, which
-    // points into a live &str of that length; it keeps no reference.
-    unsafe { rusqlite::ffi::sqlite3_keyword_check(word.as_ptr() as *const c_char, len) != 0 }
 }
 
 impl Render for Insert<'_> {
@@ -97,6 +86,8 @@ mod tests {
         assert_eq!(quote_identifier("_x"), "_x");
         assert_eq!(quote_identifier("table"), "\"table\"");
         assert_eq!(quote_identifier("SELECT"), "\"SELECT\"");
+        // libSQL's own keywords are left bare, as stock sqlite3 leaves them.
+        assert_eq!(quote_identifier("random"), "random");
         assert_eq!(quote_identifier("b c"), "\"b c\"");
         assert_eq!(quote_identifier("1"), "\"1\"");
         assert_eq!(quote_identifier("é"), "\"é\"");

@@ -60,6 +60,12 @@ pub fn sql_error(e: rusqlite::Error) -> SqlError {
     }
 }
 
+/// `sqlite3_total_changes64` (libsql-rusqlite has no wrapper for it).
+fn total_changes(conn: &Connection) -> i64 {
+    // SAFETY: the handle is the open connection's, valid while `conn` is borrowed.
+    unsafe { rusqlite::ffi::sqlite3_total_changes64(conn.handle()) }
+}
+
 fn primary_code_name(code: i32) -> &'static str {
     use rusqlite::ffi;
     match code {
@@ -233,7 +239,7 @@ impl LocalTransport {
             })
             .collect();
         let readonly = prepared.readonly();
-        let changes_before = self.conn.total_changes();
+        let changes_before = total_changes(&self.conn);
         let rowid_before = self.conn.last_insert_rowid();
         sink.begin(at, &cols).map_err(PipelineError::Sink)?;
         let mut rows_returned = 0u64;
@@ -259,7 +265,7 @@ impl LocalTransport {
             }
         }
         drop(prepared);
-        let changed = self.conn.total_changes() != changes_before;
+        let changed = total_changes(&self.conn) != changes_before;
         let affected_row_count = if !readonly && changed {
             self.conn.changes()
         } else {
@@ -443,7 +449,7 @@ impl Transport for LocalTransport {
     fn info(&self) -> TransportInfo {
         TransportInfo {
             kind: "local",
-            protocol: format!("SQLite {}", rusqlite::version()),
+            protocol: crate::engine::describe(),
             endpoint: self.name.clone(),
         }
     }

@@ -14,6 +14,7 @@ mod http;
 mod import;
 mod keepalive;
 mod layout;
+mod libsql;
 mod migrate;
 mod official_client;
 mod readme;

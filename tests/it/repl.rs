@@ -252,3 +252,34 @@ fn batch_shows_progress_on_a_terminal() {
         .unwrap();
     assert_eq!(n, 20_000);
 }
+
+#[test]
+fn banner_names_the_engine_and_completion_offers_libsql_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let hist = dir.path().join("history");
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_libsql-shell"));
+    cmd.arg("t.db")
+        .current_dir(dir.path())
+        .env("LIBSQL_SHELL_HISTORY", &hist)
+        .env("TERM", "xterm");
+    let mut p = spawn_command(cmd, Some(TIMEOUT_MS)).unwrap();
+    p.exp_string("connected to t.db (libSQL 0.").unwrap();
+    p.exp_string(", SQLite 3.").unwrap();
+    p.exp_string("t.db> ").unwrap();
+    p.send("CREATE TABLE v(e F32_BL\t").unwrap();
+    p.flush().unwrap();
+    p.exp_string("F32_BLOB").unwrap();
+    p.send_line("(2));").unwrap();
+    p.exp_string("t.db> ").unwrap();
+    p.send_line(".mode list").unwrap();
+    p.exp_string("t.db> ").unwrap();
+    p.send("SELECT vector_distance_c\t").unwrap();
+    p.flush().unwrap();
+    p.exp_string("vector_distance_cos").unwrap();
+    p.send_line("(vector32('[1,0]'), vector32('[1,0]'));")
+        .unwrap();
+    p.exp_string("0.0\r\n").unwrap();
+    p.exp_string("t.db> ").unwrap();
+    p.send_line(".quit").unwrap();
+    p.exp_eof().unwrap();
+}

@@ -25,27 +25,6 @@ pub fn history_path() -> Option<PathBuf> {
     dirs::data_dir().map(|d| d.join("libsql-shell").join("history"))
 }
 
-/// SQLite's own keyword list.
-fn sql_keywords() -> Vec<String> {
-    use rusqlite::ffi;
-    // SAFETY: sqlite3_keyword_name writes a pointer/length pair into our locals for an index
-    // below sqlite3_keyword_count; the name is static memory inside SQLite.
-    unsafe {
-        let n = ffi::sqlite3_keyword_count();
-        (0..n)
-            .filter_map(|i| {
-                let mut p: *const std::os::raw::c_char = std::ptr::null();
-                let mut len: std::os::raw::c_int = 0;
-                if ffi::sqlite3_keyword_name(i, &mut p, &mut len) != ffi::SQLITE_OK || p.is_null() {
-                    return None;
-                }
-                let bytes = std::slice::from_raw_parts(p as *const u8, len as usize);
-                std::str::from_utf8(bytes).ok().map(str::to_string)
-            })
-            .collect()
-    }
-}
-
 fn dot_commands() -> Vec<String> {
     use clap::CommandFactory;
     super::dot::DotLine::command()
@@ -190,7 +169,7 @@ pub fn run(shell: Shell) -> Result<ExitCode> {
     let mut editor: Editor<ShellHelper, DefaultHistory> = Editor::new()?;
     editor.set_helper(Some(ShellHelper {
         shell: shell.clone(),
-        keywords: sql_keywords(),
+        keywords: crate::engine::keywords(),
         dots: dot_commands(),
         names: RefCell::new(Vec::new()),
         files: FilenameCompleter::new(),
