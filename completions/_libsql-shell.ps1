@@ -103,7 +103,8 @@ Register-ArgumentCompleter -Native -CommandName 'libsql-shell' -ScriptBlock {
             break
         }
         'libsql-shell;migrate' {
-            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Directory holding the migration files (<version>_<name>.sql)')
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Directory holding the migrations (see the layouts below)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Whose migrations DIR holds, instead of telling it from the directory (and from the tracking table already in the database): libsql, prisma, drizzle, golang-migrate, sqlx, dbmate, goose')
             [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'Apply pending migrations up to and including this version only')
             [CompletionResult]::new('--schema-file', '--schema-file', [CompletionResultType]::ParameterName, 'After a successful run, write the database''s schema (as `dump --schema-only`) here')
             [CompletionResult]::new('--auth-token', '--auth-token', [CompletionResultType]::ParameterName, 'Auth token for remote databases (else LIBSQL_AUTH_TOKEN, else TURSO_AUTH_TOKEN)')
@@ -121,11 +122,11 @@ Register-ArgumentCompleter -Native -CommandName 'libsql-shell' -ScriptBlock {
             [CompletionResult]::new('--trace', '--trace', [CompletionResultType]::ParameterName, 'Print each remote round trip to stderr: endpoint, protocol, statements, bytes, time')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
-            [CompletionResult]::new('up', 'up', [CompletionResultType]::ParameterValue, 'Apply pending migrations in version order, each in one transaction (the default)')
-            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show every migration: applied, pending, changed (edited after applying) or missing')
-            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Exit 1 when any migration is pending, changed or missing (a CI gate); 0 otherwise')
+            [CompletionResult]::new('up', 'up', [CompletionResultType]::ParameterValue, 'Apply pending migrations in order, each in its own transaction, all in one request (the default)')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show every migration: applied, pending, changed (edited after applying), missing, or failed (recorded as failed half-way by its tool)')
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Exit 1 when any migration is pending, changed, missing or failed (a CI gate); 0 otherwise')
             [CompletionResult]::new('new', 'new', [CompletionResultType]::ParameterValue, 'Create the next migration file (never overwrites)')
-            [CompletionResult]::new('down', 'down', [CompletionResultType]::ParameterValue, 'Revert the newest applied migrations with their -- migrate:down sections')
+            [CompletionResult]::new('down', 'down', [CompletionResultType]::ParameterValue, 'Revert the newest applied migrations with their down sections (or .down.sql files)')
             [CompletionResult]::new('plan', 'plan', [CompletionResultType]::ParameterValue, 'Print the exact SQL `up` would send, per migration (same as `up --dry-run`)')
             [CompletionResult]::new('baseline', 'baseline', [CompletionResultType]::ParameterValue, 'Record migrations up to VERSION as applied without running them')
             [CompletionResult]::new('restamp', 'restamp', [CompletionResultType]::ParameterValue, 'Accept the new checksum of an applied migration whose file was edited')
@@ -135,7 +136,8 @@ Register-ArgumentCompleter -Native -CommandName 'libsql-shell' -ScriptBlock {
         'libsql-shell;migrate;up' {
             [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'Apply pending migrations up to and including this version only')
             [CompletionResult]::new('--schema-file', '--schema-file', [CompletionResultType]::ParameterName, 'After a successful run, write the database''s schema (as `dump --schema-only`) here')
-            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Directory holding the migration files (<version>_<name>.sql)')
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Directory holding the migrations (see the layouts below)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Whose migrations DIR holds, instead of telling it from the directory (and from the tracking table already in the database): libsql, prisma, drizzle, golang-migrate, sqlx, dbmate, goose')
             [CompletionResult]::new('--auth-token', '--auth-token', [CompletionResultType]::ParameterName, 'Auth token for remote databases (else LIBSQL_AUTH_TOKEN, else TURSO_AUTH_TOKEN)')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Remote request timeout in seconds')
             [CompletionResult]::new('--init-command', '--init-command', [CompletionResultType]::ParameterName, 'Local: SQL to run right after opening the database')
@@ -154,14 +156,15 @@ Register-ArgumentCompleter -Native -CommandName 'libsql-shell' -ScriptBlock {
             break
         }
         'libsql-shell;migrate;status' {
-            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
-            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Directory holding the migration files (<version>_<name>.sql)')
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Directory holding the migrations (see the layouts below)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Whose migrations DIR holds, instead of telling it from the directory (and from the tracking table already in the database): libsql, prisma, drizzle, golang-migrate, sqlx, dbmate, goose')
             [CompletionResult]::new('--auth-token', '--auth-token', [CompletionResultType]::ParameterName, 'Auth token for remote databases (else LIBSQL_AUTH_TOKEN, else TURSO_AUTH_TOKEN)')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Remote request timeout in seconds')
             [CompletionResult]::new('--init-command', '--init-command', [CompletionResultType]::ParameterName, 'Local: SQL to run right after opening the database')
             [CompletionResult]::new('--transaction-mode', '--transaction-mode', [CompletionResultType]::ParameterName, 'Local: how a plain BEGIN is issued')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file of named connections (else LIBSQL_SHELL_CONFIG, else <config dir>/libsql-shell/config.toml)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour error messages (auto: on a terminal, unless NO_COLOR is set)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the status as JSON (one object per migration)')
             [CompletionResult]::new('--exit-code', '--exit-code', [CompletionResultType]::ParameterName, 'Exit 1 when anything is pending, changed or missing')
             [CompletionResult]::new('--local', '--local', [CompletionResultType]::ParameterName, 'Treat DB as a local file name even if it looks like a host name')
             [CompletionResult]::new('--remote', '--remote', [CompletionResultType]::ParameterName, 'Treat a bare DB name as a remote host (HTTPS)')
@@ -172,7 +175,8 @@ Register-ArgumentCompleter -Native -CommandName 'libsql-shell' -ScriptBlock {
             break
         }
         'libsql-shell;migrate;check' {
-            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Directory holding the migration files (<version>_<name>.sql)')
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Directory holding the migrations (see the layouts below)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Whose migrations DIR holds, instead of telling it from the directory (and from the tracking table already in the database): libsql, prisma, drizzle, golang-migrate, sqlx, dbmate, goose')
             [CompletionResult]::new('--auth-token', '--auth-token', [CompletionResultType]::ParameterName, 'Auth token for remote databases (else LIBSQL_AUTH_TOKEN, else TURSO_AUTH_TOKEN)')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Remote request timeout in seconds')
             [CompletionResult]::new('--init-command', '--init-command', [CompletionResultType]::ParameterName, 'Local: SQL to run right after opening the database')
@@ -188,7 +192,8 @@ Register-ArgumentCompleter -Native -CommandName 'libsql-shell' -ScriptBlock {
             break
         }
         'libsql-shell;migrate;new' {
-            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Directory holding the migration files (<version>_<name>.sql)')
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Directory holding the migrations (see the layouts below)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Whose migrations DIR holds, instead of telling it from the directory (and from the tracking table already in the database): libsql, prisma, drizzle, golang-migrate, sqlx, dbmate, goose')
             [CompletionResult]::new('--auth-token', '--auth-token', [CompletionResultType]::ParameterName, 'Auth token for remote databases (else LIBSQL_AUTH_TOKEN, else TURSO_AUTH_TOKEN)')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Remote request timeout in seconds')
             [CompletionResult]::new('--init-command', '--init-command', [CompletionResultType]::ParameterName, 'Local: SQL to run right after opening the database')
@@ -206,7 +211,8 @@ Register-ArgumentCompleter -Native -CommandName 'libsql-shell' -ScriptBlock {
         }
         'libsql-shell;migrate;down' {
             [CompletionResult]::new('--steps', '--steps', [CompletionResultType]::ParameterName, 'How many migrations to revert, newest first')
-            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Directory holding the migration files (<version>_<name>.sql)')
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Directory holding the migrations (see the layouts below)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Whose migrations DIR holds, instead of telling it from the directory (and from the tracking table already in the database): libsql, prisma, drizzle, golang-migrate, sqlx, dbmate, goose')
             [CompletionResult]::new('--auth-token', '--auth-token', [CompletionResultType]::ParameterName, 'Auth token for remote databases (else LIBSQL_AUTH_TOKEN, else TURSO_AUTH_TOKEN)')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Remote request timeout in seconds')
             [CompletionResult]::new('--init-command', '--init-command', [CompletionResultType]::ParameterName, 'Local: SQL to run right after opening the database')
@@ -224,7 +230,8 @@ Register-ArgumentCompleter -Native -CommandName 'libsql-shell' -ScriptBlock {
         'libsql-shell;migrate;plan' {
             [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'Apply pending migrations up to and including this version only')
             [CompletionResult]::new('--schema-file', '--schema-file', [CompletionResultType]::ParameterName, 'After a successful run, write the database''s schema (as `dump --schema-only`) here')
-            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Directory holding the migration files (<version>_<name>.sql)')
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Directory holding the migrations (see the layouts below)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Whose migrations DIR holds, instead of telling it from the directory (and from the tracking table already in the database): libsql, prisma, drizzle, golang-migrate, sqlx, dbmate, goose')
             [CompletionResult]::new('--auth-token', '--auth-token', [CompletionResultType]::ParameterName, 'Auth token for remote databases (else LIBSQL_AUTH_TOKEN, else TURSO_AUTH_TOKEN)')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Remote request timeout in seconds')
             [CompletionResult]::new('--init-command', '--init-command', [CompletionResultType]::ParameterName, 'Local: SQL to run right after opening the database')
@@ -243,7 +250,8 @@ Register-ArgumentCompleter -Native -CommandName 'libsql-shell' -ScriptBlock {
             break
         }
         'libsql-shell;migrate;baseline' {
-            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Directory holding the migration files (<version>_<name>.sql)')
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Directory holding the migrations (see the layouts below)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Whose migrations DIR holds, instead of telling it from the directory (and from the tracking table already in the database): libsql, prisma, drizzle, golang-migrate, sqlx, dbmate, goose')
             [CompletionResult]::new('--auth-token', '--auth-token', [CompletionResultType]::ParameterName, 'Auth token for remote databases (else LIBSQL_AUTH_TOKEN, else TURSO_AUTH_TOKEN)')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Remote request timeout in seconds')
             [CompletionResult]::new('--init-command', '--init-command', [CompletionResultType]::ParameterName, 'Local: SQL to run right after opening the database')
@@ -259,7 +267,8 @@ Register-ArgumentCompleter -Native -CommandName 'libsql-shell' -ScriptBlock {
             break
         }
         'libsql-shell;migrate;restamp' {
-            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Directory holding the migration files (<version>_<name>.sql)')
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Directory holding the migrations (see the layouts below)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Whose migrations DIR holds, instead of telling it from the directory (and from the tracking table already in the database): libsql, prisma, drizzle, golang-migrate, sqlx, dbmate, goose')
             [CompletionResult]::new('--auth-token', '--auth-token', [CompletionResultType]::ParameterName, 'Auth token for remote databases (else LIBSQL_AUTH_TOKEN, else TURSO_AUTH_TOKEN)')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Remote request timeout in seconds')
             [CompletionResult]::new('--init-command', '--init-command', [CompletionResultType]::ParameterName, 'Local: SQL to run right after opening the database')
@@ -275,11 +284,11 @@ Register-ArgumentCompleter -Native -CommandName 'libsql-shell' -ScriptBlock {
             break
         }
         'libsql-shell;migrate;help' {
-            [CompletionResult]::new('up', 'up', [CompletionResultType]::ParameterValue, 'Apply pending migrations in version order, each in one transaction (the default)')
-            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show every migration: applied, pending, changed (edited after applying) or missing')
-            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Exit 1 when any migration is pending, changed or missing (a CI gate); 0 otherwise')
+            [CompletionResult]::new('up', 'up', [CompletionResultType]::ParameterValue, 'Apply pending migrations in order, each in its own transaction, all in one request (the default)')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show every migration: applied, pending, changed (edited after applying), missing, or failed (recorded as failed half-way by its tool)')
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Exit 1 when any migration is pending, changed, missing or failed (a CI gate); 0 otherwise')
             [CompletionResult]::new('new', 'new', [CompletionResultType]::ParameterValue, 'Create the next migration file (never overwrites)')
-            [CompletionResult]::new('down', 'down', [CompletionResultType]::ParameterValue, 'Revert the newest applied migrations with their -- migrate:down sections')
+            [CompletionResult]::new('down', 'down', [CompletionResultType]::ParameterValue, 'Revert the newest applied migrations with their down sections (or .down.sql files)')
             [CompletionResult]::new('plan', 'plan', [CompletionResultType]::ParameterValue, 'Print the exact SQL `up` would send, per migration (same as `up --dry-run`)')
             [CompletionResult]::new('baseline', 'baseline', [CompletionResultType]::ParameterValue, 'Record migrations up to VERSION as applied without running them')
             [CompletionResult]::new('restamp', 'restamp', [CompletionResultType]::ParameterValue, 'Accept the new checksum of an applied migration whose file was edited')
@@ -432,11 +441,11 @@ Register-ArgumentCompleter -Native -CommandName 'libsql-shell' -ScriptBlock {
             break
         }
         'libsql-shell;help;migrate' {
-            [CompletionResult]::new('up', 'up', [CompletionResultType]::ParameterValue, 'Apply pending migrations in version order, each in one transaction (the default)')
-            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show every migration: applied, pending, changed (edited after applying) or missing')
-            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Exit 1 when any migration is pending, changed or missing (a CI gate); 0 otherwise')
+            [CompletionResult]::new('up', 'up', [CompletionResultType]::ParameterValue, 'Apply pending migrations in order, each in its own transaction, all in one request (the default)')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show every migration: applied, pending, changed (edited after applying), missing, or failed (recorded as failed half-way by its tool)')
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Exit 1 when any migration is pending, changed, missing or failed (a CI gate); 0 otherwise')
             [CompletionResult]::new('new', 'new', [CompletionResultType]::ParameterValue, 'Create the next migration file (never overwrites)')
-            [CompletionResult]::new('down', 'down', [CompletionResultType]::ParameterValue, 'Revert the newest applied migrations with their -- migrate:down sections')
+            [CompletionResult]::new('down', 'down', [CompletionResultType]::ParameterValue, 'Revert the newest applied migrations with their down sections (or .down.sql files)')
             [CompletionResult]::new('plan', 'plan', [CompletionResultType]::ParameterValue, 'Print the exact SQL `up` would send, per migration (same as `up --dry-run`)')
             [CompletionResult]::new('baseline', 'baseline', [CompletionResultType]::ParameterValue, 'Record migrations up to VERSION as applied without running them')
             [CompletionResult]::new('restamp', 'restamp', [CompletionResultType]::ParameterValue, 'Accept the new checksum of an applied migration whose file was edited')

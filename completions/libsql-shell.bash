@@ -879,13 +879,17 @@ _libsql__shell() {
             return 0
             ;;
         libsql__subcmd__shell__subcmd__migrate)
-            opts="-v -h --dir --to --dry-run --single-transaction --allow-out-of-order --schema-file --auth-token --timeout --init-command --transaction-mode --local --remote --trace --config --color --help up status check new down plan baseline restamp help"
+            opts="-v -h --dir --format --to --dry-run --single-transaction --allow-out-of-order --schema-file --auth-token --timeout --init-command --transaction-mode --local --remote --trace --config --color --help up status check new down plan baseline restamp help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -929,13 +933,17 @@ _libsql__shell() {
             return 0
             ;;
         libsql__subcmd__shell__subcmd__migrate__subcmd__baseline)
-            opts="-v -h --dir --auth-token --timeout --init-command --transaction-mode --local --remote --trace --config --color --help"
+            opts="-v -h --dir --format --auth-token --timeout --init-command --transaction-mode --local --remote --trace --config --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -971,13 +979,17 @@ _libsql__shell() {
             return 0
             ;;
         libsql__subcmd__shell__subcmd__migrate__subcmd__check)
-            opts="-v -h --dir --auth-token --timeout --init-command --transaction-mode --local --remote --trace --config --color --help"
+            opts="-v -h --dir --format --auth-token --timeout --init-command --transaction-mode --local --remote --trace --config --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1013,7 +1025,7 @@ _libsql__shell() {
             return 0
             ;;
         libsql__subcmd__shell__subcmd__migrate__subcmd__down)
-            opts="-v -h --steps --dir --auth-token --timeout --init-command --transaction-mode --local --remote --trace --config --color --help"
+            opts="-v -h --steps --dir --format --auth-token --timeout --init-command --transaction-mode --local --remote --trace --config --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1024,6 +1036,10 @@ _libsql__shell() {
                     return 0
                     ;;
                 --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1199,13 +1215,17 @@ _libsql__shell() {
             return 0
             ;;
         libsql__subcmd__shell__subcmd__migrate__subcmd__new)
-            opts="-v -h --timestamp --dir --auth-token --timeout --init-command --transaction-mode --local --remote --trace --config --color --help"
+            opts="-v -h --timestamp --dir --format --auth-token --timeout --init-command --transaction-mode --local --remote --trace --config --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1241,7 +1261,7 @@ _libsql__shell() {
             return 0
             ;;
         libsql__subcmd__shell__subcmd__migrate__subcmd__plan)
-            opts="-v -h --to --dry-run --single-transaction --allow-out-of-order --schema-file --dir --auth-token --timeout --init-command --transaction-mode --local --remote --trace --config --color --help"
+            opts="-v -h --to --dry-run --single-transaction --allow-out-of-order --schema-file --dir --format --auth-token --timeout --init-command --transaction-mode --local --remote --trace --config --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1256,6 +1276,10 @@ _libsql__shell() {
                     return 0
                     ;;
                 --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1291,13 +1315,17 @@ _libsql__shell() {
             return 0
             ;;
         libsql__subcmd__shell__subcmd__migrate__subcmd__restamp)
-            opts="-v -h --dir --auth-token --timeout --init-command --transaction-mode --local --remote --trace --config --color --help"
+            opts="-v -h --dir --format --auth-token --timeout --init-command --transaction-mode --local --remote --trace --config --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1333,17 +1361,17 @@ _libsql__shell() {
             return 0
             ;;
         libsql__subcmd__shell__subcmd__migrate__subcmd__status)
-            opts="-v -h --format --exit-code --dir --auth-token --timeout --init-command --transaction-mode --local --remote --trace --config --color --help"
+            opts="-v -h --json --exit-code --dir --format --auth-token --timeout --init-command --transaction-mode --local --remote --trace --config --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --format)
-                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --dir)
+                --format)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1379,7 +1407,7 @@ _libsql__shell() {
             return 0
             ;;
         libsql__subcmd__shell__subcmd__migrate__subcmd__up)
-            opts="-v -h --to --dry-run --single-transaction --allow-out-of-order --schema-file --dir --auth-token --timeout --init-command --transaction-mode --local --remote --trace --config --color --help"
+            opts="-v -h --to --dry-run --single-transaction --allow-out-of-order --schema-file --dir --format --auth-token --timeout --init-command --transaction-mode --local --remote --trace --config --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1394,6 +1422,10 @@ _libsql__shell() {
                     return 0
                     ;;
                 --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -97,7 +97,8 @@ set edit:completion:arg-completer[libsql-shell] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'libsql-shell;migrate'= {
-            cand --dir 'Directory holding the migration files (<version>_<name>.sql)'
+            cand --dir 'Directory holding the migrations (see the layouts below)'
+            cand --format 'Whose migrations DIR holds, instead of telling it from the directory (and from the tracking table already in the database): libsql, prisma, drizzle, golang-migrate, sqlx, dbmate, goose'
             cand --to 'Apply pending migrations up to and including this version only'
             cand --schema-file 'After a successful run, write the database''s schema (as `dump --schema-only`) here'
             cand --auth-token 'Auth token for remote databases (else LIBSQL_AUTH_TOKEN, else TURSO_AUTH_TOKEN)'
@@ -115,11 +116,11 @@ set edit:completion:arg-completer[libsql-shell] = {|@words|
             cand --trace 'Print each remote round trip to stderr: endpoint, protocol, statements, bytes, time'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
-            cand up 'Apply pending migrations in version order, each in one transaction (the default)'
-            cand status 'Show every migration: applied, pending, changed (edited after applying) or missing'
-            cand check 'Exit 1 when any migration is pending, changed or missing (a CI gate); 0 otherwise'
+            cand up 'Apply pending migrations in order, each in its own transaction, all in one request (the default)'
+            cand status 'Show every migration: applied, pending, changed (edited after applying), missing, or failed (recorded as failed half-way by its tool)'
+            cand check 'Exit 1 when any migration is pending, changed, missing or failed (a CI gate); 0 otherwise'
             cand new 'Create the next migration file (never overwrites)'
-            cand down 'Revert the newest applied migrations with their -- migrate:down sections'
+            cand down 'Revert the newest applied migrations with their down sections (or .down.sql files)'
             cand plan 'Print the exact SQL `up` would send, per migration (same as `up --dry-run`)'
             cand baseline 'Record migrations up to VERSION as applied without running them'
             cand restamp 'Accept the new checksum of an applied migration whose file was edited'
@@ -128,7 +129,8 @@ set edit:completion:arg-completer[libsql-shell] = {|@words|
         &'libsql-shell;migrate;up'= {
             cand --to 'Apply pending migrations up to and including this version only'
             cand --schema-file 'After a successful run, write the database''s schema (as `dump --schema-only`) here'
-            cand --dir 'Directory holding the migration files (<version>_<name>.sql)'
+            cand --dir 'Directory holding the migrations (see the layouts below)'
+            cand --format 'Whose migrations DIR holds, instead of telling it from the directory (and from the tracking table already in the database): libsql, prisma, drizzle, golang-migrate, sqlx, dbmate, goose'
             cand --auth-token 'Auth token for remote databases (else LIBSQL_AUTH_TOKEN, else TURSO_AUTH_TOKEN)'
             cand --timeout 'Remote request timeout in seconds'
             cand --init-command 'Local: SQL to run right after opening the database'
@@ -146,14 +148,15 @@ set edit:completion:arg-completer[libsql-shell] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'libsql-shell;migrate;status'= {
-            cand --format 'Output format'
-            cand --dir 'Directory holding the migration files (<version>_<name>.sql)'
+            cand --dir 'Directory holding the migrations (see the layouts below)'
+            cand --format 'Whose migrations DIR holds, instead of telling it from the directory (and from the tracking table already in the database): libsql, prisma, drizzle, golang-migrate, sqlx, dbmate, goose'
             cand --auth-token 'Auth token for remote databases (else LIBSQL_AUTH_TOKEN, else TURSO_AUTH_TOKEN)'
             cand --timeout 'Remote request timeout in seconds'
             cand --init-command 'Local: SQL to run right after opening the database'
             cand --transaction-mode 'Local: how a plain BEGIN is issued'
             cand --config 'Config file of named connections (else LIBSQL_SHELL_CONFIG, else <config dir>/libsql-shell/config.toml)'
             cand --color 'When to colour error messages (auto: on a terminal, unless NO_COLOR is set)'
+            cand --json 'Print the status as JSON (one object per migration)'
             cand --exit-code 'Exit 1 when anything is pending, changed or missing'
             cand --local 'Treat DB as a local file name even if it looks like a host name'
             cand --remote 'Treat a bare DB name as a remote host (HTTPS)'
@@ -163,7 +166,8 @@ set edit:completion:arg-completer[libsql-shell] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'libsql-shell;migrate;check'= {
-            cand --dir 'Directory holding the migration files (<version>_<name>.sql)'
+            cand --dir 'Directory holding the migrations (see the layouts below)'
+            cand --format 'Whose migrations DIR holds, instead of telling it from the directory (and from the tracking table already in the database): libsql, prisma, drizzle, golang-migrate, sqlx, dbmate, goose'
             cand --auth-token 'Auth token for remote databases (else LIBSQL_AUTH_TOKEN, else TURSO_AUTH_TOKEN)'
             cand --timeout 'Remote request timeout in seconds'
             cand --init-command 'Local: SQL to run right after opening the database'
@@ -178,7 +182,8 @@ set edit:completion:arg-completer[libsql-shell] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'libsql-shell;migrate;new'= {
-            cand --dir 'Directory holding the migration files (<version>_<name>.sql)'
+            cand --dir 'Directory holding the migrations (see the layouts below)'
+            cand --format 'Whose migrations DIR holds, instead of telling it from the directory (and from the tracking table already in the database): libsql, prisma, drizzle, golang-migrate, sqlx, dbmate, goose'
             cand --auth-token 'Auth token for remote databases (else LIBSQL_AUTH_TOKEN, else TURSO_AUTH_TOKEN)'
             cand --timeout 'Remote request timeout in seconds'
             cand --init-command 'Local: SQL to run right after opening the database'
@@ -195,7 +200,8 @@ set edit:completion:arg-completer[libsql-shell] = {|@words|
         }
         &'libsql-shell;migrate;down'= {
             cand --steps 'How many migrations to revert, newest first'
-            cand --dir 'Directory holding the migration files (<version>_<name>.sql)'
+            cand --dir 'Directory holding the migrations (see the layouts below)'
+            cand --format 'Whose migrations DIR holds, instead of telling it from the directory (and from the tracking table already in the database): libsql, prisma, drizzle, golang-migrate, sqlx, dbmate, goose'
             cand --auth-token 'Auth token for remote databases (else LIBSQL_AUTH_TOKEN, else TURSO_AUTH_TOKEN)'
             cand --timeout 'Remote request timeout in seconds'
             cand --init-command 'Local: SQL to run right after opening the database'
@@ -212,7 +218,8 @@ set edit:completion:arg-completer[libsql-shell] = {|@words|
         &'libsql-shell;migrate;plan'= {
             cand --to 'Apply pending migrations up to and including this version only'
             cand --schema-file 'After a successful run, write the database''s schema (as `dump --schema-only`) here'
-            cand --dir 'Directory holding the migration files (<version>_<name>.sql)'
+            cand --dir 'Directory holding the migrations (see the layouts below)'
+            cand --format 'Whose migrations DIR holds, instead of telling it from the directory (and from the tracking table already in the database): libsql, prisma, drizzle, golang-migrate, sqlx, dbmate, goose'
             cand --auth-token 'Auth token for remote databases (else LIBSQL_AUTH_TOKEN, else TURSO_AUTH_TOKEN)'
             cand --timeout 'Remote request timeout in seconds'
             cand --init-command 'Local: SQL to run right after opening the database'
@@ -230,7 +237,8 @@ set edit:completion:arg-completer[libsql-shell] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'libsql-shell;migrate;baseline'= {
-            cand --dir 'Directory holding the migration files (<version>_<name>.sql)'
+            cand --dir 'Directory holding the migrations (see the layouts below)'
+            cand --format 'Whose migrations DIR holds, instead of telling it from the directory (and from the tracking table already in the database): libsql, prisma, drizzle, golang-migrate, sqlx, dbmate, goose'
             cand --auth-token 'Auth token for remote databases (else LIBSQL_AUTH_TOKEN, else TURSO_AUTH_TOKEN)'
             cand --timeout 'Remote request timeout in seconds'
             cand --init-command 'Local: SQL to run right after opening the database'
@@ -245,7 +253,8 @@ set edit:completion:arg-completer[libsql-shell] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'libsql-shell;migrate;restamp'= {
-            cand --dir 'Directory holding the migration files (<version>_<name>.sql)'
+            cand --dir 'Directory holding the migrations (see the layouts below)'
+            cand --format 'Whose migrations DIR holds, instead of telling it from the directory (and from the tracking table already in the database): libsql, prisma, drizzle, golang-migrate, sqlx, dbmate, goose'
             cand --auth-token 'Auth token for remote databases (else LIBSQL_AUTH_TOKEN, else TURSO_AUTH_TOKEN)'
             cand --timeout 'Remote request timeout in seconds'
             cand --init-command 'Local: SQL to run right after opening the database'
@@ -260,11 +269,11 @@ set edit:completion:arg-completer[libsql-shell] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'libsql-shell;migrate;help'= {
-            cand up 'Apply pending migrations in version order, each in one transaction (the default)'
-            cand status 'Show every migration: applied, pending, changed (edited after applying) or missing'
-            cand check 'Exit 1 when any migration is pending, changed or missing (a CI gate); 0 otherwise'
+            cand up 'Apply pending migrations in order, each in its own transaction, all in one request (the default)'
+            cand status 'Show every migration: applied, pending, changed (edited after applying), missing, or failed (recorded as failed half-way by its tool)'
+            cand check 'Exit 1 when any migration is pending, changed, missing or failed (a CI gate); 0 otherwise'
             cand new 'Create the next migration file (never overwrites)'
-            cand down 'Revert the newest applied migrations with their -- migrate:down sections'
+            cand down 'Revert the newest applied migrations with their down sections (or .down.sql files)'
             cand plan 'Print the exact SQL `up` would send, per migration (same as `up --dry-run`)'
             cand baseline 'Record migrations up to VERSION as applied without running them'
             cand restamp 'Accept the new checksum of an applied migration whose file was edited'
@@ -395,11 +404,11 @@ set edit:completion:arg-completer[libsql-shell] = {|@words|
         &'libsql-shell;help;batch'= {
         }
         &'libsql-shell;help;migrate'= {
-            cand up 'Apply pending migrations in version order, each in one transaction (the default)'
-            cand status 'Show every migration: applied, pending, changed (edited after applying) or missing'
-            cand check 'Exit 1 when any migration is pending, changed or missing (a CI gate); 0 otherwise'
+            cand up 'Apply pending migrations in order, each in its own transaction, all in one request (the default)'
+            cand status 'Show every migration: applied, pending, changed (edited after applying), missing, or failed (recorded as failed half-way by its tool)'
+            cand check 'Exit 1 when any migration is pending, changed, missing or failed (a CI gate); 0 otherwise'
             cand new 'Create the next migration file (never overwrites)'
-            cand down 'Revert the newest applied migrations with their -- migrate:down sections'
+            cand down 'Revert the newest applied migrations with their down sections (or .down.sql files)'
             cand plan 'Print the exact SQL `up` would send, per migration (same as `up --dry-run`)'
             cand baseline 'Record migrations up to VERSION as applied without running them'
             cand restamp 'Accept the new checksum of an applied migration whose file was edited'
