@@ -184,13 +184,6 @@ pub fn up(ctx: &mut Ctx<'_>, files: &[Migration], db: DbState, opts: &UpOptions)
     let mut db = db;
     let first = pending(files, &db, opts)?;
     up_script(&up_units(&first, &db)?, &db, opts.single_transaction)?; // refuse bad combinations up front
-    if !db.table_exists && !first.is_empty() && db.book != Book::Libsql {
-        note(&format!(
-            "recording applied migrations in {}, as {} does",
-            db.book.table(),
-            db.book.tool()
-        ));
-    }
     let mut queue: Vec<&Migration> = first.clone();
     let mut applied = 0usize;
     let mut retries = 0usize;
@@ -336,9 +329,18 @@ pub fn up(ctx: &mut Ctx<'_>, files: &[Migration], db: DbState, opts: &UpOptions)
         } else {
             String::new()
         };
+        let table = if db.book == Book::Libsql {
+            String::new()
+        } else {
+            format!(
+                " (recorded in {}, as {} does)",
+                db.book.table(),
+                db.book.tool()
+            )
+        };
         writeln!(
             ctx.out,
-            "{applied} migration(s) applied{others} in {} ms; database at {at}",
+            "{applied} migration(s) applied{others} in {} ms; database at {at}{table}",
             elapsed.as_millis()
         )?;
     }

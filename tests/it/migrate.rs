@@ -7,6 +7,7 @@ use crate::harness::{shell, Backend, Db, Output};
 use crate::on_every_transport;
 
 mod real_world;
+mod tools;
 
 /// A migrations directory.
 struct Dir {
