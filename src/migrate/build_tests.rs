@@ -205,3 +205,39 @@ fn candidates_have_no_tables_yet() {
     assert_eq!(ms[0].key, "1");
     assert!(ms[0].matches(&ms[0].checksum.to_uppercase()));
 }
+
+/// Our own files, as `migrate up` reads a plain directory.
+fn ours(dir: &std::path::Path) -> Result<Vec<Migration>, FileError> {
+    build(&scan(dir, None)?, Book::Libsql)
+}
+
+#[test]
+fn directory_loading() {
+    let dir = tempfile::tempdir().unwrap();
+    let w = |n: &str, t: &str| std::fs::write(dir.path().join(n), t).unwrap();
+    w("10_c.sql", "SELECT 3;");
+    w("2_b.sql", "SELECT 2;");
+    w("0001_a.sql", "SELECT 1;");
+    w("README.md", "not a migration");
+    w(".hidden.sql", "ignored");
+    let all = ours(dir.path()).unwrap();
+    assert_eq!(
+        all.iter().map(|m| m.version).collect::<Vec<_>>(),
+        vec![1, 2, 10]
+    );
+    w("seed.sql", "SELECT 0;");
+    let e = ours(dir.path()).unwrap_err();
+    assert!(
+        e.0.contains("seed.sql") && e.0.contains("version number"),
+        "{e}"
+    );
+    std::fs::remove_file(dir.path().join("seed.sql")).unwrap();
+    w("02_dup.sql", "SELECT 2;");
+    let e = ours(dir.path()).unwrap_err();
+    assert!(
+        e.0.contains("duplicate migration version 2: 02_dup.sql and 2_b.sql"),
+        "{e}"
+    );
+    let e = ours(&dir.path().join("nope")).unwrap_err();
+    assert!(e.0.contains("cannot read the migrations directory"), "{e}");
+}

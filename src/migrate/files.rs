@@ -320,40 +320,6 @@ impl Section {
     }
 }
 
-/// Read every `*.sql` file of a directory, ordered by version. Other files are ignored; a
-/// `.sql` file with an unparsable name or a duplicate version is an error naming it.
-pub fn load_dir(dir: &Path) -> Result<Vec<Migration>, FileError> {
-    let entries = std::fs::read_dir(dir).map_err(|e| {
-        FileError(format!(
-            "cannot read the migrations directory {}: {e}",
-            dir.display()
-        ))
-    })?;
-    let mut out: Vec<Migration> = Vec::new();
-    for entry in entries {
-        let entry = entry.map_err(|e| FileError(format!("cannot read {}: {e}", dir.display())))?;
-        let path = entry.path();
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if name.starts_with('.') || !name.ends_with(".sql") || path.is_dir() {
-            continue;
-        }
-        out.push(Migration::load(&path)?);
-    }
-    out.sort_by(|a, b| (a.version, &a.file_name).cmp(&(b.version, &b.file_name)));
-    for w in out.windows(2) {
-        if w[0].version == w[1].version {
-            return Err(FileError(format!(
-                "duplicate migration version {}: {} and {} (in {})",
-                w[0].version,
-                w[0].file_name,
-                w[1].file_name,
-                dir.display()
-            )));
-        }
-    }
-    Ok(out)
-}
-
 /// Versions this long or longer are taken as `YYYYMMDDHHMMSS` timestamps.
 const TIMESTAMP_DIGITS: usize = 14;
 

@@ -293,7 +293,7 @@ fn migrate_benchmark() {
         .collect();
     let dir = Dir::new(&refs);
     for (label, extra) in [
-        ("one transaction per migration", &[][..]),
+        ("one request, one transaction per migration", &[][..]),
         ("--single-transaction", &["--single-transaction"][..]),
     ] {
         let db = Db::new(Backend::Http);

@@ -433,6 +433,12 @@ fn bad_directories_exit_2_and_apply_nothing() {
     run(&db, &dir.path(), Some("prisma"), "up", &[]).fails(2, "--format prisma:");
     run(&db, &dir.path(), Some("json"), "status", &[])
         .fails(2, "for JSON status use `migrate status --json`");
+    // `new` writes our files only.
+    shell()
+        .args(["migrate", "new", "x", "--dir"])
+        .arg(prisma_dir())
+        .run()
+        .fails(2, "migrate new writes libsql-shell's own files");
 }
 
 /// `down` in the tools that have downs, in their own tables.
