@@ -388,6 +388,19 @@ pub fn scan(dir: &Path, forced: Option<Book>) -> Result<Scan, FileError> {
                     )));
                 }
                 scan.family = Family::Goose;
+                let go: Vec<String> = others
+                    .iter()
+                    .filter(|n| n.ends_with(".go") && n.starts_with(|c: char| c.is_ascii_digit()))
+                    .cloned()
+                    .collect();
+                if !go.is_empty() {
+                    return Err(err(format!(
+                        "{}: goose migrations written in Go ({}) cannot be run here: only SQL \
+                         migrations can",
+                        dir.display(),
+                        some(&go)
+                    )));
+                }
             }
         }
     }

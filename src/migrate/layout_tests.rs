@@ -108,6 +108,13 @@ fn unknown_empty_and_mixed_directories_say_what_was_found() {
     .err();
     assert!(e.contains("mixes goose files (00001_a.sql)"), "{e}");
     assert!(e.contains("(00002_b.sql)"), "{e}");
+
+    let e = D::new(&[
+        ("00001_a.sql", "-- +goose Up\nSELECT 1;\n"),
+        ("00002_seed.go", "package migrations\n"),
+    ])
+    .err();
+    assert!(e.contains("written in Go (00002_seed.go)"), "{e}");
 }
 
 #[test]
