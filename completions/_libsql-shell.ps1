@@ -157,7 +157,8 @@ Register-ArgumentCompleter -Native -CommandName 'libsql-shell' -ScriptBlock {
             break
         }
         'libsql-shell;migrate' {
-            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Directory holding the migration files (<version>_<name>.sql)')
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Directory holding the migrations (see the layouts below)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Whose migrations DIR holds, instead of telling it from the directory (and from the tracking table already in the database): libsql, prisma, drizzle, golang-migrate, sqlx, dbmate, goose')
             [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'Apply pending migrations up to and including this version only')
             [CompletionResult]::new('--schema-file', '--schema-file', [CompletionResultType]::ParameterName, 'After a successful run, write the database''s schema (as `dump --schema-only`) here')
             [CompletionResult]::new('--auth-token', '--auth-token', [CompletionResultType]::ParameterName, 'Auth token for remote databases (else LIBSQL_AUTH_TOKEN, else TURSO_AUTH_TOKEN)')
@@ -178,11 +179,11 @@ Register-ArgumentCompleter -Native -CommandName 'libsql-shell' -ScriptBlock {
             [CompletionResult]::new('--trace', '--trace', [CompletionResultType]::ParameterName, 'Print each remote round trip to stderr: endpoint, protocol, statements, bytes, time')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
-            [CompletionResult]::new('up', 'up', [CompletionResultType]::ParameterValue, 'Apply pending migrations in version order, each in one transaction (the default)')
-            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show every migration: applied, pending, changed (edited after applying) or missing')
-            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Exit 1 when any migration is pending, changed or missing (a CI gate); 0 otherwise')
+            [CompletionResult]::new('up', 'up', [CompletionResultType]::ParameterValue, 'Apply pending migrations in order, each in its own transaction, all in one request (the default)')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show every migration: applied, pending, changed (edited after applying), missing, or failed (recorded as failed half-way by its tool)')
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Exit 1 when any migration is pending, changed, missing or failed (a CI gate); 0 otherwise')
             [CompletionResult]::new('new', 'new', [CompletionResultType]::ParameterValue, 'Create the next migration file (never overwrites)')
-            [CompletionResult]::new('down', 'down', [CompletionResultType]::ParameterValue, 'Revert the newest applied migrations with their -- migrate:down sections')
+            [CompletionResult]::new('down', 'down', [CompletionResultType]::ParameterValue, 'Revert the newest applied migrations with their down sections (or .down.sql files)')
             [CompletionResult]::new('plan', 'plan', [CompletionResultType]::ParameterValue, 'Print the exact SQL `up` would send, per migration (same as `up --dry-run`)')
             [CompletionResult]::new('baseline', 'baseline', [CompletionResultType]::ParameterValue, 'Record migrations up to VERSION as applied without running them')
             [CompletionResult]::new('restamp', 'restamp', [CompletionResultType]::ParameterValue, 'Accept the new checksum of an applied migration whose file was edited')
@@ -192,7 +193,8 @@ Register-ArgumentCompleter -Native -CommandName 'libsql-shell' -ScriptBlock {
         'libsql-shell;migrate;up' {
             [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'Apply pending migrations up to and including this version only')
             [CompletionResult]::new('--schema-file', '--schema-file', [CompletionResultType]::ParameterName, 'After a successful run, write the database''s schema (as `dump --schema-only`) here')
-            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Directory holding the migration files (<version>_<name>.sql)')
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Directory holding the migrations (see the layouts below)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Whose migrations DIR holds, instead of telling it from the directory (and from the tracking table already in the database): libsql, prisma, drizzle, golang-migrate, sqlx, dbmate, goose')
             [CompletionResult]::new('--auth-token', '--auth-token', [CompletionResultType]::ParameterName, 'Auth token for remote databases (else LIBSQL_AUTH_TOKEN, else TURSO_AUTH_TOKEN)')
             [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'The database on a multi-tenant sqld, sent as `x-namespace` on every request (else LIBSQL_NAMESPACE, else a named connection''s `namespace`)')
             [CompletionResult]::new('--encryption-key', '--encryption-key', [CompletionResultType]::ParameterName, 'Encryption key of an encrypted Turso database, sent as `x-turso-encryption-key` on every request (else LIBSQL_ENCRYPTION_KEY, else TURSO_DB_REMOTE_ENCRYPTION_KEY, else a named connection''s `encryption_key_env`)')
@@ -214,8 +216,8 @@ Register-ArgumentCompleter -Native -CommandName 'libsql-shell' -ScriptBlock {
             break
         }
         'libsql-shell;migrate;status' {
-            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
-            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Directory holding the migration files (<version>_<name>.sql)')
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Directory holding the migrations (see the layouts below)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Whose migrations DIR holds, instead of telling it from the directory (and from the tracking table already in the database): libsql, prisma, drizzle, golang-migrate, sqlx, dbmate, goose')
             [CompletionResult]::new('--auth-token', '--auth-token', [CompletionResultType]::ParameterName, 'Auth token for remote databases (else LIBSQL_AUTH_TOKEN, else TURSO_AUTH_TOKEN)')
             [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'The database on a multi-tenant sqld, sent as `x-namespace` on every request (else LIBSQL_NAMESPACE, else a named connection''s `namespace`)')
             [CompletionResult]::new('--encryption-key', '--encryption-key', [CompletionResultType]::ParameterName, 'Encryption key of an encrypted Turso database, sent as `x-turso-encryption-key` on every request (else LIBSQL_ENCRYPTION_KEY, else TURSO_DB_REMOTE_ENCRYPTION_KEY, else a named connection''s `encryption_key_env`)')
@@ -224,6 +226,7 @@ Register-ArgumentCompleter -Native -CommandName 'libsql-shell' -ScriptBlock {
             [CompletionResult]::new('--transaction-mode', '--transaction-mode', [CompletionResultType]::ParameterName, 'Local: how a plain BEGIN is issued')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file of named connections (else LIBSQL_SHELL_CONFIG, else <config dir>/libsql-shell/config.toml)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour error messages (auto: on a terminal, unless NO_COLOR is set)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the status as JSON (one object per migration)')
             [CompletionResult]::new('--exit-code', '--exit-code', [CompletionResultType]::ParameterName, 'Exit 1 when anything is pending, changed or missing')
             [CompletionResult]::new('--readonly', '--readonly', [CompletionResultType]::ParameterName, 'Open a local database read-only (sqlite3''s -readonly). A remote database is read-only with a read-only token')
             [CompletionResult]::new('--local', '--local', [CompletionResultType]::ParameterName, 'Treat DB as a local file name even if it looks like a host name')
@@ -235,7 +238,8 @@ Register-ArgumentCompleter -Native -CommandName 'libsql-shell' -ScriptBlock {
             break
         }
         'libsql-shell;migrate;check' {
-            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Directory holding the migration files (<version>_<name>.sql)')
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Directory holding the migrations (see the layouts below)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Whose migrations DIR holds, instead of telling it from the directory (and from the tracking table already in the database): libsql, prisma, drizzle, golang-migrate, sqlx, dbmate, goose')
             [CompletionResult]::new('--auth-token', '--auth-token', [CompletionResultType]::ParameterName, 'Auth token for remote databases (else LIBSQL_AUTH_TOKEN, else TURSO_AUTH_TOKEN)')
             [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'The database on a multi-tenant sqld, sent as `x-namespace` on every request (else LIBSQL_NAMESPACE, else a named connection''s `namespace`)')
             [CompletionResult]::new('--encryption-key', '--encryption-key', [CompletionResultType]::ParameterName, 'Encryption key of an encrypted Turso database, sent as `x-turso-encryption-key` on every request (else LIBSQL_ENCRYPTION_KEY, else TURSO_DB_REMOTE_ENCRYPTION_KEY, else a named connection''s `encryption_key_env`)')
@@ -254,7 +258,8 @@ Register-ArgumentCompleter -Native -CommandName 'libsql-shell' -ScriptBlock {
             break
         }
         'libsql-shell;migrate;new' {
-            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Directory holding the migration files (<version>_<name>.sql)')
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Directory holding the migrations (see the layouts below)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Whose migrations DIR holds, instead of telling it from the directory (and from the tracking table already in the database): libsql, prisma, drizzle, golang-migrate, sqlx, dbmate, goose')
             [CompletionResult]::new('--auth-token', '--auth-token', [CompletionResultType]::ParameterName, 'Auth token for remote databases (else LIBSQL_AUTH_TOKEN, else TURSO_AUTH_TOKEN)')
             [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'The database on a multi-tenant sqld, sent as `x-namespace` on every request (else LIBSQL_NAMESPACE, else a named connection''s `namespace`)')
             [CompletionResult]::new('--encryption-key', '--encryption-key', [CompletionResultType]::ParameterName, 'Encryption key of an encrypted Turso database, sent as `x-turso-encryption-key` on every request (else LIBSQL_ENCRYPTION_KEY, else TURSO_DB_REMOTE_ENCRYPTION_KEY, else a named connection''s `encryption_key_env`)')
@@ -275,7 +280,8 @@ Register-ArgumentCompleter -Native -CommandName 'libsql-shell' -ScriptBlock {
         }
         'libsql-shell;migrate;down' {
             [CompletionResult]::new('--steps', '--steps', [CompletionResultType]::ParameterName, 'How many migrations to revert, newest first')
-            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Directory holding the migration files (<version>_<name>.sql)')
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Directory holding the migrations (see the layouts below)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Whose migrations DIR holds, instead of telling it from the directory (and from the tracking table already in the database): libsql, prisma, drizzle, golang-migrate, sqlx, dbmate, goose')
             [CompletionResult]::new('--auth-token', '--auth-token', [CompletionResultType]::ParameterName, 'Auth token for remote databases (else LIBSQL_AUTH_TOKEN, else TURSO_AUTH_TOKEN)')
             [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'The database on a multi-tenant sqld, sent as `x-namespace` on every request (else LIBSQL_NAMESPACE, else a named connection''s `namespace`)')
             [CompletionResult]::new('--encryption-key', '--encryption-key', [CompletionResultType]::ParameterName, 'Encryption key of an encrypted Turso database, sent as `x-turso-encryption-key` on every request (else LIBSQL_ENCRYPTION_KEY, else TURSO_DB_REMOTE_ENCRYPTION_KEY, else a named connection''s `encryption_key_env`)')
@@ -296,7 +302,8 @@ Register-ArgumentCompleter -Native -CommandName 'libsql-shell' -ScriptBlock {
         'libsql-shell;migrate;plan' {
             [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'Apply pending migrations up to and including this version only')
             [CompletionResult]::new('--schema-file', '--schema-file', [CompletionResultType]::ParameterName, 'After a successful run, write the database''s schema (as `dump --schema-only`) here')
-            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Directory holding the migration files (<version>_<name>.sql)')
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Directory holding the migrations (see the layouts below)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Whose migrations DIR holds, instead of telling it from the directory (and from the tracking table already in the database): libsql, prisma, drizzle, golang-migrate, sqlx, dbmate, goose')
             [CompletionResult]::new('--auth-token', '--auth-token', [CompletionResultType]::ParameterName, 'Auth token for remote databases (else LIBSQL_AUTH_TOKEN, else TURSO_AUTH_TOKEN)')
             [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'The database on a multi-tenant sqld, sent as `x-namespace` on every request (else LIBSQL_NAMESPACE, else a named connection''s `namespace`)')
             [CompletionResult]::new('--encryption-key', '--encryption-key', [CompletionResultType]::ParameterName, 'Encryption key of an encrypted Turso database, sent as `x-turso-encryption-key` on every request (else LIBSQL_ENCRYPTION_KEY, else TURSO_DB_REMOTE_ENCRYPTION_KEY, else a named connection''s `encryption_key_env`)')
@@ -318,7 +325,8 @@ Register-ArgumentCompleter -Native -CommandName 'libsql-shell' -ScriptBlock {
             break
         }
         'libsql-shell;migrate;baseline' {
-            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Directory holding the migration files (<version>_<name>.sql)')
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Directory holding the migrations (see the layouts below)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Whose migrations DIR holds, instead of telling it from the directory (and from the tracking table already in the database): libsql, prisma, drizzle, golang-migrate, sqlx, dbmate, goose')
             [CompletionResult]::new('--auth-token', '--auth-token', [CompletionResultType]::ParameterName, 'Auth token for remote databases (else LIBSQL_AUTH_TOKEN, else TURSO_AUTH_TOKEN)')
             [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'The database on a multi-tenant sqld, sent as `x-namespace` on every request (else LIBSQL_NAMESPACE, else a named connection''s `namespace`)')
             [CompletionResult]::new('--encryption-key', '--encryption-key', [CompletionResultType]::ParameterName, 'Encryption key of an encrypted Turso database, sent as `x-turso-encryption-key` on every request (else LIBSQL_ENCRYPTION_KEY, else TURSO_DB_REMOTE_ENCRYPTION_KEY, else a named connection''s `encryption_key_env`)')
@@ -337,7 +345,8 @@ Register-ArgumentCompleter -Native -CommandName 'libsql-shell' -ScriptBlock {
             break
         }
         'libsql-shell;migrate;restamp' {
-            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Directory holding the migration files (<version>_<name>.sql)')
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Directory holding the migrations (see the layouts below)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Whose migrations DIR holds, instead of telling it from the directory (and from the tracking table already in the database): libsql, prisma, drizzle, golang-migrate, sqlx, dbmate, goose')
             [CompletionResult]::new('--auth-token', '--auth-token', [CompletionResultType]::ParameterName, 'Auth token for remote databases (else LIBSQL_AUTH_TOKEN, else TURSO_AUTH_TOKEN)')
             [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'The database on a multi-tenant sqld, sent as `x-namespace` on every request (else LIBSQL_NAMESPACE, else a named connection''s `namespace`)')
             [CompletionResult]::new('--encryption-key', '--encryption-key', [CompletionResultType]::ParameterName, 'Encryption key of an encrypted Turso database, sent as `x-turso-encryption-key` on every request (else LIBSQL_ENCRYPTION_KEY, else TURSO_DB_REMOTE_ENCRYPTION_KEY, else a named connection''s `encryption_key_env`)')
@@ -356,11 +365,11 @@ Register-ArgumentCompleter -Native -CommandName 'libsql-shell' -ScriptBlock {
             break
         }
         'libsql-shell;migrate;help' {
-            [CompletionResult]::new('up', 'up', [CompletionResultType]::ParameterValue, 'Apply pending migrations in version order, each in one transaction (the default)')
-            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show every migration: applied, pending, changed (edited after applying) or missing')
-            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Exit 1 when any migration is pending, changed or missing (a CI gate); 0 otherwise')
+            [CompletionResult]::new('up', 'up', [CompletionResultType]::ParameterValue, 'Apply pending migrations in order, each in its own transaction, all in one request (the default)')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show every migration: applied, pending, changed (edited after applying), missing, or failed (recorded as failed half-way by its tool)')
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Exit 1 when any migration is pending, changed, missing or failed (a CI gate); 0 otherwise')
             [CompletionResult]::new('new', 'new', [CompletionResultType]::ParameterValue, 'Create the next migration file (never overwrites)')
-            [CompletionResult]::new('down', 'down', [CompletionResultType]::ParameterValue, 'Revert the newest applied migrations with their -- migrate:down sections')
+            [CompletionResult]::new('down', 'down', [CompletionResultType]::ParameterValue, 'Revert the newest applied migrations with their down sections (or .down.sql files)')
             [CompletionResult]::new('plan', 'plan', [CompletionResultType]::ParameterValue, 'Print the exact SQL `up` would send, per migration (same as `up --dry-run`)')
             [CompletionResult]::new('baseline', 'baseline', [CompletionResultType]::ParameterValue, 'Record migrations up to VERSION as applied without running them')
             [CompletionResult]::new('restamp', 'restamp', [CompletionResultType]::ParameterValue, 'Accept the new checksum of an applied migration whose file was edited')
@@ -528,11 +537,11 @@ Register-ArgumentCompleter -Native -CommandName 'libsql-shell' -ScriptBlock {
             break
         }
         'libsql-shell;help;migrate' {
-            [CompletionResult]::new('up', 'up', [CompletionResultType]::ParameterValue, 'Apply pending migrations in version order, each in one transaction (the default)')
-            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show every migration: applied, pending, changed (edited after applying) or missing')
-            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Exit 1 when any migration is pending, changed or missing (a CI gate); 0 otherwise')
+            [CompletionResult]::new('up', 'up', [CompletionResultType]::ParameterValue, 'Apply pending migrations in order, each in its own transaction, all in one request (the default)')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show every migration: applied, pending, changed (edited after applying), missing, or failed (recorded as failed half-way by its tool)')
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Exit 1 when any migration is pending, changed, missing or failed (a CI gate); 0 otherwise')
             [CompletionResult]::new('new', 'new', [CompletionResultType]::ParameterValue, 'Create the next migration file (never overwrites)')
-            [CompletionResult]::new('down', 'down', [CompletionResultType]::ParameterValue, 'Revert the newest applied migrations with their -- migrate:down sections')
+            [CompletionResult]::new('down', 'down', [CompletionResultType]::ParameterValue, 'Revert the newest applied migrations with their down sections (or .down.sql files)')
             [CompletionResult]::new('plan', 'plan', [CompletionResultType]::ParameterValue, 'Print the exact SQL `up` would send, per migration (same as `up --dry-run`)')
             [CompletionResult]::new('baseline', 'baseline', [CompletionResultType]::ParameterValue, 'Record migrations up to VERSION as applied without running them')
             [CompletionResult]::new('restamp', 'restamp', [CompletionResultType]::ParameterValue, 'Accept the new checksum of an applied migration whose file was edited')

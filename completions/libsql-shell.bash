@@ -963,13 +963,17 @@ _libsql__shell() {
             return 0
             ;;
         libsql__subcmd__shell__subcmd__migrate)
-            opts="-v -h --dir --to --dry-run --single-transaction --allow-out-of-order --schema-file --auth-token --namespace --encryption-key --timeout --init-command --transaction-mode --readonly --local --remote --trace --config --color --help up status check new down plan baseline restamp help"
+            opts="-v -h --dir --format --to --dry-run --single-transaction --allow-out-of-order --schema-file --auth-token --namespace --encryption-key --timeout --init-command --transaction-mode --readonly --local --remote --trace --config --color --help up status check new down plan baseline restamp help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1021,13 +1025,17 @@ _libsql__shell() {
             return 0
             ;;
         libsql__subcmd__shell__subcmd__migrate__subcmd__baseline)
-            opts="-v -h --dir --auth-token --namespace --encryption-key --timeout --init-command --transaction-mode --readonly --local --remote --trace --config --color --help"
+            opts="-v -h --dir --format --auth-token --namespace --encryption-key --timeout --init-command --transaction-mode --readonly --local --remote --trace --config --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1071,13 +1079,17 @@ _libsql__shell() {
             return 0
             ;;
         libsql__subcmd__shell__subcmd__migrate__subcmd__check)
-            opts="-v -h --dir --auth-token --namespace --encryption-key --timeout --init-command --transaction-mode --readonly --local --remote --trace --config --color --help"
+            opts="-v -h --dir --format --auth-token --namespace --encryption-key --timeout --init-command --transaction-mode --readonly --local --remote --trace --config --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1121,7 +1133,7 @@ _libsql__shell() {
             return 0
             ;;
         libsql__subcmd__shell__subcmd__migrate__subcmd__down)
-            opts="-v -h --steps --dir --auth-token --namespace --encryption-key --timeout --init-command --transaction-mode --readonly --local --remote --trace --config --color --help"
+            opts="-v -h --steps --dir --format --auth-token --namespace --encryption-key --timeout --init-command --transaction-mode --readonly --local --remote --trace --config --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1132,6 +1144,10 @@ _libsql__shell() {
                     return 0
                     ;;
                 --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1315,13 +1331,17 @@ _libsql__shell() {
             return 0
             ;;
         libsql__subcmd__shell__subcmd__migrate__subcmd__new)
-            opts="-v -h --timestamp --dir --auth-token --namespace --encryption-key --timeout --init-command --transaction-mode --readonly --local --remote --trace --config --color --help"
+            opts="-v -h --timestamp --dir --format --auth-token --namespace --encryption-key --timeout --init-command --transaction-mode --readonly --local --remote --trace --config --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1365,7 +1385,7 @@ _libsql__shell() {
             return 0
             ;;
         libsql__subcmd__shell__subcmd__migrate__subcmd__plan)
-            opts="-v -h --to --dry-run --single-transaction --allow-out-of-order --schema-file --dir --auth-token --namespace --encryption-key --timeout --init-command --transaction-mode --readonly --local --remote --trace --config --color --help"
+            opts="-v -h --to --dry-run --single-transaction --allow-out-of-order --schema-file --dir --format --auth-token --namespace --encryption-key --timeout --init-command --transaction-mode --readonly --local --remote --trace --config --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1380,6 +1400,10 @@ _libsql__shell() {
                     return 0
                     ;;
                 --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1423,13 +1447,17 @@ _libsql__shell() {
             return 0
             ;;
         libsql__subcmd__shell__subcmd__migrate__subcmd__restamp)
-            opts="-v -h --dir --auth-token --namespace --encryption-key --timeout --init-command --transaction-mode --readonly --local --remote --trace --config --color --help"
+            opts="-v -h --dir --format --auth-token --namespace --encryption-key --timeout --init-command --transaction-mode --readonly --local --remote --trace --config --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1473,17 +1501,17 @@ _libsql__shell() {
             return 0
             ;;
         libsql__subcmd__shell__subcmd__migrate__subcmd__status)
-            opts="-v -h --format --exit-code --dir --auth-token --namespace --encryption-key --timeout --init-command --transaction-mode --readonly --local --remote --trace --config --color --help"
+            opts="-v -h --json --exit-code --dir --format --auth-token --namespace --encryption-key --timeout --init-command --transaction-mode --readonly --local --remote --trace --config --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --format)
-                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --dir)
+                --format)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1527,7 +1555,7 @@ _libsql__shell() {
             return 0
             ;;
         libsql__subcmd__shell__subcmd__migrate__subcmd__up)
-            opts="-v -h --to --dry-run --single-transaction --allow-out-of-order --schema-file --dir --auth-token --namespace --encryption-key --timeout --init-command --transaction-mode --readonly --local --remote --trace --config --color --help"
+            opts="-v -h --to --dry-run --single-transaction --allow-out-of-order --schema-file --dir --format --auth-token --namespace --encryption-key --timeout --init-command --transaction-mode --readonly --local --remote --trace --config --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1542,6 +1570,10 @@ _libsql__shell() {
                     return 0
                     ;;
                 --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -151,7 +151,8 @@ set edit:completion:arg-completer[libsql-shell] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'libsql-shell;migrate'= {
-            cand --dir 'Directory holding the migration files (<version>_<name>.sql)'
+            cand --dir 'Directory holding the migrations (see the layouts below)'
+            cand --format 'Whose migrations DIR holds, instead of telling it from the directory (and from the tracking table already in the database): libsql, prisma, drizzle, golang-migrate, sqlx, dbmate, goose'
             cand --to 'Apply pending migrations up to and including this version only'
             cand --schema-file 'After a successful run, write the database''s schema (as `dump --schema-only`) here'
             cand --auth-token 'Auth token for remote databases (else LIBSQL_AUTH_TOKEN, else TURSO_AUTH_TOKEN)'
@@ -172,11 +173,11 @@ set edit:completion:arg-completer[libsql-shell] = {|@words|
             cand --trace 'Print each remote round trip to stderr: endpoint, protocol, statements, bytes, time'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
-            cand up 'Apply pending migrations in version order, each in one transaction (the default)'
-            cand status 'Show every migration: applied, pending, changed (edited after applying) or missing'
-            cand check 'Exit 1 when any migration is pending, changed or missing (a CI gate); 0 otherwise'
+            cand up 'Apply pending migrations in order, each in its own transaction, all in one request (the default)'
+            cand status 'Show every migration: applied, pending, changed (edited after applying), missing, or failed (recorded as failed half-way by its tool)'
+            cand check 'Exit 1 when any migration is pending, changed, missing or failed (a CI gate); 0 otherwise'
             cand new 'Create the next migration file (never overwrites)'
-            cand down 'Revert the newest applied migrations with their -- migrate:down sections'
+            cand down 'Revert the newest applied migrations with their down sections (or .down.sql files)'
             cand plan 'Print the exact SQL `up` would send, per migration (same as `up --dry-run`)'
             cand baseline 'Record migrations up to VERSION as applied without running them'
             cand restamp 'Accept the new checksum of an applied migration whose file was edited'
@@ -185,7 +186,8 @@ set edit:completion:arg-completer[libsql-shell] = {|@words|
         &'libsql-shell;migrate;up'= {
             cand --to 'Apply pending migrations up to and including this version only'
             cand --schema-file 'After a successful run, write the database''s schema (as `dump --schema-only`) here'
-            cand --dir 'Directory holding the migration files (<version>_<name>.sql)'
+            cand --dir 'Directory holding the migrations (see the layouts below)'
+            cand --format 'Whose migrations DIR holds, instead of telling it from the directory (and from the tracking table already in the database): libsql, prisma, drizzle, golang-migrate, sqlx, dbmate, goose'
             cand --auth-token 'Auth token for remote databases (else LIBSQL_AUTH_TOKEN, else TURSO_AUTH_TOKEN)'
             cand --namespace 'The database on a multi-tenant sqld, sent as `x-namespace` on every request (else LIBSQL_NAMESPACE, else a named connection''s `namespace`)'
             cand --encryption-key 'Encryption key of an encrypted Turso database, sent as `x-turso-encryption-key` on every request (else LIBSQL_ENCRYPTION_KEY, else TURSO_DB_REMOTE_ENCRYPTION_KEY, else a named connection''s `encryption_key_env`)'
@@ -206,8 +208,8 @@ set edit:completion:arg-completer[libsql-shell] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'libsql-shell;migrate;status'= {
-            cand --format 'Output format'
-            cand --dir 'Directory holding the migration files (<version>_<name>.sql)'
+            cand --dir 'Directory holding the migrations (see the layouts below)'
+            cand --format 'Whose migrations DIR holds, instead of telling it from the directory (and from the tracking table already in the database): libsql, prisma, drizzle, golang-migrate, sqlx, dbmate, goose'
             cand --auth-token 'Auth token for remote databases (else LIBSQL_AUTH_TOKEN, else TURSO_AUTH_TOKEN)'
             cand --namespace 'The database on a multi-tenant sqld, sent as `x-namespace` on every request (else LIBSQL_NAMESPACE, else a named connection''s `namespace`)'
             cand --encryption-key 'Encryption key of an encrypted Turso database, sent as `x-turso-encryption-key` on every request (else LIBSQL_ENCRYPTION_KEY, else TURSO_DB_REMOTE_ENCRYPTION_KEY, else a named connection''s `encryption_key_env`)'
@@ -216,6 +218,7 @@ set edit:completion:arg-completer[libsql-shell] = {|@words|
             cand --transaction-mode 'Local: how a plain BEGIN is issued'
             cand --config 'Config file of named connections (else LIBSQL_SHELL_CONFIG, else <config dir>/libsql-shell/config.toml)'
             cand --color 'When to colour error messages (auto: on a terminal, unless NO_COLOR is set)'
+            cand --json 'Print the status as JSON (one object per migration)'
             cand --exit-code 'Exit 1 when anything is pending, changed or missing'
             cand --readonly 'Open a local database read-only (sqlite3''s -readonly). A remote database is read-only with a read-only token'
             cand --local 'Treat DB as a local file name even if it looks like a host name'
@@ -226,7 +229,8 @@ set edit:completion:arg-completer[libsql-shell] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'libsql-shell;migrate;check'= {
-            cand --dir 'Directory holding the migration files (<version>_<name>.sql)'
+            cand --dir 'Directory holding the migrations (see the layouts below)'
+            cand --format 'Whose migrations DIR holds, instead of telling it from the directory (and from the tracking table already in the database): libsql, prisma, drizzle, golang-migrate, sqlx, dbmate, goose'
             cand --auth-token 'Auth token for remote databases (else LIBSQL_AUTH_TOKEN, else TURSO_AUTH_TOKEN)'
             cand --namespace 'The database on a multi-tenant sqld, sent as `x-namespace` on every request (else LIBSQL_NAMESPACE, else a named connection''s `namespace`)'
             cand --encryption-key 'Encryption key of an encrypted Turso database, sent as `x-turso-encryption-key` on every request (else LIBSQL_ENCRYPTION_KEY, else TURSO_DB_REMOTE_ENCRYPTION_KEY, else a named connection''s `encryption_key_env`)'
@@ -244,7 +248,8 @@ set edit:completion:arg-completer[libsql-shell] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'libsql-shell;migrate;new'= {
-            cand --dir 'Directory holding the migration files (<version>_<name>.sql)'
+            cand --dir 'Directory holding the migrations (see the layouts below)'
+            cand --format 'Whose migrations DIR holds, instead of telling it from the directory (and from the tracking table already in the database): libsql, prisma, drizzle, golang-migrate, sqlx, dbmate, goose'
             cand --auth-token 'Auth token for remote databases (else LIBSQL_AUTH_TOKEN, else TURSO_AUTH_TOKEN)'
             cand --namespace 'The database on a multi-tenant sqld, sent as `x-namespace` on every request (else LIBSQL_NAMESPACE, else a named connection''s `namespace`)'
             cand --encryption-key 'Encryption key of an encrypted Turso database, sent as `x-turso-encryption-key` on every request (else LIBSQL_ENCRYPTION_KEY, else TURSO_DB_REMOTE_ENCRYPTION_KEY, else a named connection''s `encryption_key_env`)'
@@ -264,7 +269,8 @@ set edit:completion:arg-completer[libsql-shell] = {|@words|
         }
         &'libsql-shell;migrate;down'= {
             cand --steps 'How many migrations to revert, newest first'
-            cand --dir 'Directory holding the migration files (<version>_<name>.sql)'
+            cand --dir 'Directory holding the migrations (see the layouts below)'
+            cand --format 'Whose migrations DIR holds, instead of telling it from the directory (and from the tracking table already in the database): libsql, prisma, drizzle, golang-migrate, sqlx, dbmate, goose'
             cand --auth-token 'Auth token for remote databases (else LIBSQL_AUTH_TOKEN, else TURSO_AUTH_TOKEN)'
             cand --namespace 'The database on a multi-tenant sqld, sent as `x-namespace` on every request (else LIBSQL_NAMESPACE, else a named connection''s `namespace`)'
             cand --encryption-key 'Encryption key of an encrypted Turso database, sent as `x-turso-encryption-key` on every request (else LIBSQL_ENCRYPTION_KEY, else TURSO_DB_REMOTE_ENCRYPTION_KEY, else a named connection''s `encryption_key_env`)'
@@ -284,7 +290,8 @@ set edit:completion:arg-completer[libsql-shell] = {|@words|
         &'libsql-shell;migrate;plan'= {
             cand --to 'Apply pending migrations up to and including this version only'
             cand --schema-file 'After a successful run, write the database''s schema (as `dump --schema-only`) here'
-            cand --dir 'Directory holding the migration files (<version>_<name>.sql)'
+            cand --dir 'Directory holding the migrations (see the layouts below)'
+            cand --format 'Whose migrations DIR holds, instead of telling it from the directory (and from the tracking table already in the database): libsql, prisma, drizzle, golang-migrate, sqlx, dbmate, goose'
             cand --auth-token 'Auth token for remote databases (else LIBSQL_AUTH_TOKEN, else TURSO_AUTH_TOKEN)'
             cand --namespace 'The database on a multi-tenant sqld, sent as `x-namespace` on every request (else LIBSQL_NAMESPACE, else a named connection''s `namespace`)'
             cand --encryption-key 'Encryption key of an encrypted Turso database, sent as `x-turso-encryption-key` on every request (else LIBSQL_ENCRYPTION_KEY, else TURSO_DB_REMOTE_ENCRYPTION_KEY, else a named connection''s `encryption_key_env`)'
@@ -305,7 +312,8 @@ set edit:completion:arg-completer[libsql-shell] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'libsql-shell;migrate;baseline'= {
-            cand --dir 'Directory holding the migration files (<version>_<name>.sql)'
+            cand --dir 'Directory holding the migrations (see the layouts below)'
+            cand --format 'Whose migrations DIR holds, instead of telling it from the directory (and from the tracking table already in the database): libsql, prisma, drizzle, golang-migrate, sqlx, dbmate, goose'
             cand --auth-token 'Auth token for remote databases (else LIBSQL_AUTH_TOKEN, else TURSO_AUTH_TOKEN)'
             cand --namespace 'The database on a multi-tenant sqld, sent as `x-namespace` on every request (else LIBSQL_NAMESPACE, else a named connection''s `namespace`)'
             cand --encryption-key 'Encryption key of an encrypted Turso database, sent as `x-turso-encryption-key` on every request (else LIBSQL_ENCRYPTION_KEY, else TURSO_DB_REMOTE_ENCRYPTION_KEY, else a named connection''s `encryption_key_env`)'
@@ -323,7 +331,8 @@ set edit:completion:arg-completer[libsql-shell] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'libsql-shell;migrate;restamp'= {
-            cand --dir 'Directory holding the migration files (<version>_<name>.sql)'
+            cand --dir 'Directory holding the migrations (see the layouts below)'
+            cand --format 'Whose migrations DIR holds, instead of telling it from the directory (and from the tracking table already in the database): libsql, prisma, drizzle, golang-migrate, sqlx, dbmate, goose'
             cand --auth-token 'Auth token for remote databases (else LIBSQL_AUTH_TOKEN, else TURSO_AUTH_TOKEN)'
             cand --namespace 'The database on a multi-tenant sqld, sent as `x-namespace` on every request (else LIBSQL_NAMESPACE, else a named connection''s `namespace`)'
             cand --encryption-key 'Encryption key of an encrypted Turso database, sent as `x-turso-encryption-key` on every request (else LIBSQL_ENCRYPTION_KEY, else TURSO_DB_REMOTE_ENCRYPTION_KEY, else a named connection''s `encryption_key_env`)'
@@ -341,11 +350,11 @@ set edit:completion:arg-completer[libsql-shell] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'libsql-shell;migrate;help'= {
-            cand up 'Apply pending migrations in version order, each in one transaction (the default)'
-            cand status 'Show every migration: applied, pending, changed (edited after applying) or missing'
-            cand check 'Exit 1 when any migration is pending, changed or missing (a CI gate); 0 otherwise'
+            cand up 'Apply pending migrations in order, each in its own transaction, all in one request (the default)'
+            cand status 'Show every migration: applied, pending, changed (edited after applying), missing, or failed (recorded as failed half-way by its tool)'
+            cand check 'Exit 1 when any migration is pending, changed, missing or failed (a CI gate); 0 otherwise'
             cand new 'Create the next migration file (never overwrites)'
-            cand down 'Revert the newest applied migrations with their -- migrate:down sections'
+            cand down 'Revert the newest applied migrations with their down sections (or .down.sql files)'
             cand plan 'Print the exact SQL `up` would send, per migration (same as `up --dry-run`)'
             cand baseline 'Record migrations up to VERSION as applied without running them'
             cand restamp 'Accept the new checksum of an applied migration whose file was edited'
@@ -491,11 +500,11 @@ set edit:completion:arg-completer[libsql-shell] = {|@words|
         &'libsql-shell;help;batch'= {
         }
         &'libsql-shell;help;migrate'= {
-            cand up 'Apply pending migrations in version order, each in one transaction (the default)'
-            cand status 'Show every migration: applied, pending, changed (edited after applying) or missing'
-            cand check 'Exit 1 when any migration is pending, changed or missing (a CI gate); 0 otherwise'
+            cand up 'Apply pending migrations in order, each in its own transaction, all in one request (the default)'
+            cand status 'Show every migration: applied, pending, changed (edited after applying), missing, or failed (recorded as failed half-way by its tool)'
+            cand check 'Exit 1 when any migration is pending, changed, missing or failed (a CI gate); 0 otherwise'
             cand new 'Create the next migration file (never overwrites)'
-            cand down 'Revert the newest applied migrations with their -- migrate:down sections'
+            cand down 'Revert the newest applied migrations with their down sections (or .down.sql files)'
             cand plan 'Print the exact SQL `up` would send, per migration (same as `up --dry-run`)'
             cand baseline 'Record migrations up to VERSION as applied without running them'
             cand restamp 'Accept the new checksum of an applied migration whose file was edited'

@@ -1,54 +1,90 @@
 //! `migrate`: ordered SQL migrations from a directory, each applied atomically with its
 //! tracking row in one request (see `crate::migrate`). `up` is the default subcommand.
 //!
-//! Exit status: 0 up to date or applied; 1 a migration failed, or was refused (changed or
-//! missing applied file, out of order), or `check` / `status --exit-code` found something
-//! to do; 2 usage, bad file names or duplicate versions, connection or auth errors.
+//! Exit status: 0 up to date or applied; 1 a migration failed, or was refused (changed,
+//! missing or failed applied migration, out of order), or `check` / `status --exit-code`
+//! found something to do; 2 usage, a directory of no known layout (or of two), bad file
+//! names or duplicate versions, a tracking table of another shape, connection or auth
+//! errors.
 
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
-use clap::{Args, Subcommand, ValueEnum};
+use clap::{Args, Subcommand};
 
 use crate::connect::{self, ConnArgs};
 use crate::dump::{self, DumpOptions};
 use crate::error::usage;
 use crate::migrate::apply::{self, Ctx, UpOptions};
+use crate::migrate::book::Book;
 use crate::migrate::files::{self, Migration};
-use crate::migrate::script;
+use crate::migrate::layout::{self, Family};
 use crate::migrate::status::{self, DbState, State};
+use crate::migrate::{build, report, revert};
 
 const SEMANTICS: &str = "\
-Files: DIR/<version>_<name>.sql, version = digits (0001 or 20261124093000), applied in numeric
-order. Optional sections: a line `-- migrate:up` and a line `-- migrate:down`; without them the
-whole file is the up section. A file whose first line is `-- libsql-shell: no-transaction` runs
-outside a transaction (NOT atomic: recorded only after all its statements succeeded).
+Layouts (told from DIR; --format forces one):
+  libsql (ours)   0001_init.sql, 0002_users.sql: <version>_<name>.sql in numeric order; optional
+                  `-- migrate:up` / `-- migrate:down` sections; a first line
+                  `-- libsql-shell: no-transaction` runs it outside a transaction.
+                  Table _libsql_migrations(version, name, checksum, applied_at, execution_ms).
+  prisma          migration_lock.toml (provider = \"sqlite\") and
+                  20240101120000_init/migration.sql folders, in name order. Table
+                  _prisma_migrations, rows as `prisma migrate deploy` writes them (checksum =
+                  SHA-256 of migration.sql). No downs.
+  drizzle         meta/_journal.json and 0000_init.sql (drizzle-kit): the journal gives the
+                  order; statements split at `--> statement-breakpoint`. Table
+                  __drizzle_migrations(id, hash, created_at) as drizzle-orm's migrator writes
+                  it (hash = SHA-256 of the file, created_at = the journal's `when`). No downs.
+  golang-migrate  1_init.up.sql + 1_init.down.sql. Table schema_migrations(version, dirty): one
+                  row, the current version.
+  sqlx            the same pairs, or 20240101_init.sql alone. Table _sqlx_migrations (checksum
+                  = SHA-384 of the file); `-- no-transaction` first line.
+  dbmate          20240101120000_init.sql with `-- migrate:up` / `-- migrate:down`
+                  (`transaction:false`). Table schema_migrations(version).
+  goose           00001_init.sql with `-- +goose Up` / `-- +goose Down`, StatementBegin/End,
+                  `-- +goose NO TRANSACTION`. Table goose_db_version (version 0 first).
+<version>_<name>.sql files are ours unless the database already has dbmate's or sqlx's
+table (or --format says so); .up.sql/.down.sql pairs are golang-migrate's unless the
+database has sqlx's table. A directory matching no layout, or mixing two, is an error.
 
-Each migration is ONE transaction in ONE request, on every transport: BEGIN IMMEDIATE; the
-tracking row INSERT first (so a second runner racing on the same migration conflicts on the
-primary key, rolls back entirely, and reports it as applied by another runner); the file's
-statements; COMMIT, with ROLLBACK if any step fails. A BEGIN/COMMIT around the whole file (as
-in Django's sqlmigrate output) is replaced by this transaction.
+Each migration is ONE transaction, and all pending migrations go in ONE request: BEGIN
+IMMEDIATE; the tracking row first (so a second runner racing on the same migration
+conflicts, rolls back entirely, and reports it as applied by another runner); the file's
+statements; COMMIT, with ROLLBACK if any step fails. A failure stops the migrations after
+it; the ones before it stay committed. A BEGIN/COMMIT around the whole file (as in Django's
+sqlmigrate output) is replaced by this transaction.
 
 Foreign keys: when the database enforces them (sqld does by default), `PRAGMA foreign_keys=OFF`
-runs before BEGIN (it cannot change inside a transaction), `PRAGMA foreign_key_check` runs
-before COMMIT and any violation fails the migration, and enforcement is switched back on after
-COMMIT: SQLite's procedure for table rebuilds, as Django's schema editor does. ON DELETE
-actions do not fire inside a migration.
+runs before BEGIN (it cannot change inside a transaction, so the same PRAGMA in a file is a
+no-op), `PRAGMA foreign_key_check` runs before COMMIT and any violation fails the migration,
+and enforcement is switched back on after COMMIT: SQLite's procedure for table rebuilds (as
+Prisma's and Drizzle's RedefineTables scripts expect). ON DELETE actions do not fire inside a
+migration.
 
-Tracking table _libsql_migrations(version, name, checksum, applied_at, execution_ms): checksum =
-SHA-256 of the up section with line endings normalised (CRLF and LF files are the same
-migration, and run the same SQL); applied_at and execution_ms come from the server's clock
-inside the transaction (time spent executing, not network time).";
+From `turso db shell DB < migration.sql`: point `migrate up DB --dir` at the directory the
+tool wrote (prisma/migrations, drizzle, db/migrations); applied migrations are recorded in
+that tool's table, so the tool itself sees them. On a database already migrated by hand, mark
+those as applied once with `migrate baseline VERSION`.
+
+Checksums: ours = SHA-256 of the up section with line endings normalised (CRLF and LF files
+are the same migration, and run the same SQL); an applied file whose checksum changed is
+`changed` and stops `up` (`migrate restamp` accepts it).";
 
 #[derive(Debug, Args)]
 #[command(args_conflicts_with_subcommands = true, after_long_help = SEMANTICS)]
 pub struct MigrateArgs {
-    /// Directory holding the migration files (<version>_<name>.sql).
+    /// Directory holding the migrations (see the layouts below).
     #[arg(long, global = true, value_name = "DIR", default_value = "migrations")]
     pub dir: PathBuf,
+
+    /// Whose migrations DIR holds, instead of telling it from the directory (and from the
+    /// tracking table already in the database): libsql, prisma, drizzle, golang-migrate,
+    /// sqlx, dbmate, goose.
+    #[arg(id = "layout", long = "format", global = true, value_name = "LAYOUT", value_parser = parse_layout)]
+    pub format: Option<Book>,
 
     #[command(subcommand)]
     pub command: Option<MigrateCommand>,
@@ -60,15 +96,18 @@ pub struct MigrateArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum MigrateCommand {
-    /// Apply pending migrations in version order, each in one transaction (the default).
+    /// Apply pending migrations in order, each in its own transaction, all in one request
+    /// (the default).
     Up(UpArgs),
-    /// Show every migration: applied, pending, changed (edited after applying) or missing.
+    /// Show every migration: applied, pending, changed (edited after applying), missing, or
+    /// failed (recorded as failed half-way by its tool).
     Status(StatusArgs),
-    /// Exit 1 when any migration is pending, changed or missing (a CI gate); 0 otherwise.
+    /// Exit 1 when any migration is pending, changed, missing or failed (a CI gate); 0
+    /// otherwise.
     Check(DbArg),
     /// Create the next migration file (never overwrites).
     New(NewArgs),
-    /// Revert the newest applied migrations with their -- migrate:down sections.
+    /// Revert the newest applied migrations with their down sections (or .down.sql files).
     Down(DownArgs),
     /// Print the exact SQL `up` would send, per migration (same as `up --dry-run`).
     Plan(PlanArgs),
@@ -117,21 +156,14 @@ pub struct PlanArgs {
     pub up: UpArgs,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
-pub enum StatusFormat {
-    #[default]
-    Text,
-    Json,
-}
-
 #[derive(Debug, Clone, Args)]
 pub struct StatusArgs {
     #[command(flatten)]
     pub db: DbArg,
 
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = StatusFormat::Text)]
-    pub format: StatusFormat,
+    /// Print the status as JSON (one object per migration).
+    #[arg(long)]
+    pub json: bool,
 
     /// Exit 1 when anything is pending, changed or missing.
     #[arg(long)]
@@ -169,66 +201,97 @@ pub struct VersionArgs {
     pub db: DbArg,
 }
 
+/// `--format`: a layout name; the old `status --format json` is pointed to `--json`.
+fn parse_layout(s: &str) -> std::result::Result<Book, String> {
+    if let Some(b) = Book::parse(s) {
+        return Ok(b);
+    }
+    let names: Vec<&str> = Book::ALL.iter().map(|b| b.name()).collect();
+    let hint = if matches!(s, "json" | "text") {
+        " (--format names the migrations' layout; for JSON status use `migrate status --json`)"
+    } else {
+        ""
+    };
+    Err(format!("one of {}{hint}", names.join(", ")))
+}
+
+/// Where the migrations are and whose they are.
+struct Where<'a> {
+    dir: &'a Path,
+    format: Option<Book>,
+}
+
 pub fn run(args: MigrateArgs, conn: &ConnArgs) -> Result<ExitCode> {
-    let dir = args.dir;
+    let at = Where {
+        dir: &args.dir,
+        format: args.format,
+    };
     match args.command.unwrap_or(MigrateCommand::Up(args.up)) {
-        MigrateCommand::Up(up) if up.dry_run => plan(&dir, &up, conn),
+        MigrateCommand::Up(up) if up.dry_run => plan(&at, &up, conn),
         MigrateCommand::Up(up) => {
-            let opts = up_options(&up)?;
-            with_db(&dir, &up.db, conn, |ctx, files| {
-                apply::up(ctx, files, &opts)?;
+            check_up_args(&up)?;
+            with_db(&at, &up.db, conn, |ctx, files, db| {
+                let opts = up_options(&up, files, db.book)?;
+                apply::up(ctx, files, db, &opts)?;
                 match &up.schema_file {
                     Some(path) => write_schema(ctx, path),
                     None => Ok(()),
                 }
             })
         }
-        MigrateCommand::Plan(p) => plan(&dir, &p.up, conn),
-        MigrateCommand::Status(s) => status_cmd(&dir, &s, conn),
-        MigrateCommand::Check(db) => check(&dir, &db, conn),
-        MigrateCommand::New(n) => new(&dir, &n),
+        MigrateCommand::Plan(p) => plan(&at, &p.up, conn),
+        MigrateCommand::Status(s) => status_cmd(&at, &s, conn),
+        MigrateCommand::Check(db) => check(&at, &db, conn),
+        MigrateCommand::New(n) => new(&at, &n),
         MigrateCommand::Down(d) => {
             if d.steps == 0 {
                 return Err(usage("--steps must be at least 1"));
             }
-            with_db(&dir, &d.db, conn, |ctx, files| {
-                apply::down(ctx, files, d.steps)
+            with_db(&at, &d.db, conn, |ctx, files, db| {
+                revert::down(ctx, files, db, d.steps)
             })
         }
         MigrateCommand::Baseline(v) => {
-            let version = parse_version(&v.version)?;
-            with_db(&dir, &v.db, conn, |ctx, files| {
-                apply::baseline(ctx, files, version)
+            check_version_arg(&v.version)?;
+            with_db(&at, &v.db, conn, |ctx, files, db| {
+                let version = apply::resolve_version(files, db.book, &v.version)?;
+                revert::baseline(ctx, files, db, version)
             })
         }
         MigrateCommand::Restamp(v) => {
-            let version = parse_version(&v.version)?;
-            with_db(&dir, &v.db, conn, |ctx, files| {
-                apply::restamp(ctx, files, version)
+            check_version_arg(&v.version)?;
+            with_db(&at, &v.db, conn, |ctx, files, db| {
+                let version = apply::resolve_version(files, db.book, &v.version)?;
+                revert::restamp(ctx, files, db, version)
             })
         }
     }
 }
 
-fn parse_version(s: &str) -> Result<i64> {
-    s.trim().parse::<i64>().map_err(|_| {
-        usage(format!(
-            "'{s}' is not a migration version (digits, as in the file name)"
-        ))
-    })
+fn check_version_arg(s: &str) -> Result<()> {
+    if s.trim().is_empty() {
+        return Err(usage("a migration version is needed (as in the file name)"));
+    }
+    Ok(())
 }
 
-fn up_options(up: &UpArgs) -> Result<UpOptions> {
+fn check_up_args(up: &UpArgs) -> Result<()> {
+    if let Some(to) = &up.to {
+        check_version_arg(to)?;
+    }
+    Ok(())
+}
+
+fn up_options(up: &UpArgs, files: &[Migration], book: Book) -> Result<UpOptions> {
     Ok(UpOptions {
-        to: up.to.as_deref().map(parse_version).transpose()?,
+        to: up
+            .to
+            .as_deref()
+            .map(|v| apply::resolve_version(files, book, v))
+            .transpose()?,
         allow_out_of_order: up.allow_out_of_order,
         single_transaction: up.single_transaction,
     })
-}
-
-/// The files, or exit 2 naming the bad one.
-fn load(dir: &Path) -> Result<Vec<Migration>> {
-    files::load_dir(dir).map_err(|e| usage(e.0))
 }
 
 fn open(db: &DbArg, conn: &ConnArgs) -> Result<connect::ConnectSpec> {
@@ -240,16 +303,29 @@ fn open(db: &DbArg, conn: &ConnArgs) -> Result<connect::ConnectSpec> {
     connect::resolve(db.db.as_deref(), conn)
 }
 
-/// Load the files, connect, run `f` with progress on stdout.
+/// The directory's layout, or exit 2 naming what is wrong. Where only one tool can own
+/// the files, they are also read as that tool reads them, so bad files are reported before
+/// connecting.
+fn scan(at: &Where<'_>) -> Result<layout::Scan> {
+    let scan = layout::scan(at.dir, at.format).map_err(|e| usage(e.0))?;
+    if let [only] = scan.candidates().as_slice() {
+        build::build(&scan, *only).map_err(|e| usage(e.0))?;
+    }
+    Ok(scan)
+}
+
+/// Read the directory, connect, read the state (one request), run `f` with progress on
+/// stdout.
 fn with_db(
-    dir: &Path,
+    at: &Where<'_>,
     db: &DbArg,
     conn: &ConnArgs,
-    f: impl FnOnce(&mut Ctx<'_>, &[Migration]) -> Result<()>,
+    f: impl FnOnce(&mut Ctx<'_>, &[Migration], DbState) -> Result<()>,
 ) -> Result<ExitCode> {
     let spec = open(db, conn)?;
-    let files = load(dir)?;
-    let t = connect::open(&spec)?;
+    let scan = scan(at)?;
+    let mut t = connect::open(&spec)?;
+    let (files, state) = status::read_scan(t.as_mut(), &scan)?;
     let stdout = io::stdout();
     let mut lock = stdout.lock();
     let mut ctx = Ctx {
@@ -257,152 +333,56 @@ fn with_db(
         t,
         out: &mut lock,
     };
-    let result = f(&mut ctx, &files);
+    let result = f(&mut ctx, &files, state);
     ctx.out.flush()?;
     result.map(|()| ExitCode::SUCCESS)
 }
 
 /// Files and the database state (one request).
-fn read_state(dir: &Path, db: &DbArg, conn: &ConnArgs) -> Result<(Vec<Migration>, DbState)> {
+fn read_state(at: &Where<'_>, db: &DbArg, conn: &ConnArgs) -> Result<(Vec<Migration>, DbState)> {
     let spec = open(db, conn)?;
-    let files = load(dir)?;
+    let scan = scan(at)?;
     let mut t = connect::open(&spec)?;
-    let state = status::read(t.as_mut())?;
-    Ok((files, state))
+    status::read_scan(t.as_mut(), &scan)
 }
 
-fn plan(dir: &Path, up: &UpArgs, conn: &ConnArgs) -> Result<ExitCode> {
+fn plan(at: &Where<'_>, up: &UpArgs, conn: &ConnArgs) -> Result<ExitCode> {
     if up.schema_file.is_some() {
         return Err(usage(
             "--schema-file needs a real run: it does nothing with plan / --dry-run",
         ));
     }
-    let opts = up_options(up)?;
-    let (files, db) = read_state(dir, &up.db, conn)?;
+    check_up_args(up)?;
+    let (files, db) = read_state(at, &up.db, conn)?;
+    let opts = up_options(up, &files, db.book)?;
     let pending = apply::pending(&files, &db, &opts)?;
-    let units = apply::up_units(&pending)?;
-    let scripts = apply::up_scripts(&units, &db, opts.single_transaction)?;
+    let units = apply::up_units(&pending, &db)?;
+    let steps = apply::up_script(&units, &db, opts.single_transaction)?;
     let mut out = io::stdout().lock();
-    if scripts.is_empty() {
+    if steps.is_empty() {
         writeln!(out, "-- nothing to apply: up to date")?;
+        out.flush()?;
+        return Ok(ExitCode::SUCCESS);
     }
-    for (i, steps) in scripts.iter().enumerate() {
-        let header = if opts.single_transaction {
-            let names: Vec<&str> = units
-                .iter()
-                .map(|u| u.migration.file_name.as_str())
-                .collect();
-            format!("{} in one transaction", names.join(", "))
-        } else {
-            let m = units[i].migration;
-            let mode = if m.no_transaction {
-                ", no transaction: not atomic"
-            } else {
-                ""
-            };
-            format!("{} (version {}{mode})", m.file_name, m.version)
-        };
-        if i > 0 {
-            writeln!(out)?;
-        }
-        writeln!(out, "-- {header}: one request")?;
-        for u in &units {
-            if u.stmts.unwrapped && (opts.single_transaction || u.migration == units[i].migration) {
-                writeln!(
-                    out,
-                    "-- (the file's own BEGIN/COMMIT wrapper is replaced by this transaction)"
-                )?;
-            }
-        }
-        out.write_all(script::render(steps).as_bytes())?;
-    }
+    let text = report::plan(&units, &steps, db.book, opts.single_transaction);
+    out.write_all(text.as_bytes())?;
     out.flush()?;
     Ok(ExitCode::SUCCESS)
 }
 
-fn status_cmd(dir: &Path, args: &StatusArgs, conn: &ConnArgs) -> Result<ExitCode> {
-    let (files, db) = read_state(dir, &args.db, conn)?;
+fn status_cmd(at: &Where<'_>, args: &StatusArgs, conn: &ConnArgs) -> Result<ExitCode> {
+    let (files, db) = read_state(at, &args.db, conn)?;
     let entries = status::compute(&files, &db);
     let mut out = io::stdout().lock();
-    match args.format {
-        StatusFormat::Json => {
-            let list: Vec<serde_json::Value> = entries
-                .iter()
-                .map(|e| {
-                    let mut o = serde_json::Map::new();
-                    o.insert("version".into(), e.version.into());
-                    o.insert("name".into(), e.name.clone().into());
-                    o.insert("state".into(), e.state.as_str().into());
-                    if let Some(a) = e.applied {
-                        o.insert("applied_at".into(), a.applied_at.clone().into());
-                    }
-                    serde_json::Value::Object(o)
-                })
-                .collect();
-            serde_json::to_writer_pretty(&mut out, &list).context("cannot write the status")?;
-            writeln!(out)?;
-        }
-        StatusFormat::Text => {
-            let rows: Vec<[String; 4]> = entries
-                .iter()
-                .map(|e| {
-                    let mut state = e.state.to_string();
-                    if e.out_of_order {
-                        state.push_str(" (out of order)");
-                    }
-                    [
-                        e.version_text(),
-                        e.name.clone(),
-                        state,
-                        e.applied.map(|a| a.applied_at.clone()).unwrap_or_default(),
-                    ]
-                })
-                .collect();
-            let header = ["VERSION", "NAME", "STATE", "APPLIED AT"].map(String::from);
-            let mut widths = [0usize; 4];
-            for r in std::iter::once(&header).chain(&rows) {
-                for (w, c) in widths.iter_mut().zip(r) {
-                    *w = (*w).max(c.chars().count());
-                }
-            }
-            for r in std::iter::once(&header).chain(&rows) {
-                let line = format!(
-                    "{:w0$}  {:w1$}  {:w2$}  {}",
-                    r[0],
-                    r[1],
-                    r[2],
-                    r[3],
-                    w0 = widths[0],
-                    w1 = widths[1],
-                    w2 = widths[2]
-                );
-                writeln!(out, "{}", line.trim_end())?;
-            }
-            writeln!(out, "{}", summary(&entries))?;
-        }
+    if args.json {
+        serde_json::to_writer_pretty(&mut out, &report::status_json(&entries, db.book))
+            .context("cannot write the status")?;
+        writeln!(out)?;
+    } else {
+        out.write_all(report::status_text(&entries, db.book, at.dir).as_bytes())?;
     }
     out.flush()?;
     Ok(exit_for(&entries, args.exit_code))
-}
-
-/// `N migrations: a applied, p pending, ...` (only the non-zero states).
-fn summary(entries: &[status::Entry<'_>]) -> String {
-    let count = |s: State| entries.iter().filter(|e| e.state == s).count();
-    let parts: Vec<String> = [
-        State::Applied,
-        State::Pending,
-        State::Changed,
-        State::Missing,
-    ]
-    .into_iter()
-    .filter(|s| count(*s) > 0)
-    .map(|s| format!("{} {s}", count(s)))
-    .collect();
-    if parts.is_empty() {
-        "no migrations".to_string()
-    } else {
-        format!("{} migration(s): {}", entries.len(), parts.join(", "))
-    }
 }
 
 fn exit_for(entries: &[status::Entry<'_>], gate: bool) -> ExitCode {
@@ -413,8 +393,8 @@ fn exit_for(entries: &[status::Entry<'_>], gate: bool) -> ExitCode {
     }
 }
 
-fn check(dir: &Path, db: &DbArg, conn: &ConnArgs) -> Result<ExitCode> {
-    let (files, state) = read_state(dir, db, conn)?;
+fn check(at: &Where<'_>, db: &DbArg, conn: &ConnArgs) -> Result<ExitCode> {
+    let (files, state) = read_state(at, db, conn)?;
     let entries = status::compute(&files, &state);
     let mut out = io::stdout().lock();
     let todo: Vec<String> = entries
@@ -423,9 +403,9 @@ fn check(dir: &Path, db: &DbArg, conn: &ConnArgs) -> Result<ExitCode> {
         .map(|e| format!("{} ({})", e.label(), e.state))
         .collect();
     if todo.is_empty() {
-        writeln!(out, "up to date: {}", summary(&entries))?;
+        writeln!(out, "up to date: {}", report::summary(&entries))?;
     } else {
-        writeln!(out, "not up to date: {}", summary(&entries))?;
+        writeln!(out, "not up to date: {}", report::summary(&entries))?;
         for t in &todo {
             writeln!(out, "  {t}")?;
         }
@@ -467,7 +447,36 @@ fn write_schema(ctx: &mut Ctx<'_>, path: &Path) -> Result<()> {
 
 const TEMPLATE: &str = "-- migrate:up\n\n\n-- migrate:down\n\n";
 
-fn new(dir: &Path, args: &NewArgs) -> Result<ExitCode> {
+/// The files `new` numbers after: ours; a directory of another tool's is refused (its own
+/// tool makes its migrations).
+fn existing_for_new(at: &Where<'_>) -> Result<Vec<Migration>> {
+    let empty = std::fs::read_dir(at.dir)
+        .map(|mut d| {
+            d.all(|e| {
+                e.map(|e| e.file_name().to_string_lossy().starts_with('.'))
+                    .unwrap_or(false)
+            })
+        })
+        .unwrap_or(true);
+    if empty {
+        return Ok(Vec::new());
+    }
+    let scan = layout::scan(at.dir, at.format).map_err(|e| usage(e.0))?;
+    let book = at.format.unwrap_or(Book::Libsql);
+    if scan.family != Family::Plain || book != Book::Libsql {
+        return Err(usage(format!(
+            "migrate new writes libsql-shell's own files; {} holds {}: make its migrations with \
+             {}",
+            at.dir.display(),
+            scan.family.describe(),
+            at.format.map_or("that tool", |b| b.tool())
+        )));
+    }
+    build::build(&scan, Book::Libsql).map_err(|e| usage(e.0))
+}
+
+fn new(at: &Where<'_>, args: &NewArgs) -> Result<ExitCode> {
+    let dir = at.dir;
     let name = files::slug(&args.name);
     if name.is_empty() {
         return Err(usage(format!(
@@ -477,7 +486,7 @@ fn new(dir: &Path, args: &NewArgs) -> Result<ExitCode> {
     }
     std::fs::create_dir_all(dir)
         .with_context(|| format!("cannot create the migrations directory {}", dir.display()))?;
-    let existing = load(dir)?;
+    let existing = existing_for_new(at)?;
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs() as i64)

@@ -1,18 +1,23 @@
-//! The flows that change the database: `up`, `down`, `baseline`, `restamp`, and the plan
-//! `up` would follow. Each reads the state once (one request), checks everything it can
-//! before sending anything, then sends one request per migration.
+//! `up` and the plan it follows. The state was read once (one request) by the caller;
+//! everything that can be checked is checked before anything is sent; then ALL pending
+//! migrations go in one request (as few as fit: the session splits very large ones), each
+//! still its own transaction with its tracking row, every step conditioned on the one
+//! before so the first failure stops the rest while the migrations before it stay committed.
+//! A lost race (another runner committed one of them first) or a lost connection is
+//! followed by a fresh read of the state, and the run goes on with what is still pending.
 
-use std::collections::VecDeque;
 use std::io::Write;
+use std::time::Duration;
 
 use anyhow::{anyhow, bail, Result};
 
+use super::book::Book;
 use super::files::Migration;
 use super::runner::{self, Failure, Outcome};
 use super::script::{self, Direction, Env, Step, Unit};
 use super::status::{self, DbState, State};
 use crate::connect::{self, ConnectSpec};
-use crate::error::ConnectionFailed;
+use crate::error::{usage, ConnectionFailed};
 use crate::transport::{Transport, TransportError};
 
 /// An open connection and where progress lines go.
@@ -29,23 +34,68 @@ pub struct UpOptions {
     pub single_transaction: bool,
 }
 
-fn note(msg: &str) {
+pub fn note(msg: &str) {
     eprintln!("libsql-shell: note: {msg}");
 }
 
-fn short(checksum: &str) -> &str {
+pub fn short(checksum: &str) -> &str {
     &checksum[..checksum.len().min(12)]
 }
 
-/// The migrations `up` would apply, in order, after refusing changed or missing applied
-/// migrations and (unless allowed) pending ones older than the newest applied.
+/// A version as the user typed it (`--to`, `baseline`, `restamp`): a file's version as
+/// written (leading zeros optional), its key, or its folder / tag name; for numbered tools
+/// any number.
+pub fn resolve_version(files: &[Migration], book: Book, arg: &str) -> Result<i64> {
+    let arg = arg.trim();
+    let number = arg.parse::<i64>().ok();
+    let found = files.iter().find(|m| {
+        m.version_text == arg
+            || m.key == arg
+            || m.file_name == arg
+            || m.file_name.split('/').next() == Some(arg)
+            || (number.is_some() && m.version_text.parse::<i64>().ok() == number)
+    });
+    match (found, number) {
+        (Some(m), _) => Ok(m.version),
+        (None, Some(n)) if !book.positional() => Ok(n),
+        _ => Err(usage(format!(
+            "'{arg}' is not the version of any migration in the directory"
+        ))),
+    }
+}
+
+/// What to do about a migration the tool recorded as failed half-way.
+fn failed_hint(book: Book, m: &str) -> String {
+    match book {
+        Book::Prisma => format!(
+            "Prisma recorded {m} as failed (a _prisma_migrations row without finished_at): repair \
+             the database, then `prisma migrate resolve --applied` or `--rolled-back` it"
+        ),
+        Book::Sqlx => format!(
+            "sqlx recorded {m} as failed (success = false in _sqlx_migrations): repair the \
+             database, then delete that row"
+        ),
+        Book::GolangMigrate => format!(
+            "golang-migrate's schema_migrations is dirty at {m} (it failed half-way): repair the \
+             database, then `migrate force` the right version"
+        ),
+        b => format!("{} recorded {m} as failed", b.tool()),
+    }
+}
+
+/// The migrations `up` would apply, in order, after refusing changed, missing or failed
+/// applied migrations and (unless allowed) pending ones older than the newest applied.
 pub fn pending<'a>(
     files: &'a [Migration],
     db: &DbState,
     opts: &UpOptions,
 ) -> Result<Vec<&'a Migration>> {
     let entries = status::compute(files, db);
-    let newest = db.applied.iter().map(|a| a.version).max();
+    let newest = entries
+        .iter()
+        .filter(|e| e.state == State::Applied)
+        .max_by_key(|e| e.version)
+        .map(|e| e.version_text());
     let mut out = Vec::new();
     for e in &entries {
         match (e.state, e.file, e.applied) {
@@ -53,25 +103,29 @@ pub fn pending<'a>(
                 "migration {} was changed after it was applied (recorded checksum {}, file now \
                  {}): restore the file, or accept the change with `migrate restamp {}`",
                 m.file_name,
-                short(&a.checksum),
+                short(a.checksum.as_deref().unwrap_or("")),
                 short(&m.checksum),
                 m.version_text
             ),
             (State::Missing, _, _) => bail!(
-                "migration {} ({}) is applied but no file has its version: restore the file",
-                e.version,
-                e.name
+                "migration {} is applied but no file has its version: restore the file",
+                match e.applied {
+                    Some(a) if db.book == Book::Libsql => format!("{} ({})", a.version, a.name),
+                    Some(a) => a.label.clone(),
+                    None => e.version.to_string(),
+                }
             ),
+            (State::Failed, _, _) => bail!("{}", failed_hint(db.book, &e.label())),
             (State::Pending, Some(m), _) if opts.to.is_none_or(|to| m.version <= to) => {
                 if e.out_of_order && !opts.allow_out_of_order {
                     bail!(
                         "migration {} is pending but older than the newest applied migration \
                          ({}): apply it anyway with --allow-out-of-order",
                         m.file_name,
-                        newest.unwrap_or_default()
+                        newest.clone().unwrap_or_default()
                     );
                 }
-                out.extend(files.iter().find(|f| f.version == m.version));
+                out.extend(files.iter().find(|f| f.key == m.key));
             }
             _ => {}
         }
@@ -80,25 +134,38 @@ pub fn pending<'a>(
 }
 
 /// Up units for `migrations`, refusing bad statements before anything is sent.
-pub fn up_units<'a>(migrations: &[&'a Migration]) -> Result<Vec<Unit<'a>>> {
+/// golang-migrate's one row moves from version to version along the way.
+pub fn up_units<'a>(migrations: &[&'a Migration], db: &DbState) -> Result<Vec<Unit<'a>>> {
+    let mut prev = db.current_version();
     migrations
         .iter()
         .map(|m| {
-            Ok(Unit {
+            let u = Unit {
                 migration: m,
                 stmts: m.up_statements().map_err(|e| anyhow!(e))?,
                 direction: Direction::Up,
-            })
+                prev,
+            };
+            prev = Some(m.version);
+            Ok(u)
         })
         .collect()
 }
 
-/// The scripts `up` runs for these units: one per migration, or one for all.
-pub fn up_scripts(units: &[Unit<'_>], db: &DbState, single: bool) -> Result<Vec<Vec<Step>>> {
-    let mut env = Env {
+pub fn env(db: &DbState) -> Env {
+    Env {
         foreign_keys: db.foreign_keys,
         create_table: !db.table_exists,
-    };
+        book: db.book,
+    }
+}
+
+/// The script `up` runs for these units: one sequence of transactions, or one transaction
+/// for all (`--single-transaction`). Empty when there is nothing to do.
+pub fn up_script(units: &[Unit<'_>], db: &DbState, single: bool) -> Result<Vec<Step>> {
+    if units.is_empty() {
+        return Ok(Vec::new());
+    }
     if single {
         if let Some(u) = units.iter().find(|u| u.migration.no_transaction) {
             bail!(
@@ -107,82 +174,93 @@ pub fn up_scripts(units: &[Unit<'_>], db: &DbState, single: bool) -> Result<Vec<
                 u.migration.file_name
             );
         }
-        return Ok(if units.is_empty() {
-            Vec::new()
-        } else {
-            vec![script::transaction(units, env)]
-        });
+        return Ok(script::transaction(units, env(db)));
     }
-    let mut out = Vec::new();
-    for u in units {
-        out.push(if u.migration.no_transaction {
-            script::autocommit(u, env)
-        } else {
-            script::transaction(std::slice::from_ref(u), env)
-        });
-        env.create_table = false;
-    }
-    Ok(out)
+    Ok(script::sequence(units, env(db)))
 }
 
 /// Apply pending migrations. Exit status comes from the error: none is 0.
-pub fn up(ctx: &mut Ctx<'_>, files: &[Migration], opts: &UpOptions) -> Result<()> {
-    let mut db = status::read(ctx.t.as_mut())?;
+pub fn up(ctx: &mut Ctx<'_>, files: &[Migration], db: DbState, opts: &UpOptions) -> Result<()> {
+    let mut db = db;
     let first = pending(files, &db, opts)?;
-    let units = up_units(&first)?;
-    up_scripts(&units, &db, opts.single_transaction)?; // refuse bad combinations up front
-    let mut queue: VecDeque<Unit<'_>> = units.into();
+    up_script(&up_units(&first, &db)?, &db, opts.single_transaction)?; // refuse bad combinations up front
+    let mut queue: Vec<&Migration> = first.clone();
     let mut applied = 0usize;
     let mut retries = 0usize;
-    let mut done_now: Vec<i64> = Vec::new();
     let mut by_others = 0usize;
+    let mut elapsed = Duration::ZERO;
     while !queue.is_empty() {
-        let batch: Vec<Unit<'_>> = if opts.single_transaction {
-            queue.iter().cloned().collect()
-        } else {
-            vec![queue[0].clone()]
+        let units = up_units(&queue, &db)?;
+        let steps = up_script(&units, &db, opts.single_transaction)?;
+        if opts.single_transaction {
+            write!(
+                ctx.out,
+                "applying {} ... ",
+                if units.len() == 1 {
+                    units[0].migration.file_name.clone()
+                } else {
+                    format!("{} migrations in one transaction", units.len())
+                }
+            )?;
+            ctx.out.flush()?;
+        }
+        let outcome = runner::execute(ctx.t.as_mut(), &steps, &units[0].migration.file_name)?;
+        // Units before `committed` took effect.
+        let committed = match &outcome {
+            Outcome::Done(d) => {
+                elapsed += *d;
+                units.len()
+            }
+            Outcome::Failed(f) if opts.single_transaction => {
+                usize::from(f.after_commit()) * units.len()
+            }
+            Outcome::Failed(f) => f.unit + usize::from(f.after_commit()),
+            Outcome::Lost(_) => 0,
         };
-        let steps = up_scripts(&batch, &db, opts.single_transaction)?.remove(0);
-        let label = if batch.len() == 1 {
-            batch[0].migration.file_name.clone()
-        } else {
-            format!("{} migrations in one transaction", batch.len())
-        };
-        write!(ctx.out, "applying {label} ... ")?;
-        ctx.out.flush()?;
-        match runner::execute(ctx.t.as_mut(), &steps, &batch[0].migration.file_name)? {
-            Outcome::Done(d) => done(ctx, &batch, d.as_millis())?,
+        report_ok(ctx, &units[..committed], opts.single_transaction)?;
+        applied += committed;
+        queue.drain(..committed);
+        db.table_exists |= committed > 0;
+        match outcome {
+            Outcome::Done(_) => {}
             Outcome::Failed(f) if f.after_commit() => {
-                done(ctx, &batch, 0)?;
                 note(&format!("after COMMIT: {}", f.err));
+                db = status::read(ctx.t.as_mut(), db.book, files)?;
             }
             Outcome::Failed(f) if f.lost_race() && retries < files.len() + 1 => {
                 retries += 1;
+                let m = units[f.unit.min(units.len() - 1)].migration;
+                if !opts.single_transaction {
+                    write!(ctx.out, "applying {} ... ", m.file_name)?;
+                }
                 writeln!(ctx.out, "already applied by another runner")?;
                 ctx.out.flush()?;
-                let m = batch[f.unit].migration;
                 db = DbState {
                     // As first read: a local connection may still have it off from the
                     // rolled-back batch.
                     foreign_keys: db.foreign_keys,
-                    ..status::read(ctx.t.as_mut())?
+                    ..status::read(ctx.t.as_mut(), db.book, files)?
                 };
                 if m.no_transaction {
                     note(&format!(
-                        "{} runs outside a transaction: its statements ran here too before the                          conflict (no-transaction migrations are not protected against                          concurrent runners)",
+                        "{} runs outside a transaction: its statements ran here too before the \
+                         conflict (no-transaction migrations are not protected against \
+                         concurrent runners)",
                         m.file_name
                     ));
                 }
-                match db.get(m.version) {
-                    Some(a) if a.checksum == m.checksum => note(&format!(
-                        "migration {} already applied by another runner",
-                        m.file_name
-                    )),
+                match db.get(&m.key) {
+                    Some(a) if a.checksum.as_deref().is_none_or(|c| m.matches(c)) => {
+                        note(&format!(
+                            "migration {} already applied by another runner",
+                            m.file_name
+                        ))
+                    }
                     Some(a) => bail!(
                         "migration {} was applied by another runner with a different checksum \
                          ({} instead of {})",
                         m.file_name,
-                        short(&a.checksum),
+                        short(a.checksum.as_deref().unwrap_or("")),
                         short(&m.checksum)
                     ),
                     None => bail!("migration {}: {}", m.file_name, f.err),
@@ -196,41 +274,49 @@ pub fn up(ctx: &mut Ctx<'_>, files: &[Migration], opts: &UpOptions) -> Result<()
                     },
                 )?;
                 let before = queue.len();
-                queue.retain(|u| db.get(u.migration.version).is_none());
+                queue.retain(|m| db.get(&m.key).is_none());
                 by_others += before - queue.len();
-                continue;
             }
             Outcome::Failed(f) => {
+                let u = &units[f.unit.min(units.len() - 1)];
+                if !opts.single_transaction {
+                    write!(ctx.out, "applying {} ... ", u.migration.file_name)?;
+                }
                 writeln!(ctx.out, "failed")?;
                 ctx.out.flush()?;
-                return Err(explain(&f, &batch, applied));
+                let later = units.len() - committed - 1;
+                return Err(explain(&f, &units, opts.single_transaction, applied, later));
             }
             Outcome::Lost(e) => {
-                writeln!(ctx.out, "connection lost")?;
+                if opts.single_transaction {
+                    writeln!(ctx.out, "connection lost")?;
+                }
                 ctx.out.flush()?;
                 db = DbState {
                     foreign_keys: db.foreign_keys,
-                    ..recheck(ctx, &batch, e, Direction::Up)?
+                    ..recheck(ctx, files, db.book, &units, e, Direction::Up)?
                 };
+                if !opts.single_transaction {
+                    let now: Vec<Unit<'_>> = units
+                        .iter()
+                        .filter(|u| db.get(&u.migration.key).is_some())
+                        .cloned()
+                        .collect();
+                    report_ok(ctx, &now, false)?;
+                }
                 let before = queue.len();
-                queue.retain(|u| db.get(u.migration.version).is_none());
+                queue.retain(|m| db.get(&m.key).is_none());
                 applied += before - queue.len();
-                continue;
             }
         }
-        applied += batch.len();
-        for u in queue.drain(..batch.len()) {
-            done_now.push(u.migration.version);
-        }
-        db.table_exists = true;
     }
-    let is_applied = |m: &&Migration| db.get(m.version).is_some() || done_now.contains(&m.version);
+    let done = |m: &&Migration| db.get(&m.key).is_some() || !queue.contains(m) && first.contains(m);
     let at = files
         .iter()
         .rev()
-        .find(is_applied)
+        .find(done)
         .map(|m| m.version_text.clone())
-        .or_else(|| db.applied.last().map(|a| a.version.to_string()));
+        .or_else(|| db.applied.last().map(|a| a.version_text.clone()));
     let at = at.map_or_else(
         || "no migrations applied".to_string(),
         |v| format!("version {v}"),
@@ -243,20 +329,39 @@ pub fn up(ctx: &mut Ctx<'_>, files: &[Migration], opts: &UpOptions) -> Result<()
         } else {
             String::new()
         };
+        let table = if db.book == Book::Libsql {
+            String::new()
+        } else {
+            format!(
+                " (recorded in {}, as {} does)",
+                db.book.table(),
+                db.book.tool()
+            )
+        };
         writeln!(
             ctx.out,
-            "{applied} migration(s) applied{others}; database at {at}"
+            "{applied} migration(s) applied{others} in {} ms; database at {at}{table}",
+            elapsed.as_millis()
         )?;
     }
     Ok(())
 }
 
-fn done(ctx: &mut Ctx<'_>, batch: &[Unit<'_>], ms: u128) -> Result<()> {
-    writeln!(ctx.out, "ok ({ms} ms)")?;
-    ctx.out.flush()?;
-    for u in batch {
-        if batch.len() > 1 {
-            writeln!(ctx.out, "  {}", u.migration.file_name)?;
+/// `applying X ... ok` for each unit that took effect.
+fn report_ok(ctx: &mut Ctx<'_>, units: &[Unit<'_>], single: bool) -> Result<()> {
+    if units.is_empty() {
+        return Ok(());
+    }
+    if single {
+        writeln!(ctx.out, "ok")?;
+    }
+    for u in units {
+        if single {
+            if units.len() > 1 {
+                writeln!(ctx.out, "  {}", u.migration.file_name)?;
+            }
+        } else {
+            writeln!(ctx.out, "applying {} ... ok", u.migration.file_name)?;
         }
         if u.stmts.stmts.is_empty() {
             note(&format!(
@@ -265,13 +370,20 @@ fn done(ctx: &mut Ctx<'_>, batch: &[Unit<'_>], ms: u128) -> Result<()> {
             ));
         }
     }
+    ctx.out.flush()?;
     Ok(())
 }
 
 /// The error for a failed migration: file, line, statement, SQLite's message, and what it
 /// means for the database.
-pub fn explain(f: &Failure, batch: &[Unit<'_>], earlier: usize) -> anyhow::Error {
-    let u = &batch[f.unit.min(batch.len() - 1)];
+pub fn explain(
+    f: &Failure,
+    units: &[Unit<'_>],
+    one_transaction: bool,
+    earlier: usize,
+    later: usize,
+) -> anyhow::Error {
+    let u = &units[f.unit.min(units.len() - 1)];
     let m = u.migration;
     let verb = if u.direction == Direction::Up {
         "applied"
@@ -284,10 +396,10 @@ pub fn explain(f: &Failure, batch: &[Unit<'_>], earlier: usize) -> anyhow::Error
              and it is not recorded as {verb}; repair by hand, then re-run",
             m.file_name
         )
-    } else if batch.len() > 1 {
+    } else if one_transaction && units.len() > 1 {
         format!(
             "the transaction was rolled back: none of its {} migrations was {verb}",
-            batch.len()
+            units.len()
         )
     } else {
         format!(
@@ -298,6 +410,11 @@ pub fn explain(f: &Failure, batch: &[Unit<'_>], earlier: usize) -> anyhow::Error
     let retry = if f.transient() { "; safe to retry" } else { "" };
     let earlier = if earlier > 0 {
         format!("; the {earlier} migration(s) before it in this run stay {verb}")
+    } else {
+        String::new()
+    };
+    let later = if later > 0 && !one_transaction {
+        format!("; the {later} after it were not run")
     } else {
         String::new()
     };
@@ -323,14 +440,17 @@ pub fn explain(f: &Failure, batch: &[Unit<'_>], earlier: usize) -> anyhow::Error
         None => format!("{}: the server refused the request: {}", m.file_name, f.err),
         Some(_) => format!("{}: {} (in: {})", m.file_name, f.err, f.sql),
     };
-    anyhow!("migration failed: {what}; {consequence}{retry}{earlier}")
+    anyhow!("migration failed: {what}; {consequence}{retry}{earlier}{later}")
 }
 
-/// After a lost connection: reconnect, read the state again, and say for certain whether the
-/// batch took effect (its tracking rows are in the same transaction as its statements).
-fn recheck(
+/// After a lost connection: reconnect, read the state again, and say for certain which of
+/// the units took effect (their tracking rows are in the same transaction as their
+/// statements). Carries on (Ok) only when all of them did.
+pub fn recheck(
     ctx: &mut Ctx<'_>,
-    batch: &[Unit<'_>],
+    files: &[Migration],
+    book: Book,
+    units: &[Unit<'_>],
     e: anyhow::Error,
     dir: Direction,
 ) -> Result<DbState> {
@@ -338,13 +458,15 @@ fn recheck(
         Some(TransportError::ConnectionLost { reason, .. }) => reason.clone(),
         _ => crate::error::one_line(&e),
     };
-    let names: Vec<&str> = batch
-        .iter()
-        .map(|u| u.migration.file_name.as_str())
-        .collect();
-    let names = names.join(", ");
+    let names = |us: &[&Unit<'_>]| {
+        us.iter()
+            .map(|u| u.migration.file_name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let all: Vec<&Unit<'_>> = units.iter().collect();
     let db = connect::open(ctx.spec).and_then(|mut t| {
-        let db = status::read(t.as_mut())?;
+        let db = status::read(t.as_mut(), book, files)?;
         ctx.t = t;
         Ok(db)
     });
@@ -352,185 +474,52 @@ fn recheck(
         Ok(db) => db,
         Err(e2) => {
             return Err(anyhow::Error::new(ConnectionFailed(format!(
-                "connection lost while running {names} ({reason}); checking again failed too \
+                "connection lost while running {} ({reason}); checking again failed too \
                  ({}): whether it took effect is unknown, run `migrate status`",
+                names(&all),
                 crate::error::one_line(&e2)
             ))))
         }
     };
     let in_effect = |u: &Unit<'_>| match dir {
-        Direction::Up => db.get(u.migration.version).is_some(),
-        Direction::Down => db.get(u.migration.version).is_none(),
+        Direction::Up => db.get(&u.migration.key).is_some(),
+        Direction::Down => db.get(&u.migration.key).is_none(),
     };
     let verb = if dir == Direction::Up {
         "applied"
     } else {
         "reverted"
     };
-    if batch.iter().all(in_effect) {
+    let (done, not): (Vec<&Unit<'_>>, Vec<&Unit<'_>>) = all.iter().partition(|u| in_effect(u));
+    if not.is_empty() {
         note(&format!(
-            "the connection was lost ({reason}), but {names} was {verb} (checked again)"
+            "the connection was lost ({reason}), but {} was {verb} (checked again)",
+            names(&done)
         ));
         return Ok(db);
     }
-    let partial = batch.iter().any(|u| u.migration.no_transaction);
+    let partial = not.iter().any(|u| u.migration.no_transaction);
     let msg = if partial {
         format!(
-            "connection lost while running {names} ({reason}); it is not recorded as {verb}, \
-             and as a no-transaction migration it may be partly done: check, then re-run"
+            "connection lost while running {} ({reason}); it is not recorded as {verb}, \
+             and as a no-transaction migration it may be partly done: check, then re-run",
+            names(&not)
+        )
+    } else if done.is_empty() {
+        format!(
+            "connection lost while running {} ({reason}); checked again: it was not \
+             {verb}, safe to retry",
+            names(&not)
         )
     } else {
         format!(
-            "connection lost while running {names} ({reason}); checked again: it was not \
-             {verb}, safe to retry"
+            "connection lost while running {} ({reason}); checked again: {} {} {verb}, {} \
+             not: safe to retry",
+            names(&all),
+            names(&done),
+            if done.len() == 1 { "was" } else { "were" },
+            names(&not)
         )
     };
     Err(anyhow::Error::new(ConnectionFailed(msg)))
-}
-
-/// Revert the newest `steps` applied migrations, newest first, each in its own transaction.
-pub fn down(ctx: &mut Ctx<'_>, files: &[Migration], steps: usize) -> Result<()> {
-    let db = status::read(ctx.t.as_mut())?;
-    let entries = status::compute(files, &db);
-    let targets: Vec<_> = entries
-        .iter()
-        .rev()
-        .filter(|e| e.applied.is_some())
-        .take(steps)
-        .collect();
-    if targets.is_empty() {
-        writeln!(ctx.out, "nothing to revert (no migrations applied)")?;
-        return Ok(());
-    }
-    let mut units = Vec::new();
-    for e in &targets {
-        let m = match (e.state, e.file) {
-            (State::Changed, Some(m)) => bail!(
-                "cannot revert {}: it was changed after it was applied (accept the change with \
-                 `migrate restamp {}` first)",
-                m.file_name,
-                m.version_text
-            ),
-            (_, Some(m)) => m,
-            (_, None) => bail!(
-                "cannot revert migration {} ({}): its file is missing",
-                e.version,
-                e.name
-            ),
-        };
-        let stmts = m.down_statements().map_err(|e| anyhow!(e))?;
-        units.push(Unit {
-            migration: m,
-            stmts,
-            direction: Direction::Down,
-        });
-    }
-    let env = Env {
-        foreign_keys: db.foreign_keys,
-        create_table: false,
-    };
-    let mut reverted = 0;
-    for u in &units {
-        let m = u.migration;
-        let steps = if m.no_transaction {
-            script::autocommit(u, env)
-        } else {
-            script::transaction(std::slice::from_ref(u), env)
-        };
-        write!(ctx.out, "reverting {} ... ", m.file_name)?;
-        ctx.out.flush()?;
-        match runner::execute(ctx.t.as_mut(), &steps, &m.file_name)? {
-            Outcome::Done(d) => writeln!(ctx.out, "ok ({} ms)", d.as_millis())?,
-            Outcome::Failed(f) if f.after_commit() => writeln!(ctx.out, "ok")?,
-            Outcome::Failed(f) if f.lost_race() => {
-                writeln!(ctx.out, "already reverted by another runner")?;
-                continue;
-            }
-            Outcome::Failed(f) => {
-                writeln!(ctx.out, "failed")?;
-                return Err(explain(&f, std::slice::from_ref(u), reverted));
-            }
-            Outcome::Lost(e) => {
-                writeln!(ctx.out, "connection lost")?;
-                recheck(ctx, std::slice::from_ref(u), e, Direction::Down)?;
-            }
-        }
-        reverted += 1;
-    }
-    writeln!(ctx.out, "{reverted} migration(s) reverted")?;
-    Ok(())
-}
-
-/// Record every pending migration up to `version` as applied without running it.
-pub fn baseline(ctx: &mut Ctx<'_>, files: &[Migration], version: i64) -> Result<()> {
-    let db = status::read(ctx.t.as_mut())?;
-    let targets: Vec<&Migration> = status::compute(files, &db)
-        .iter()
-        .filter(|e| e.state == State::Pending && e.version <= version)
-        .filter_map(|e| e.file)
-        .collect();
-    if targets.is_empty() {
-        writeln!(
-            ctx.out,
-            "nothing to baseline: no pending migration at or below {version}"
-        )?;
-        return Ok(());
-    }
-    let env = Env {
-        foreign_keys: false,
-        create_table: !db.table_exists,
-    };
-    let steps = script::baseline(&targets, env);
-    match runner::execute(ctx.t.as_mut(), &steps, "baseline")? {
-        Outcome::Done(_) => {}
-        Outcome::Failed(f) => bail!("baseline failed: {}; nothing was recorded", f.err),
-        Outcome::Lost(e) => return Err(e.context("baseline: the connection was lost")),
-    }
-    for m in &targets {
-        writeln!(ctx.out, "marked applied (not run): {}", m.file_name)?;
-    }
-    writeln!(
-        ctx.out,
-        "{} migration(s) baselined up to version {version}",
-        targets.len()
-    )?;
-    Ok(())
-}
-
-/// Accept the current checksum of an applied migration whose file was edited.
-pub fn restamp(ctx: &mut Ctx<'_>, files: &[Migration], version: i64) -> Result<()> {
-    let db = status::read(ctx.t.as_mut())?;
-    let entries = status::compute(files, &db);
-    let Some(e) = entries.iter().find(|e| e.version == version) else {
-        bail!("no migration with version {version}");
-    };
-    let (m, a) = match (e.state, e.file, e.applied) {
-        (State::Changed, Some(m), Some(a)) => (m, a),
-        (State::Applied, Some(m), _) => {
-            writeln!(
-                ctx.out,
-                "{}: checksum already matches; nothing to do",
-                m.file_name
-            )?;
-            return Ok(());
-        }
-        (State::Pending, Some(m), _) => bail!("{} is not applied: nothing to restamp", m.file_name),
-        _ => bail!(
-            "migration {version} ({}) has no file to take a checksum from",
-            e.name
-        ),
-    };
-    match runner::execute(ctx.t.as_mut(), &script::restamp(m), &m.file_name)? {
-        Outcome::Done(_) => {}
-        Outcome::Failed(f) => bail!("restamp failed: {}", f.err),
-        Outcome::Lost(e) => return Err(e.context("restamp: the connection was lost")),
-    }
-    writeln!(
-        ctx.out,
-        "restamped {}: checksum {} -> {}",
-        m.file_name,
-        short(&a.checksum),
-        short(&m.checksum)
-    )?;
-    Ok(())
 }

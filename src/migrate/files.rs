@@ -28,6 +28,20 @@ pub struct Section {
     pub text: String,
     /// 1-based line in the file of the section's first line.
     pub first_line: usize,
+    /// The statements as the tool that wrote the file splits them (goose's annotations),
+    /// instead of splitting `text` with SQLite's own rules.
+    pub pieces: Option<Vec<Statement>>,
+}
+
+impl Section {
+    /// A section split with SQLite's rules.
+    pub fn new(text: String, first_line: usize) -> Section {
+        Section {
+            text,
+            first_line,
+            pieces: None,
+        }
+    }
 }
 
 /// One statement of a section, with its line in the file.
@@ -49,6 +63,8 @@ pub struct Statements {
 /// A migration file, parsed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Migration {
+    /// Orders the migrations: the version number, or the position in the directory for the
+    /// tools that order by name or by a journal (Prisma, Drizzle, dbmate).
     pub version: i64,
     /// The version as written in the file name (`0001`, `20261124093000`).
     pub version_text: String,
@@ -57,8 +73,16 @@ pub struct Migration {
     pub path: PathBuf,
     pub up: Section,
     pub down: Option<Section>,
-    /// Hex SHA-256 of the (normalised) up section.
+    /// The checksum recorded when it is applied: for our own files the hex SHA-256 of the
+    /// (normalised) up section; for other tools what that tool records (empty when it
+    /// records none).
     pub checksum: String,
+    /// Recorded checksums taken as this file's (lower-case hex): `checksum`, and for tools
+    /// that accept them, the same file with other line endings.
+    pub accepted: Vec<String>,
+    /// What identifies the migration in the tracking table: the version number as text,
+    /// Prisma's folder name, Drizzle's journal `when`, dbmate's version as written.
+    pub key: String,
     /// First line `-- libsql-shell: no-transaction` (or dbmate's `transaction:false`).
     pub no_transaction: bool,
 }
@@ -167,14 +191,8 @@ pub fn parse_text(text: &str) -> Result<(Section, Option<Section>, bool), String
         return Err("SQL before the -- migrate:up marker (put it after the marker)".into());
     }
     let up_end = down_at.map_or(text.len(), |d| d.0);
-    let up = Section {
-        text: text[up_start..up_end].to_string(),
-        first_line: up_line,
-    };
-    let down = down_at.map(|(_, start, line)| Section {
-        text: text[start..].to_string(),
-        first_line: line,
-    });
+    let up = Section::new(text[up_start..up_end].to_string(), up_line);
+    let down = down_at.map(|(_, start, line)| Section::new(text[start..].to_string(), line));
     Ok((up, down, no_tx))
 }
 
@@ -190,11 +208,14 @@ impl Migration {
         let text = normalise(raw);
         let (up, down, no_transaction) =
             parse_text(&text).map_err(|e| FileError(format!("{}: {e}", path.display())))?;
+        let sum = checksum(&up.text);
         Ok(Migration {
             version,
+            key: version.to_string(),
             version_text,
             name,
-            checksum: checksum(&up.text),
+            accepted: vec![sum.clone()],
+            checksum: sum,
             file_name,
             path: path.to_path_buf(),
             up,
@@ -210,6 +231,13 @@ impl Migration {
         let raw = String::from_utf8(bytes)
             .map_err(|_| FileError(format!("{}: not valid UTF-8", path.display())))?;
         Migration::from_text(path, &raw)
+    }
+
+    /// Whether a recorded checksum is this file's.
+    pub fn matches(&self, recorded: &str) -> bool {
+        self.accepted
+            .iter()
+            .any(|c| c.eq_ignore_ascii_case(recorded.trim()))
     }
 
     /// The up section's statements (see [`Section::statements`]).
@@ -237,10 +265,22 @@ impl Section {
     /// COMMIT;` wrapper around the whole section is dropped, and any other transaction
     /// control is refused (it would end the runner's transaction early).
     pub fn statements(&self, in_transaction: bool) -> Result<Statements, String> {
-        let mut pieces: Vec<Piece> = sql::split(&self.text);
-        for p in &mut pieces {
-            p.line += self.first_line - 1;
-        }
+        let mut pieces: Vec<Piece> = match &self.pieces {
+            Some(given) => given
+                .iter()
+                .map(|s| Piece {
+                    sql: s.sql.clone(),
+                    line: s.line,
+                })
+                .collect(),
+            None => {
+                let mut pieces = sql::split(&self.text);
+                for p in &mut pieces {
+                    p.line += self.first_line - 1;
+                }
+                pieces
+            }
+        };
         let mut unwrapped = false;
         if in_transaction && pieces.len() >= 2 {
             let first = sql::classify(&pieces[0].sql);
@@ -278,40 +318,6 @@ impl Section {
             unwrapped,
         })
     }
-}
-
-/// Read every `*.sql` file of a directory, ordered by version. Other files are ignored; a
-/// `.sql` file with an unparsable name or a duplicate version is an error naming it.
-pub fn load_dir(dir: &Path) -> Result<Vec<Migration>, FileError> {
-    let entries = std::fs::read_dir(dir).map_err(|e| {
-        FileError(format!(
-            "cannot read the migrations directory {}: {e}",
-            dir.display()
-        ))
-    })?;
-    let mut out: Vec<Migration> = Vec::new();
-    for entry in entries {
-        let entry = entry.map_err(|e| FileError(format!("cannot read {}: {e}", dir.display())))?;
-        let path = entry.path();
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if name.starts_with('.') || !name.ends_with(".sql") || path.is_dir() {
-            continue;
-        }
-        out.push(Migration::load(&path)?);
-    }
-    out.sort_by(|a, b| (a.version, &a.file_name).cmp(&(b.version, &b.file_name)));
-    for w in out.windows(2) {
-        if w[0].version == w[1].version {
-            return Err(FileError(format!(
-                "duplicate migration version {}: {} and {} (in {})",
-                w[0].version,
-                w[0].file_name,
-                w[1].file_name,
-                dir.display()
-            )));
-        }
-    }
-    Ok(out)
 }
 
 /// Versions this long or longer are taken as `YYYYMMDDHHMMSS` timestamps.

@@ -194,37 +194,6 @@ fn down_needs_a_section() {
 }
 
 #[test]
-fn directory_loading() {
-    let dir = tempfile::tempdir().unwrap();
-    let w = |n: &str, t: &str| std::fs::write(dir.path().join(n), t).unwrap();
-    w("10_c.sql", "SELECT 3;");
-    w("2_b.sql", "SELECT 2;");
-    w("0001_a.sql", "SELECT 1;");
-    w("README.md", "not a migration");
-    w(".hidden.sql", "ignored");
-    let all = load_dir(dir.path()).unwrap();
-    assert_eq!(
-        all.iter().map(|m| m.version).collect::<Vec<_>>(),
-        vec![1, 2, 10]
-    );
-    w("seed.sql", "SELECT 0;");
-    let e = load_dir(dir.path()).unwrap_err();
-    assert!(
-        e.0.contains("seed.sql") && e.0.contains("version number"),
-        "{e}"
-    );
-    std::fs::remove_file(dir.path().join("seed.sql")).unwrap();
-    w("02_dup.sql", "SELECT 2;");
-    let e = load_dir(dir.path()).unwrap_err();
-    assert!(
-        e.0.contains("duplicate migration version 2: 02_dup.sql and 2_b.sql"),
-        "{e}"
-    );
-    let e = load_dir(&dir.path().join("nope")).unwrap_err();
-    assert!(e.0.contains("cannot read the migrations directory"), "{e}");
-}
-
-#[test]
 fn timestamps() {
     assert_eq!(utc_timestamp(0), "19700101000000");
     assert_eq!(utc_timestamp(951_782_400), "20000229000000");

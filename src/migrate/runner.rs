@@ -28,8 +28,9 @@ pub struct Failure {
 }
 
 impl Failure {
-    /// A primary-key conflict on the tracking row (or a revert that found no row): another
-    /// runner got there first, and this transaction rolled back entirely.
+    /// A primary-key conflict on the tracking row, a guard that found the row already
+    /// there, or a revert that found no row: another runner got there first, and this
+    /// transaction rolled back entirely.
     pub fn lost_race(&self) -> bool {
         match self.role {
             Some(Role::Track) => {
@@ -40,7 +41,7 @@ impl Failure {
                     || self.err.message.contains("UNIQUE constraint failed")
                     || self.err.message.contains("PRIMARY KEY")
             }
-            Some(Role::UntrackGuard) => true,
+            Some(Role::TrackGuard | Role::UntrackGuard) => true,
             _ => false,
         }
     }

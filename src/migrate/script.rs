@@ -11,7 +11,7 @@
 //! <the file's statements>
 //! UPDATE _libsql_migrations SET execution_ms = ...      -- server-side time, same transaction
 //! PRAGMA foreign_key_check           -- } only when the database enforces foreign keys:
-//! INSERT ... WHERE EXISTS (violation) -- } fails (NOT NULL) when a violation is left
+//! INSERT ... WHERE EXISTS (violation) -- } fails (a constraint) when a violation is left
 //! COMMIT                             -- (the session adds ROLLBACK-on-failure after it)
 //! PRAGMA foreign_keys = ON           -- back as it was (the stream is closed anyway)
 //! ```
@@ -23,21 +23,29 @@
 //! migration's statements, so a violation is blamed on the migration that left it (and each
 //! migration must leave the database consistent, as when it is applied on its own); the
 //! checks travel in the same request, costing no round trip.
+//!
+//! The tracking statements are those of the tool that owns the directory (`book`): another
+//! tool's table gets the rows that tool writes, and where its table has no key a second row
+//! would break, a guard that fails when the row is already there comes first instead.
+//! `up` sends all pending migrations as one [`sequence`]: each still its own transaction,
+//! in one request, every step conditioned on the one before so a failure stops the rest.
 
+use super::book::{Book, Rows};
 use super::files::{Migration, Statements};
-use super::TABLE;
-use crate::value::sql_text_literal;
 
 /// What a step is for, so a failure can be explained.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Role {
     /// PRAGMA foreign_keys=OFF, BEGIN IMMEDIATE, CREATE TABLE IF NOT EXISTS.
     Setup,
+    /// Fails when another runner already recorded the migration (tools whose table has no
+    /// key that a second row would break).
+    TrackGuard,
     /// The tracking-row INSERT: a primary-key conflict means another runner won.
     Track,
     /// A statement of the file, at `Step::line`.
     User,
-    /// Server-side execution time, recorded in the same transaction.
+    /// Server-side execution time (and completion), recorded in the same transaction.
     Timing,
     /// `PRAGMA foreign_key_check`: its rows are the violations (the only step with rows).
     FkList,
@@ -74,54 +82,42 @@ pub struct Unit<'a> {
     pub migration: &'a Migration,
     pub stmts: Statements,
     pub direction: Direction,
+    /// golang-migrate keeps one row, the current version: what it holds before this
+    /// migration is applied (up), or after it is reverted (down).
+    pub prev: Option<i64>,
 }
 
 /// How the database looks to the script.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy)]
 pub struct Env {
     pub foreign_keys: bool,
     pub create_table: bool,
+    pub book: Book,
 }
 
-pub fn create_table_sql() -> String {
-    format!(
-        "CREATE TABLE IF NOT EXISTS {TABLE} (version INTEGER PRIMARY KEY, name TEXT NOT NULL, \
-         checksum TEXT NOT NULL, applied_at TEXT NOT NULL, execution_ms INTEGER)"
-    )
-}
-
-/// The tracking row, stamped with the server's clock (UTC, ISO 8601 with milliseconds).
-pub fn insert_sql(m: &Migration) -> String {
-    format!(
-        "INSERT INTO {TABLE} (version, name, checksum, applied_at) VALUES ({}, {}, {}, \
-         strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
-        m.version,
-        sql_text_literal(&m.name),
-        sql_text_literal(&m.checksum)
-    )
-}
-
-fn timing_sql(m: &Migration) -> String {
-    format!(
-        "UPDATE {TABLE} SET execution_ms = CAST(round((julianday('now') - julianday(applied_at)) \
-         * 86400000) AS INTEGER) WHERE version = {}",
-        m.version
-    )
-}
-
-/// A statement that fails (NOT NULL constraint on `name`) exactly when `cond` holds.
-fn fail_when(cond: &str) -> String {
-    format!(
-        "INSERT INTO {TABLE} (version, name, checksum, applied_at) SELECT NULL, NULL, '', '' \
-         WHERE {cond}"
-    )
+impl Default for Env {
+    fn default() -> Env {
+        Env {
+            foreign_keys: false,
+            create_table: false,
+            book: Book::Libsql,
+        }
+    }
 }
 
 struct Builder {
     steps: Vec<Step>,
+    book: Book,
 }
 
 impl Builder {
+    fn new(book: Book) -> Builder {
+        Builder {
+            steps: Vec::new(),
+            book,
+        }
+    }
+
     fn push(&mut self, sql: impl Into<String>, role: Role, unit: usize, line: usize) {
         self.steps.push(Step {
             sql: sql.into(),
@@ -136,41 +132,64 @@ impl Builder {
             self.push(s.sql.clone(), Role::User, unit, s.line);
         }
     }
+
+    fn create(&mut self) {
+        for sql in self.book.create() {
+            self.push(sql, Role::Setup, 0, 0);
+        }
+    }
+
+    fn rows(&mut self, rows: Rows, guard: Role, role: Role, unit: usize) {
+        if let Some(g) = rows.guard {
+            self.push(g, guard, unit, 0);
+        }
+        for r in rows.rows {
+            self.push(r, role, unit, 0);
+        }
+        if let Some(g) = rows.guard_after {
+            self.push(g, Role::UntrackGuard, unit, 0);
+        }
+    }
+
+    fn track(&mut self, unit: usize, u: &Unit<'_>) {
+        let rows = match u.direction {
+            Direction::Up => self.book.track(u.migration, u.prev),
+            Direction::Down => self.book.untrack(u.migration, u.prev),
+        };
+        match u.direction {
+            Direction::Up => self.rows(rows, Role::TrackGuard, Role::Track, unit),
+            Direction::Down => self.rows(rows, Role::UntrackGuard, Role::Untrack, unit),
+        }
+    }
+
+    fn finish(&mut self, unit: usize, u: &Unit<'_>) {
+        if u.direction == Direction::Up {
+            if let Some(sql) = self.book.finish(u.migration) {
+                self.push(sql, Role::Timing, unit, 0);
+            }
+        }
+    }
 }
 
 /// Units applied (or reverted) together in ONE transaction with their tracking rows.
 pub fn transaction(units: &[Unit<'_>], env: Env) -> Vec<Step> {
-    let mut b = Builder { steps: Vec::new() };
+    let mut b = Builder::new(env.book);
     if env.foreign_keys {
         b.push("PRAGMA foreign_keys = OFF", Role::Setup, 0, 0);
     }
     b.push("BEGIN IMMEDIATE", Role::Setup, 0, 0);
     if env.create_table {
-        b.push(create_table_sql(), Role::Setup, 0, 0);
+        b.create();
     }
     for (i, u) in units.iter().enumerate() {
-        let m = u.migration;
-        match u.direction {
-            Direction::Up => {
-                b.push(insert_sql(m), Role::Track, i, 0);
-                b.user(i, u);
-                b.push(timing_sql(m), Role::Timing, i, 0);
-            }
-            Direction::Down => {
-                b.push(
-                    format!("DELETE FROM {TABLE} WHERE version = {}", m.version),
-                    Role::Untrack,
-                    i,
-                    0,
-                );
-                b.push(fail_when("changes() = 0"), Role::UntrackGuard, i, 0);
-                b.user(i, u);
-            }
-        }
+        b.track(i, u);
+        b.user(i, u);
+        b.finish(i, u);
         if env.foreign_keys {
             b.push("PRAGMA foreign_key_check", Role::FkList, i, 0);
             b.push(
-                fail_when("EXISTS (SELECT 1 FROM pragma_foreign_key_check)"),
+                env.book
+                    .fail_when("EXISTS (SELECT 1 FROM pragma_foreign_key_check)"),
                 Role::FkGuard,
                 i,
                 0,
@@ -189,33 +208,49 @@ pub fn transaction(units: &[Unit<'_>], env: Env) -> Vec<Step> {
 /// succeeded, and the tracking row written (or deleted) last, only after all of them did.
 /// Not atomic: a failure leaves the statements before it applied and nothing recorded.
 pub fn autocommit(unit: &Unit<'_>, env: Env) -> Vec<Step> {
-    let mut b = Builder { steps: Vec::new() };
-    let m = unit.migration;
+    let mut b = Builder::new(env.book);
     if env.create_table {
-        b.push(create_table_sql(), Role::Setup, 0, 0);
+        b.create();
     }
     b.user(0, unit);
-    match unit.direction {
-        Direction::Up => b.push(insert_sql(m), Role::Track, 0, 0),
-        Direction::Down => b.push(
-            format!("DELETE FROM {TABLE} WHERE version = {}", m.version),
-            Role::Untrack,
-            0,
-            0,
-        ),
+    b.track(0, unit);
+    if env.book != Book::Libsql {
+        b.finish(0, unit);
     }
     b.steps
 }
 
-/// Mark migrations applied without running them (`baseline`): tracking rows only.
-pub fn baseline(migrations: &[&Migration], env: Env) -> Vec<Step> {
-    let mut b = Builder { steps: Vec::new() };
+/// Every unit in ONE request, each its own transaction (or autocommit run) with its
+/// tracking row: a failure stops the rest (each step runs only if the one before it
+/// succeeded), and the migrations before it stay committed.
+pub fn sequence(units: &[Unit<'_>], env: Env) -> Vec<Step> {
+    let mut out = Vec::new();
+    let mut env = env;
+    for (i, u) in units.iter().enumerate() {
+        let one = if u.migration.no_transaction {
+            autocommit(u, env)
+        } else {
+            transaction(std::slice::from_ref(u), env)
+        };
+        out.extend(one.into_iter().map(|s| Step { unit: i, ..s }));
+        env.create_table = false;
+    }
+    out
+}
+
+/// Mark migrations applied without running them (`baseline`): tracking rows only. `prev`
+/// is golang-migrate's version before the first.
+pub fn baseline(migrations: &[&Migration], env: Env, prev: Option<i64>) -> Vec<Step> {
+    let mut b = Builder::new(env.book);
     b.push("BEGIN IMMEDIATE", Role::Setup, 0, 0);
     if env.create_table {
-        b.push(create_table_sql(), Role::Setup, 0, 0);
+        b.create();
     }
+    let mut prev = prev;
     for (i, m) in migrations.iter().enumerate() {
-        b.push(insert_sql(m), Role::Track, i, 0);
+        let rows = env.book.mark_applied(m, prev);
+        b.rows(rows, Role::TrackGuard, Role::Track, i);
+        prev = Some(m.version);
     }
     b.push(
         "COMMIT",
@@ -226,25 +261,30 @@ pub fn baseline(migrations: &[&Migration], env: Env) -> Vec<Step> {
     b.steps
 }
 
-/// Accept a changed file's checksum (`restamp`).
-pub fn restamp(m: &Migration) -> Vec<Step> {
-    vec![Step {
-        sql: format!(
-            "UPDATE {TABLE} SET checksum = {}, name = {} WHERE version = {}",
-            sql_text_literal(&m.checksum),
-            sql_text_literal(&m.name),
-            m.version
-        ),
-        role: Role::Track,
-        unit: 0,
-        line: 0,
-    }]
+/// Accept a changed file's checksum (`restamp`); none for tools that record no checksum.
+pub fn restamp(m: &Migration, book: Book) -> Option<Vec<Step>> {
+    book.restamp(m).map(|sql| {
+        vec![Step {
+            sql,
+            role: Role::Track,
+            unit: 0,
+            line: 0,
+        }]
+    })
 }
 
-/// The steps as an SQL script, one statement per line (or block), each ending with `;`.
-pub fn render(steps: &[Step]) -> String {
+/// The steps as an SQL script, one statement per line (or block), each ending with `;`;
+/// `header(unit)` is printed before each unit's first step.
+pub fn render(steps: &[Step], header: &dyn Fn(usize) -> Option<String>) -> String {
     let mut out = String::new();
+    let mut unit = None;
     for s in steps {
+        if unit != Some(s.unit) {
+            unit = Some(s.unit);
+            if let Some(h) = header(s.unit) {
+                out.push_str(&h);
+            }
+        }
         out.push_str(s.sql.trim_end());
         if !s.sql.trim_end().ends_with(';') {
             out.push(';');
@@ -267,6 +307,7 @@ mod tests {
             migration: m,
             stmts: m.up_statements().unwrap(),
             direction: Direction::Up,
+            prev: None,
         }
     }
 
@@ -279,6 +320,7 @@ mod tests {
             Env {
                 foreign_keys: true,
                 create_table: true,
+                book: Book::Libsql,
             },
         );
         let roles: Vec<Role> = steps.iter().map(|s| s.role).collect();
@@ -295,7 +337,7 @@ mod tests {
             steps[3].sql
         );
         assert_eq!(steps[5].line, 2);
-        let text = render(&steps);
+        let text = render(&steps, &|_| None);
         assert!(
             text.contains("\nCOMMIT;\n-- (if any step fails: ROLLBACK"),
             "{text}"
@@ -316,6 +358,7 @@ mod tests {
             Env {
                 foreign_keys: true,
                 create_table: false,
+                book: Book::Libsql,
             },
         );
         let checks: Vec<(Role, usize)> = steps

@@ -1,31 +1,31 @@
 //! What the database says was applied, compared with the files: applied / pending / changed
-//! / missing, read in one request.
+//! / missing / failed, read in one request that writes nothing: which tracking tables exist
+//! (with their columns, so a table of the right name but another shape is refused before
+//! anything is written), whether foreign keys are enforced, and the rows of the tables of
+//! every tool the directory's files could belong to.
 
+use std::collections::BTreeMap;
 use std::fmt;
 
 use anyhow::{anyhow, Result};
 
+use super::book::Book;
 use super::files::Migration;
-use super::TABLE;
+use super::layout::Scan;
+use super::records;
+pub use super::records::Applied;
+use crate::error::usage;
 use crate::transport::{
     After, Batch, BatchStep, Collect, PipelineError, Request, Response, StepOutcome, Stmt,
     Transport, TransportError,
 };
 use crate::value::Value;
 
-/// One row of the tracking table.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Applied {
-    pub version: i64,
-    pub name: String,
-    pub checksum: String,
-    pub applied_at: String,
-    pub execution_ms: Option<i64>,
-}
-
 /// The database's side, read once per run (and again after losing a race).
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DbState {
+    /// The tool whose table records the migrations.
+    pub book: Book,
     pub table_exists: bool,
     /// Ordered by version.
     pub applied: Vec<Applied>,
@@ -34,8 +34,23 @@ pub struct DbState {
 }
 
 impl DbState {
-    pub fn get(&self, version: i64) -> Option<&Applied> {
-        self.applied.iter().find(|a| a.version == version)
+    /// Nothing recorded yet, in our own table.
+    pub fn empty(book: Book) -> DbState {
+        DbState {
+            book,
+            table_exists: false,
+            applied: Vec::new(),
+            foreign_keys: false,
+        }
+    }
+
+    pub fn get(&self, key: &str) -> Option<&Applied> {
+        self.applied.iter().find(|a| a.key == key)
+    }
+
+    /// golang-migrate's current version (its one row), as read.
+    pub fn current_version(&self) -> Option<i64> {
+        self.applied.iter().map(|a| a.version).max()
     }
 }
 
@@ -47,6 +62,8 @@ pub enum State {
     Changed,
     /// Applied, but no file has its version.
     Missing,
+    /// The tool recorded it as failed half-way (Prisma, sqlx, golang-migrate's `dirty`).
+    Failed,
 }
 
 impl State {
@@ -56,6 +73,7 @@ impl State {
             State::Pending => "pending",
             State::Changed => "changed",
             State::Missing => "missing",
+            State::Failed => "failed",
         }
     }
 }
@@ -79,30 +97,42 @@ pub struct Entry<'a> {
 }
 
 impl Entry<'_> {
-    /// The version as the file writes it (zero padding kept), else the number.
+    /// The version as the file writes it (zero padding kept), else as recorded.
     pub fn version_text(&self) -> String {
-        self.file
-            .map_or_else(|| self.version.to_string(), |m| m.version_text.clone())
+        match (self.file, self.applied) {
+            (Some(m), _) => m.version_text.clone(),
+            (None, Some(a)) => a.version_text.clone(),
+            _ => self.version.to_string(),
+        }
     }
 
-    /// `0003_name.sql`, or the name recorded for a missing file.
+    /// `0003_name.sql`, or what is recorded for a missing file.
     pub fn label(&self) -> String {
-        match self.file {
-            Some(m) => m.file_name.clone(),
-            None => format!("{}_{} (file missing)", self.version, self.name),
+        match (self.file, self.applied) {
+            (Some(m), _) => m.file_name.clone(),
+            (None, Some(a)) => format!("{} (file missing)", a.label),
+            _ => self.version.to_string(),
         }
     }
 }
 
 /// Merge files and tracking rows, ordered by version.
 pub fn compute<'a>(files: &'a [Migration], db: &'a DbState) -> Vec<Entry<'a>> {
-    let newest_applied = db.applied.iter().map(|a| a.version).max();
+    let newest_applied = db
+        .applied
+        .iter()
+        .filter(|a| !a.failed)
+        .map(|a| a.version)
+        .max();
     let mut out: Vec<Entry<'a>> = Vec::new();
     for m in files {
-        let applied = db.get(m.version);
+        let applied = db.get(&m.key);
         let state = match applied {
             None => State::Pending,
-            Some(a) if a.checksum != m.checksum => State::Changed,
+            Some(a) if a.failed => State::Failed,
+            Some(Applied {
+                checksum: Some(c), ..
+            }) if !m.matches(c) => State::Changed,
             Some(_) => State::Applied,
         };
         out.push(Entry {
@@ -115,11 +145,15 @@ pub fn compute<'a>(files: &'a [Migration], db: &'a DbState) -> Vec<Entry<'a>> {
         });
     }
     for a in &db.applied {
-        if !files.iter().any(|m| m.version == a.version) {
+        if !files.iter().any(|m| m.key == a.key) {
             out.push(Entry {
                 version: a.version,
                 name: a.name.clone(),
-                state: State::Missing,
+                state: if a.failed {
+                    State::Failed
+                } else {
+                    State::Missing
+                },
                 file: None,
                 applied: Some(a),
                 out_of_order: false,
@@ -130,20 +164,39 @@ pub fn compute<'a>(files: &'a [Migration], db: &'a DbState) -> Vec<Entry<'a>> {
     out
 }
 
-const STEP_EXISTS: usize = 0;
-const STEP_FK: usize = 1;
-const STEP_ROWS: usize = 2;
+/// A table's rows, or why they could not be read (absent, another shape).
+pub type Rows = std::result::Result<Vec<Vec<Value>>, String>;
 
-/// Read the tracking table (absent is fine: nothing applied) and the foreign-key setting, in
-/// one request that writes nothing (so it works with a read-only token).
-pub fn read(t: &mut dyn Transport) -> Result<DbState> {
-    let steps = [
-        format!("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '{TABLE}'"),
-        "PRAGMA foreign_keys".to_string(),
+/// What one read found, before the tool is chosen.
+#[derive(Debug, Clone, Default)]
+pub struct Raw {
+    /// Tracking tables that exist, with their columns.
+    pub tables: BTreeMap<String, Vec<String>>,
+    pub foreign_keys: bool,
+    /// Each candidate tool's rows (an error when its table is absent or of another shape).
+    pub rows: Vec<(Book, Rows)>,
+}
+
+const STEP_TABLES: usize = 0;
+const STEP_FK: usize = 1;
+
+/// Read the tracking tables that exist, the foreign-key setting and the rows of every
+/// candidate tool's table, in one request that writes nothing (so it works with a
+/// read-only token).
+pub fn read_raw(t: &mut dyn Transport, books: &[Book]) -> Result<Raw> {
+    let names: Vec<String> = Book::ALL
+        .iter()
+        .map(|b| format!("'{}'", b.table()))
+        .collect();
+    let mut steps = vec![
         format!(
-            "SELECT version, name, checksum, applied_at, execution_ms FROM {TABLE} ORDER BY version"
+            "SELECT m.name, p.name FROM sqlite_master AS m JOIN pragma_table_info(m.name) AS p \
+             WHERE m.type = 'table' AND m.name IN ({}) ORDER BY m.name, p.cid",
+            names.join(", ")
         ),
+        "PRAGMA foreign_keys".to_string(),
     ];
+    steps.extend(books.iter().map(|b| b.read_sql()));
     let batch = Batch {
         steps: steps
             .iter()
@@ -175,73 +228,91 @@ pub fn read(t: &mut dyn Transport) -> Result<DbState> {
             ))
         }
     };
-    let rows_of = |step: usize| -> Option<&Vec<Vec<Value>>> {
+    let rows_of = |step: usize| -> Vec<Vec<Value>> {
         sink.results
             .iter()
             .find(|(at, _, _)| at.step == Some(step))
-            .map(|(_, _, rows)| rows)
+            .map(|(_, _, rows)| rows.clone())
+            .unwrap_or_default()
     };
-    let check = |step: usize| -> Result<()> {
+    let outcome = |step: usize| -> std::result::Result<(), String> {
         match outcomes.get(step) {
             Some(StepOutcome::Ok(_)) => Ok(()),
-            Some(StepOutcome::Err(e)) => Err(anyhow!("cannot read the migration status: {e}")),
-            _ => Err(anyhow!(
-                "cannot read the migration status: a step did not run"
-            )),
+            Some(StepOutcome::Err(e)) => Err(e.to_string()),
+            _ => Err("a step did not run".into()),
         }
     };
-    check(STEP_EXISTS)?;
-    let first_int = |step: usize| -> i64 {
-        match rows_of(step)
-            .and_then(|r| r.first())
-            .and_then(|r| r.first())
-        {
-            Some(Value::Integer(i)) => *i,
-            _ => 0,
-        }
-    };
-    let table_exists = first_int(STEP_EXISTS) > 0;
-    // A server that refuses PRAGMA (or answers nothing) is taken as not enforcing.
-    let foreign_keys =
-        matches!(outcomes.get(STEP_FK), Some(StepOutcome::Ok(_))) && first_int(STEP_FK) == 1;
-    let mut applied = Vec::new();
-    if table_exists {
-        check(STEP_ROWS)?;
-        for row in rows_of(STEP_ROWS).into_iter().flatten() {
-            applied.push(applied_from_row(row)?);
+    outcome(STEP_TABLES).map_err(|e| anyhow!("cannot read the migration status: {e}"))?;
+    let mut raw = Raw::default();
+    for row in rows_of(STEP_TABLES) {
+        if let (Some(Value::Text(table)), Some(Value::Text(col))) = (row.first(), row.get(1)) {
+            raw.tables
+                .entry(table.clone())
+                .or_default()
+                .push(col.clone());
         }
     }
-    Ok(DbState {
-        table_exists,
-        applied,
-        foreign_keys,
-    })
+    // A server that refuses PRAGMA (or answers nothing) is taken as not enforcing.
+    raw.foreign_keys = outcome(STEP_FK).is_ok()
+        && matches!(
+            rows_of(STEP_FK).first().and_then(|r| r.first()),
+            Some(Value::Integer(1))
+        );
+    for (i, b) in books.iter().enumerate() {
+        let step = STEP_FK + 1 + i;
+        raw.rows.push((*b, outcome(step).map(|()| rows_of(step))));
+    }
+    Ok(raw)
 }
 
-fn applied_from_row(row: &[Value]) -> Result<Applied> {
-    let text = |i: usize| match row.get(i) {
-        Some(Value::Text(s)) => s.clone(),
-        Some(v) => v.to_text(""),
-        None => String::new(),
-    };
-    let version = match row.first() {
-        Some(Value::Integer(i)) => *i,
-        other => {
-            return Err(anyhow!(
-                "{TABLE} holds a row whose version is not an integer: {other:?}"
-            ))
+impl DbState {
+    /// The state as `book` records it, checking that its table, if there, is its own.
+    pub fn from_raw(raw: &Raw, book: Book, files: &[Migration]) -> Result<DbState> {
+        let table = book.table();
+        let Some(cols) = raw.tables.get(table) else {
+            return Ok(DbState {
+                foreign_keys: raw.foreign_keys,
+                ..DbState::empty(book)
+            });
+        };
+        if !book.owns_columns(cols) {
+            return Err(usage(format!(
+                "table {table} exists but is not {}'s: its columns are ({}), {} writes ({}); \
+                 refusing to write to it (nothing was applied)",
+                book.tool(),
+                cols.join(", "),
+                book.tool(),
+                book.columns().join(", ")
+            )));
         }
-    };
-    Ok(Applied {
-        version,
-        name: text(1),
-        checksum: text(2),
-        applied_at: text(3),
-        execution_ms: match row.get(4) {
-            Some(Value::Integer(i)) => Some(*i),
-            _ => None,
-        },
-    })
+        let rows = match raw.rows.iter().find(|(b, _)| *b == book) {
+            Some((_, Ok(rows))) => rows,
+            Some((_, Err(e))) => return Err(anyhow!("cannot read {table}: {e}")),
+            None => return Err(anyhow!("cannot read {table}: it was not read")),
+        };
+        Ok(DbState {
+            book,
+            table_exists: true,
+            applied: records::interpret(book, rows, files)?,
+            foreign_keys: raw.foreign_keys,
+        })
+    }
+}
+
+/// Read the state of `book`'s table again (after a lost race or connection).
+pub fn read(t: &mut dyn Transport, book: Book, files: &[Migration]) -> Result<DbState> {
+    let raw = read_raw(t, &[book])?;
+    DbState::from_raw(&raw, book, files)
+}
+
+/// Read the state for a scanned directory: which tool records it (`Scan::choose`), its
+/// migrations as that tool reads them, and what is applied.
+pub fn read_scan(t: &mut dyn Transport, scan: &Scan) -> Result<(Vec<Migration>, DbState)> {
+    let raw = read_raw(t, &scan.candidates())?;
+    let book = scan.choose(&raw.tables).map_err(|e| usage(e.0))?;
+    let files = super::build::build(scan, book).map_err(|e| usage(e.0))?;
+    let db = DbState::from_raw(&raw, book, &files)?;
+    Ok((files, db))
 }
 
 #[cfg(test)]
@@ -255,11 +326,15 @@ mod tests {
 
     fn row(version: i64, m: Option<&Migration>) -> Applied {
         Applied {
+            key: version.to_string(),
             version,
+            version_text: version.to_string(),
             name: format!("n{version}"),
-            checksum: m.map_or("x".into(), |m| m.checksum.clone()),
+            label: format!("{version}_n{version}"),
+            checksum: Some(m.map_or("x".into(), |m| m.checksum.clone())),
             applied_at: "2026-01-01T00:00:00.000Z".into(),
             execution_ms: Some(1),
+            failed: false,
         }
     }
 
@@ -279,7 +354,7 @@ mod tests {
                 row(4, None),
                 row(5, Some(&files[3])),
             ],
-            foreign_keys: false,
+            ..DbState::empty(Book::Libsql)
         };
         let got: Vec<(i64, State, bool)> = compute(&files, &db)
             .iter()

@@ -7,6 +7,7 @@ use crate::harness::{shell, Backend, Db, Output};
 use crate::on_every_transport;
 
 mod real_world;
+mod tools;
 
 /// A migrations directory.
 struct Dir {
@@ -124,11 +125,15 @@ fn up_applies_in_numeric_order_and_records_rows(db: &Db) {
     let dir = Dir::new(ORDERED);
     let (out, requests) = round_trips(db, || migrate(db, &dir, "up", &[]));
     let stdout = out.ok();
-    assert!(stdout.starts_with("applying 1_a.sql ... ok ("), "{stdout}");
-    assert!(stdout.contains("applying 2_b.sql ... ok ("), "{stdout}");
-    assert!(stdout.contains("applying 10_c.sql ... ok ("), "{stdout}");
     assert!(
-        stdout.ends_with("3 migration(s) applied; database at version 10\n"),
+        stdout.starts_with(
+            "applying 1_a.sql ... ok\napplying 2_b.sql ... ok\napplying 10_c.sql ... ok\n3 \
+             migration(s) applied in "
+        ),
+        "{stdout}"
+    );
+    assert!(
+        stdout.ends_with(" ms; database at version 10\n"),
         "{stdout}"
     );
     assert_eq!(strings(db, "SELECT group_concat(m) FROM log"), ["a,b,c"]);
@@ -143,9 +148,9 @@ fn up_applies_in_numeric_order_and_records_rows(db: &Db) {
          AND execution_ms >= 0 FROM _libsql_migrations",
     );
     assert_eq!(rows, ["1", "1", "1"]);
-    // One request to read the state, then ONE per migration.
+    // One request to read the state, then ONE for all three migrations.
     if let Some(n) = requests {
-        assert_eq!(n, 1 + 3, "{:?}", db.server().pipeline_log());
+        assert_eq!(n, 1 + 1, "{:?}", db.server().pipeline_log());
     }
 }
 
@@ -195,6 +200,7 @@ fn failing_migration_leaves_no_trace_and_earlier_ones_stay(db: &Db) {
         err.contains("the 2 migration(s) before it in this run stay applied"),
         "{err}"
     );
+    assert!(err.contains("the 2 after it were not run"), "{err}");
     assert!(
         out.stdout.contains("applying 0003_three.sql ... failed\n"),
         "{}",
@@ -206,7 +212,7 @@ fn failing_migration_leaves_no_trace_and_earlier_ones_stay(db: &Db) {
     assert!(!table_exists(db, "three") && !table_exists(db, "three_b"));
     assert!(!table_exists(db, "four"));
     if let Some(n) = requests {
-        assert_eq!(n, 1 + 3);
+        assert_eq!(n, 1 + 1);
     }
     // Fixed, it applies the rest.
     dir.write("0003_three.sql", "CREATE TABLE three(x);\n");
@@ -216,7 +222,7 @@ fn failing_migration_leaves_no_trace_and_earlier_ones_stay(db: &Db) {
 
 fn status_json_and_check_exit_codes(db: &Db) {
     let dir = five("CREATE TABLE three(x);\n");
-    let (out, requests) = round_trips(db, || migrate(db, &dir, "status", &["--format", "json"]));
+    let (out, requests) = round_trips(db, || migrate(db, &dir, "status", &["--json"]));
     let json: serde_json::Value = serde_json::from_str(out.ok()).unwrap();
     assert_eq!(json.as_array().unwrap().len(), 5);
     assert_eq!(
@@ -252,14 +258,14 @@ fn status_json_and_check_exit_codes(db: &Db) {
     migrate(db, &dir, "status", &["--exit-code"]).ok();
 
     let json: serde_json::Value =
-        serde_json::from_str(migrate(db, &dir, "status", &["--format", "json"]).ok()).unwrap();
+        serde_json::from_str(migrate(db, &dir, "status", &["--json"]).ok()).unwrap();
     assert_eq!(json[4]["state"], "applied");
     assert!(json[4]["applied_at"].as_str().unwrap().ends_with('Z'));
 
     // An edited applied file is "changed": up refuses, restamp accepts it.
     dir.write("0002_two.sql", "CREATE TABLE two(x, y);\n");
     let json: serde_json::Value =
-        serde_json::from_str(migrate(db, &dir, "status", &["--format", "json"]).ok()).unwrap();
+        serde_json::from_str(migrate(db, &dir, "status", &["--json"]).ok()).unwrap();
     assert_eq!(json[1]["state"], "changed");
     migrate(db, &dir, "check", &[]).fails(1, "");
     migrate(db, &dir, "up", &[])
@@ -282,7 +288,7 @@ fn status_json_and_check_exit_codes(db: &Db) {
     // A deleted applied file is "missing".
     dir.remove("0005_five.sql");
     let json: serde_json::Value =
-        serde_json::from_str(migrate(db, &dir, "status", &["--format", "json"]).ok()).unwrap();
+        serde_json::from_str(migrate(db, &dir, "status", &["--json"]).ok()).unwrap();
     assert_eq!(json[4]["state"], "missing");
     assert_eq!(json[4]["name"], "five");
     migrate(db, &dir, "check", &[]).fails(1, "");
@@ -364,7 +370,7 @@ fn baseline_marks_without_running(db: &Db) {
     assert_eq!(
         out.ok(),
         "marked applied (not run): 0001_legacy.sql\nmarked applied (not run): 0002_legacy2.sql\n\
-         2 migration(s) baselined up to version 2\n"
+         2 migration(s) baselined up to version 0002\n"
     );
     if let Some(n) = requests {
         assert_eq!(n, 2);
@@ -397,7 +403,12 @@ fn plan_prints_the_exact_sql_and_changes_nothing(db: &Db) {
     let dry = migrate(db, &dir, "up", &["--dry-run"]);
     assert_eq!(dry.ok(), plan);
     let lines: Vec<&str> = plan.lines().collect();
-    assert_eq!(lines[0], "-- 0001_a.sql (version 1): one request");
+    assert_eq!(
+        lines[0],
+        "-- 2 migrations in one request, each in its own transaction; a failure stops the \
+         ones after it"
+    );
+    assert_eq!(lines[1], "-- 0001_a.sql (version 0001)");
     let begin = lines.iter().position(|l| *l == "BEGIN IMMEDIATE;").unwrap();
     assert!(lines[begin + 1].starts_with("CREATE TABLE IF NOT EXISTS _libsql_migrations ("));
     assert!(lines[begin + 2].starts_with(
@@ -406,7 +417,7 @@ fn plan_prints_the_exact_sql_and_changes_nothing(db: &Db) {
     assert_eq!(lines[begin + 3], "CREATE TABLE a(x);");
     assert_eq!(lines[begin + 4], "INSERT INTO a VALUES (1);");
     assert!(plan.contains("\nCOMMIT;\n"), "{plan}");
-    assert!(plan.contains("-- 0002_b.sql (version 2): one request\n-- (the file's own BEGIN/COMMIT wrapper is replaced by this transaction)\n"), "{plan}");
+    assert!(plan.contains("\n-- 0002_b.sql (version 0002)\n-- (the file's own BEGIN/COMMIT wrapper is replaced by this transaction)\n"), "{plan}");
     // Exactly what runs: the checksum in the plan is the one recorded.
     migrate(db, &dir, "up", &[]).ok();
     let sum = &strings(
@@ -467,11 +478,11 @@ fn out_of_order_is_refused_unless_allowed(db: &Db) {
     migrate(db, &dir, "up", &[]).ok();
     dir.write("0002_b.sql", "CREATE TABLE b(x);\n");
     let json: serde_json::Value =
-        serde_json::from_str(migrate(db, &dir, "status", &["--format", "json"]).ok()).unwrap();
+        serde_json::from_str(migrate(db, &dir, "status", &["--json"]).ok()).unwrap();
     assert_eq!(json[1]["state"], "pending");
     migrate(db, &dir, "up", &[]).fails(
         1,
-        "0002_b.sql is pending but older than the newest applied migration (3)",
+        "0002_b.sql is pending but older than the newest applied migration (0003)",
     );
     assert!(!table_exists(db, "b"));
     migrate(db, &dir, "up", &["--allow-out-of-order"]).ok();
