@@ -11,6 +11,7 @@ use crate::config::{self, Config, ConfigError};
 use crate::error::usage;
 use crate::target::{self, Force, Target};
 use crate::token::{AuthToken, EncryptionKey};
+use crate::transport::access::Access;
 use crate::transport::http::HttpTransport;
 use crate::transport::local::{BeginMode, LocalOptions, LocalTransport};
 use crate::transport::tls;
@@ -126,6 +127,17 @@ pub const NAMESPACE_ENV: &str = "LIBSQL_NAMESPACE";
 /// The environment variables holding an encryption key, in order: ours, then the one
 /// Turso's own CLI reads.
 pub const KEY_ENV: [&str; 2] = ["LIBSQL_ENCRYPTION_KEY", "TURSO_DB_REMOTE_ENCRYPTION_KEY"];
+
+impl ConnectSpec {
+    /// What every request carries: the token, the namespace, the encryption key.
+    pub fn access(&self) -> Access {
+        Access {
+            token: self.token.clone(),
+            namespace: self.namespace.clone(),
+            encryption_key: self.encryption_key.clone(),
+        }
+    }
+}
 
 fn env(k: &str) -> Option<String> {
     std::env::var(k).ok()
@@ -314,7 +326,8 @@ pub fn open(spec: &ConnectSpec) -> Result<Box<dyn Transport>> {
     match &spec.target {
         Target::Local { path } => Ok(Box::new(LocalTransport::open(path, spec.local.clone())?)),
         Target::Http { url, host, port } => {
-            let t = HttpTransport::new(url, host, *port, spec.token.clone(), spec.timeout);
+            let t =
+                HttpTransport::new(url, host, *port, None, spec.timeout).with_access(spec.access());
             Ok(Box::new(match url.starts_with("https:") {
                 true => t.with_tls(tls::client_config()?),
                 false => t,
@@ -325,11 +338,11 @@ pub fn open(spec: &ConnectSpec) -> Result<Box<dyn Transport>> {
                 true => Some(tls::client_config()?),
                 false => None,
             };
-            Ok(Box::new(WsTransport::connect_with_tls(
+            Ok(Box::new(WsTransport::connect_with_access(
                 url,
                 host,
                 *port,
-                spec.token.clone(),
+                spec.access(),
                 spec.timeout,
                 tls,
             )?))

@@ -29,6 +29,9 @@ pub enum TransportError {
     },
     #[error("protocol error: {0}")]
     Protocol(String),
+    /// The server serves several databases and the one named (or none) is not among them.
+    #[error("{0}")]
+    Namespace(String),
     /// A local database could not be opened (or its `--init-command` failed).
     #[error("{0}")]
     Open(String),

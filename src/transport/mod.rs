@@ -11,6 +11,7 @@
 //! in-process connection can do, [`trace`] the `--trace` lines and [`tls`] the TLS client
 //! configuration.
 
+pub mod access;
 pub mod error;
 pub mod hrana;
 pub mod http;

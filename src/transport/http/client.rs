@@ -8,6 +8,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::token::AuthToken;
+use crate::transport::access::Access;
 use crate::transport::error::TransportError;
 use crate::transport::hrana::replay;
 use crate::transport::trace;
@@ -16,7 +17,7 @@ pub struct Client {
     agent: ureq::Agent,
     host: String,
     port: u16,
-    token: Option<AuthToken>,
+    access: Access,
     timeout: Duration,
 }
 
@@ -26,9 +27,27 @@ impl Client {
             agent: agent(timeout, None),
             host: host.to_string(),
             port,
-            token,
+            access: Access::token(token),
             timeout,
         }
+    }
+
+    /// Send these credentials and routing headers with every request.
+    pub fn set_access(&mut self, access: Access) {
+        self.access = access;
+    }
+
+    pub fn access(&self) -> &Access {
+        &self.access
+    }
+
+    /// A POST to `url` with every header the database needs (token, namespace, key).
+    pub fn request(&self, url: &str) -> ureq::Request {
+        let mut req = self.agent.post(url).set("Content-Type", "application/json");
+        for (name, value) in self.access.headers(true) {
+            req = req.set(name, &value);
+        }
+        req
     }
 
     /// Use this TLS client configuration (see [`crate::transport::tls`]) for `https://`.
@@ -41,7 +60,7 @@ impl Client {
     }
 
     pub fn token(&self) -> Option<&AuthToken> {
-        self.token.as_ref()
+        self.access.token.as_ref()
     }
 
     /// POST a JSON body; returns the status and the whole body (read from the reader, with
@@ -74,11 +93,7 @@ impl Client {
     }
 
     fn post_inner(&self, url: &str, body: &[u8]) -> Result<(u16, Vec<u8>), TransportError> {
-        let mut req = self.agent.post(url).set("Content-Type", "application/json");
-        if let Some(t) = &self.token {
-            req = req.set("Authorization", &format!("Bearer {}", t.expose()));
-        }
-        let resp = match req.send_bytes(body) {
+        let resp = match self.request(url).send_bytes(body) {
             Ok(r) => r,
             Err(ureq::Error::Status(_, r)) => r,
             Err(ureq::Error::Transport(t)) => return Err(self.transport_error(&t)),
@@ -164,6 +179,9 @@ impl Client {
         let message = error_message(body)
             .map(|m| self.scrub(&m))
             .unwrap_or_else(|| text.clone());
+        if let Some(e) = self.access.namespace_error(&message) {
+            return Some(e);
+        }
         Some(match status {
             401 => TransportError::Auth(message),
             403 => TransportError::Forbidden(message),
@@ -178,11 +196,13 @@ impl Client {
     }
 
     pub fn scrub(&self, s: &str) -> String {
-        replay::scrub(self.token.as_ref(), s)
+        self.access.scrub(s)
     }
 
+    /// The start of a body for a message, every secret removed before it is cut.
     pub fn excerpt(&self, body: &[u8]) -> String {
-        replay::excerpt(self.token.as_ref(), body)
+        let text = self.access.scrub(&String::from_utf8_lossy(body));
+        replay::excerpt(None, text.as_bytes())
     }
 }
 

@@ -8,7 +8,7 @@ use std::sync::{Arc, Condvar, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use crate::token::AuthToken;
+use crate::transport::access::Access;
 use crate::transport::hrana::{PipelineRequest, PipelineResponse};
 
 /// How often an idle stream is renewed (sqld expires streams after 10 s idle).
@@ -37,14 +37,14 @@ pub struct KeepAlive {
 }
 
 impl KeepAlive {
-    pub fn start(agent: ureq::Agent, token: Option<AuthToken>, every: Duration) -> Self {
+    pub fn start(agent: ureq::Agent, access: Access, every: Duration) -> Self {
         let shared = Arc::new((Mutex::new(Slot::default()), Condvar::new()));
         let worker = shared.clone();
         // Without the thread a parked stream is simply not renewed (and may expire, which the
         // session reports); that is no reason to fail the command.
         let _ = thread::Builder::new()
             .name("libsql-keepalive".into())
-            .spawn(move || run(worker, agent, token, every));
+            .spawn(move || run(worker, agent, access, every));
         KeepAlive { shared }
     }
 
@@ -99,12 +99,7 @@ impl Drop for KeepAlive {
     }
 }
 
-fn run(
-    shared: Arc<(Mutex<Slot>, Condvar)>,
-    agent: ureq::Agent,
-    token: Option<AuthToken>,
-    every: Duration,
-) {
+fn run(shared: Arc<(Mutex<Slot>, Condvar)>, agent: ureq::Agent, access: Access, every: Duration) {
     let (lock, cv) = &*shared;
     let Ok(mut slot) = lock.lock() else { return };
     loop {
@@ -127,7 +122,7 @@ fn run(
         };
         // The lock is held during the renewal, so the transport cannot take the baton back
         // while it is in flight (it waits for the new one instead).
-        match renew(&agent, token.as_ref(), &p) {
+        match renew(&agent, &access, &p) {
             Ok((baton, base_url)) => {
                 slot.parked = Some(Parked {
                     baton,
@@ -144,7 +139,7 @@ fn run(
 /// An empty pipeline on the stream: renews the baton without running anything.
 fn renew(
     agent: &ureq::Agent,
-    token: Option<&AuthToken>,
+    access: &Access,
     p: &Parked,
 ) -> Result<(String, Option<String>), String> {
     let body = serde_json::to_vec(&PipelineRequest {
@@ -155,8 +150,8 @@ fn renew(
     let mut req = agent
         .post(&format!("{}{}", p.url, p.path))
         .set("Content-Type", "application/json");
-    if let Some(t) = token {
-        req = req.set("Authorization", &format!("Bearer {}", t.expose()));
+    for (name, value) in access.headers(true) {
+        req = req.set(name, &value);
     }
     let started = Instant::now();
     let resp = match req.send_bytes(&body) {

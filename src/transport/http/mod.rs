@@ -27,6 +27,7 @@ use keepalive::KeepAlive;
 use pipeline::Body;
 
 use crate::token::AuthToken;
+use crate::transport::access::Access;
 use crate::transport::hrana::{PipelineRequest, PipelineResponse, Version};
 use crate::transport::trace;
 use crate::transport::{
@@ -72,6 +73,13 @@ impl HttpTransport {
     /// Use this TLS client configuration (see [`crate::transport::tls`]) for `https://`.
     pub fn with_tls(mut self, tls: Arc<rustls::ClientConfig>) -> Self {
         self.client.set_tls(tls);
+        self
+    }
+
+    /// Send these credentials and routing headers (token, namespace, encryption key) with
+    /// every request, keep-alive renewals included.
+    pub fn with_access(mut self, access: Access) -> Self {
+        self.client.set_access(access);
         self
     }
 
@@ -253,13 +261,13 @@ impl HttpTransport {
             .stream_url
             .take()
             .unwrap_or_else(|| self.base_url.clone());
-        let (agent, token, every) = (
+        let (agent, access, every) = (
             self.client.agent().clone(),
-            self.client.token().cloned(),
+            self.client.access().clone(),
             self.keepalive_every,
         );
         self.keepalive
-            .get_or_insert_with(|| KeepAlive::start(agent, token, every))
+            .get_or_insert_with(|| KeepAlive::start(agent, access, every))
             .park(baton, url, pipeline::path(version));
     }
 

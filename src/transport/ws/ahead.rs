@@ -31,7 +31,7 @@ pub fn read_ahead(
         })?;
         let id = match peek_request_id(&text) {
             Some(id) => id,
-            None => match parse_message(&text, peer.token.as_ref())? {
+            None => match parse_message(&text, peer.token())? {
                 ServerMsg::ResponseOk { request_id, .. }
                 | ServerMsg::ResponseError { request_id, .. } => request_id,
                 ServerMsg::HelloError { error } => {

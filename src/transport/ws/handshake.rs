@@ -30,7 +30,7 @@ impl Peer {
             })?,
         };
         let hello = ClientMsg::Hello {
-            jwt: self.token.as_ref().map(|t| t.expose().to_string()),
+            jwt: self.token().map(|t| t.expose().to_string()),
         };
         let text =
             serde_json::to_string(&hello).map_err(|e| TransportError::Protocol(e.to_string()))?;
@@ -100,6 +100,12 @@ impl Peer {
                 HeaderValue::from_static(SUBPROTOCOLS),
             );
         }
+        for (name, value) in self.access.headers(false) {
+            let value = HeaderValue::from_str(&value).map_err(|_| {
+                TransportError::Protocol(format!("{name} cannot be sent as an HTTP header"))
+            })?;
+            headers.insert(name, value);
+        }
         headers.insert(
             "User-Agent",
             HeaderValue::from_static(concat!("libsql-shell/", env!("CARGO_PKG_VERSION"))),
@@ -139,15 +145,23 @@ impl Peer {
             E::Http(resp) => {
                 let status = resp.status().as_u16();
                 let body = self.excerpt(resp.body().as_deref().unwrap_or_default());
+                if let Some(e) = self.access.namespace_error(&body) {
+                    return e;
+                }
                 match status {
                     401 => TransportError::Auth(body),
                     403 => TransportError::Forbidden(body),
                     400 => TransportError::Protocol(format!(
                         "the server refused the WebSocket subprotocols {offered} (HTTP 400: {body})"
                     )),
+                    // Turso's AWS-hosted databases answer the upgrade with 505: they speak
+                    // Hrana over HTTP only.
                     _ => TransportError::Http {
                         status,
-                        body: format!("WebSocket handshake refused: {body}"),
+                        body: format!(
+                            "WebSocket handshake refused: {body}; the server may not offer \
+                             WebSocket at all: use https:// or libsql:// (HTTP) instead"
+                        ),
                     },
                 }
             }

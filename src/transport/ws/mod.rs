@@ -19,6 +19,7 @@ use exchange::{exchange, traced, Burst, Slot};
 use socket::{idle_socket_closed, Conn, Peer};
 
 use crate::token::AuthToken;
+use crate::transport::access::Access;
 use crate::transport::hrana::{Version, WireStmt, WsRequest};
 use crate::transport::{
     run_ahead, After, Capabilities, Pending, PipelineError, Request, RequestResult, SqlError,
@@ -58,12 +59,25 @@ impl WsTransport {
         timeout: Duration,
         tls: Option<Arc<rustls::ClientConfig>>,
     ) -> Result<Self, TransportError> {
+        Self::connect_with_access(url, host, port, Access::token(token), timeout, tls)
+    }
+
+    /// [`WsTransport::connect_with_tls`] with a namespace and encryption key as well, sent
+    /// with the handshake (the token still goes in `hello`).
+    pub fn connect_with_access(
+        url: &str,
+        host: &str,
+        port: u16,
+        access: Access,
+        timeout: Duration,
+        tls: Option<Arc<rustls::ClientConfig>>,
+    ) -> Result<Self, TransportError> {
         let mut t = WsTransport {
             peer: Peer {
                 url: url.to_string(),
                 host: host.to_string(),
                 port,
-                token,
+                access,
                 timeout,
                 tls,
             },
@@ -117,7 +131,7 @@ impl WsTransport {
             Box::new(WsUnread {
                 reqs: reqs.to_vec(),
                 texts,
-                token: self.peer.token.clone(),
+                token: self.peer.token().cloned(),
             }) as Box<dyn Pending>
         }))
     }

@@ -12,6 +12,7 @@ use tungstenite::stream::MaybeTlsStream;
 use tungstenite::{Message, WebSocket};
 
 use crate::token::AuthToken;
+use crate::transport::access::Access;
 use crate::transport::error::TransportError;
 use crate::transport::hrana::replay;
 use crate::transport::hrana::ServerMsg;
@@ -23,7 +24,8 @@ pub struct Peer {
     pub url: String,
     pub host: String,
     pub port: u16,
-    pub token: Option<AuthToken>,
+    /// The token (sent in `hello`), the namespace and the key (sent with the handshake).
+    pub access: Access,
     pub timeout: Duration,
     /// The TLS client configuration for `wss://` (tungstenite's default roots when `None`).
     pub tls: Option<Arc<rustls::ClientConfig>>,
@@ -46,12 +48,18 @@ pub enum ReadError {
 }
 
 impl Peer {
-    pub fn scrub(&self, s: &str) -> String {
-        replay::scrub(self.token.as_ref(), s)
+    pub fn token(&self) -> Option<&AuthToken> {
+        self.access.token.as_ref()
     }
 
+    pub fn scrub(&self, s: &str) -> String {
+        self.access.scrub(s)
+    }
+
+    /// The start of a message for an error, every secret removed before it is cut.
     pub fn excerpt(&self, bytes: &[u8]) -> String {
-        replay::excerpt(self.token.as_ref(), bytes)
+        let text = self.access.scrub(&String::from_utf8_lossy(bytes));
+        replay::excerpt(None, text.as_bytes())
     }
 
     /// A socket failure; `unanswered` says whether a request of ours may have run.
@@ -122,7 +130,7 @@ impl Peer {
 
     pub fn read_message(&self, conn: &mut Conn) -> Result<ServerMsg, ReadError> {
         let text = self.read_text(conn)?;
-        parse_message(&text, self.token.as_ref()).map_err(ReadError::Fatal)
+        parse_message(&text, self.token()).map_err(ReadError::Fatal)
     }
 }
 
