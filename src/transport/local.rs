@@ -414,6 +414,8 @@ impl Transport for LocalTransport {
         Capabilities {
             autocommit_queries: true,
             streams: true,
+            // Local rows stream as they are produced: nothing to cap.
+            cursors: false,
         }
     }
 

@@ -4,8 +4,9 @@
 
 use serde::{Deserialize, Deserializer, Serialize};
 
+use super::cursor::CursorEntry;
 use super::stmt::{WireBatch, WireBatchResult, WireError, WireStmt, WireStmtResult};
-use super::stream::{CursorEntry, ResponseParts};
+use super::stream::ResponseParts;
 
 /// WebSocket messages from client to server.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

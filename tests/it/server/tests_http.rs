@@ -297,7 +297,7 @@ fn server_v1_endpoints_are_stateless() {
 }
 
 #[test]
-fn server_cursor_streams_entries_and_an_unknown_extra() {
+fn server_cursor_streams_entries_and_the_final_entry() {
     let s = TestServer::start();
     let body = json!({"baton": null, "batch": {"steps": [
         {"stmt": {"sql": "CREATE TABLE t(x INTEGER)"}},
@@ -347,13 +347,14 @@ fn server_cursor_streams_entries_and_an_unknown_extra() {
     );
     assert_eq!(lines[9]["step"], 3);
     assert_eq!(lines[9]["error"]["code"], "SQLITE_UNKNOWN");
-    // The crate's own decoder reads every line, the extra one as Unknown.
+    // The crate's own decoder reads every line, sqld's extra last one included.
     for l in &lines[1..] {
         let _: CursorEntry = serde_json::from_value(l.clone()).unwrap();
     }
+    assert!(lines[10]["replication_index"].is_u64(), "a number, as sqld");
     assert_eq!(
         serde_json::from_value::<CursorEntry>(lines[10].clone()).unwrap(),
-        CursorEntry::Unknown
+        CursorEntry::ReplicationIndex {}
     );
     // The stream lives on: close it with its baton.
     let r = pipeline(
