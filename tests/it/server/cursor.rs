@@ -44,10 +44,11 @@ pub enum CursorFault {
 }
 
 /// How a cursor ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug)]
 pub enum End {
-    /// All entries were handed out (or their receiver went away).
-    Complete,
+    /// All entries were handed out (or their receiver went away) but the final one, which
+    /// the caller sends once the stream can take its next request.
+    Complete { last: Option<Raw> },
     /// [`CursorFault::DropAfterRows`]: the connection must be dropped now.
     Cut,
 }
@@ -152,7 +153,8 @@ impl StepSink for EntrySink<'_> {
 }
 
 /// Run batch `b` as a cursor on `t`, handing each entry to `emit` as it is produced
-/// (`emit` says `false` once nobody takes entries any more).
+/// (`emit` says `false` once nobody takes entries any more), all but the final entry,
+/// which is returned.
 pub fn run(
     shared: &Shared,
     t: &mut LocalTransport,
@@ -172,7 +174,7 @@ pub fn run(
     let r = t.pipeline(&[Request::Batch(b)], After::KeepOpen, &mut sink);
     let finished = match (r, sink.stop) {
         (_, Some(Stop::Cut)) => return End::Cut,
-        (_, Some(Stop::Gone)) => return End::Complete,
+        (_, Some(Stop::Gone)) => return End::Complete { last: None },
         (Ok(_), _) | (Err(PipelineError::Sink(_)), Some(Stop::Failed)) => true,
         (Err(e), _) => {
             let error = exec::internal(e);
@@ -181,13 +183,11 @@ pub fn run(
             false
         }
     };
-    if finished && fault != Some(CursorFault::OmitFinal) {
+    let last = (finished && fault != Some(CursorFault::OmitFinal)).then(|| {
         let idx = shared.note_writes(0);
-        let _ = sink.send(raw(
-            &json!({ "type": "replication_index", "replication_index": idx }),
-        ));
-    }
-    End::Complete
+        raw(&json!({ "type": "replication_index", "replication_index": idx }))
+    });
+    End::Complete { last }
 }
 
 /// What a WebSocket cursor's worker hands over.
@@ -227,10 +227,13 @@ impl Worker {
                 let mut out = None;
                 guarded(&s, || {
                     let mut emit = |e: Raw| tx.send(Item::Entry(e)).is_ok();
-                    if run(&s, &mut t, &b, fault, &mut emit) == End::Cut {
-                        let _ = tx.send(Item::Cut);
-                    }
+                    let end = run(&s, &mut t, &b, fault, &mut emit);
                     out = Some(t);
+                    let _ = match end {
+                        End::Cut => tx.send(Item::Cut),
+                        End::Complete { last: Some(e) } => tx.send(Item::Entry(e)),
+                        End::Complete { last: None } => Ok(()),
+                    };
                 });
                 drop(live);
                 out

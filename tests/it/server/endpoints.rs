@@ -277,16 +277,22 @@ pub fn stream_cursor(shared: &Shared, job: CursorJob, sock: &mut TcpStream, keep
         !failed
     };
     let end = cursor::run(shared, &mut stream.t, &batch, fault, &mut emit);
-    if end == End::Cut {
-        // What was written so far goes out; the body never ends.
-        let _ = body.flush_chunk();
+    let last = match end {
+        End::Cut => {
+            // What was written so far goes out; the body never ends.
+            let _ = body.flush_chunk();
+            return false;
+        }
+        End::Complete { last } => last,
+    };
+    if failed {
         return false;
     }
-    if failed || body.finish().is_err() {
-        return false;
-    }
+    // The stream takes requests under the head's baton before the client can have read
+    // the end of the body.
     put_stream_as(shared, baton, stream);
-    keep
+    let last = last.map_or(Ok(()), |e| body.line(e.get().as_bytes()));
+    last.and_then(|_| body.finish()).is_ok() && keep
 }
 
 /// Run a cursor whose answer is never sent (a fault drops it); the stream is gone.
