@@ -8,6 +8,7 @@
 
 use serde::{Deserialize, Deserializer, Serialize};
 
+use super::cursor::CursorEntry;
 use super::stmt::{WireBatch, WireBatchResult, WireError, WireStmt, WireStmtResult};
 
 /// Requests on an HTTP stream (`/v2/pipeline`, `/v3/pipeline`).
@@ -90,8 +91,15 @@ pub(super) struct ResponseParts {
     /// `result`, decoded when `type` came first, else kept as text until it is known.
     result: Option<ResultField>,
     is_autocommit: Option<bool>,
-    pub(super) entries: Option<Box<serde_json::value::RawValue>>,
+    /// `entries` of a `fetch_cursor` response, decoded when `type` came first, else kept
+    /// as text until it is known.
+    entries: Option<EntriesField>,
     pub(super) done: Option<bool>,
+}
+
+enum EntriesField {
+    Decoded(Vec<CursorEntry>),
+    Raw(Box<serde_json::value::RawValue>),
 }
 
 enum ResultField {
@@ -117,7 +125,10 @@ impl ResponseParts {
                 ("result", Some("batch")) => result = Some(ResultField::Batch(map.next_value()?)),
                 ("result", _) => result = Some(ResultField::Raw(map.next_value()?)),
                 ("is_autocommit", _) => is_autocommit = Some(map.next_value()?),
-                ("entries", _) => entries = Some(map.next_value()?),
+                ("entries", Some("fetch_cursor")) => {
+                    entries = Some(EntriesField::Decoded(map.next_value()?))
+                }
+                ("entries", _) => entries = Some(EntriesField::Raw(map.next_value()?)),
                 ("done", _) => done = Some(map.next_value()?),
                 _ => {
                     map.next_value::<IgnoredAny>()?;
@@ -149,6 +160,15 @@ impl ResponseParts {
 
     pub(super) fn describe<E: serde::de::Error>(&mut self) -> Result<serde_json::Value, E> {
         parse_raw(self.result.take(), "result")
+    }
+
+    /// The entries of a `fetch_cursor` response.
+    pub(super) fn entries<E: serde::de::Error>(&mut self) -> Result<Vec<CursorEntry>, E> {
+        match self.entries.take() {
+            Some(EntriesField::Decoded(e)) => Ok(e),
+            Some(EntriesField::Raw(raw)) => serde_json::from_str(raw.get()).map_err(E::custom),
+            None => Err(E::missing_field("entries")),
+        }
     }
 
     pub(super) fn is_autocommit<E: serde::de::Error>(&self) -> Result<bool, E> {

@@ -23,7 +23,7 @@ use libsql_shell::transport::{
     Batch, PipelineError, Request, SqlError, StepRef, StepSink, Transport,
 };
 use libsql_shell::value::{Column, StmtSummary, Value};
-use serde_json::json;
+use serde::Serialize;
 
 use super::exec::{self, raw, tagged, Raw, RowOut};
 use super::{guarded, LiveHandler, Shared};
@@ -41,6 +41,38 @@ pub enum CursorFault {
     /// After this many rows of a step, fail it with a `step_error` (`SQLITE_IOERR`) and stop
     /// the batch there; the final entry follows, as on sqld.
     StepErrorAfterRows(usize),
+}
+
+/// The entries but `row` (written straight from the row), fields in sqld's order: `type`
+/// first, then as its protocol types declare them.
+#[derive(Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+enum Entry {
+    StepBegin {
+        step: usize,
+        cols: Vec<WireCol>,
+    },
+    StepEnd {
+        affected_row_count: u64,
+        last_insert_rowid: Option<i64>,
+    },
+    StepError {
+        step: usize,
+        error: WireError,
+    },
+    Error {
+        error: WireError,
+    },
+    ReplicationIndex {
+        replication_index: u64,
+    },
+}
+
+/// The head line of a `/v3/cursor` body, in sqld's order.
+#[derive(Serialize)]
+pub struct Head {
+    pub baton: String,
+    pub base_url: Option<String>,
 }
 
 /// How a cursor ended.
@@ -103,9 +135,7 @@ impl StepSink for EntrySink<'_> {
             return Ok(());
         }
         let cols: Vec<WireCol> = cols.iter().map(WireCol::from).collect();
-        self.send(raw(
-            &json!({ "type": "step_begin", "step": step, "cols": cols }),
-        ))
+        self.send(raw(&Entry::StepBegin { step, cols }))
     }
 
     fn row(&mut self, at: StepRef, row: &[Value]) -> anyhow::Result<()> {
@@ -117,9 +147,7 @@ impl StepSink for EntrySink<'_> {
             Some(CursorFault::StepErrorAfterRows(n)) if self.step_rows == n => {
                 let error = exec::err("SQLITE_IOERR", "SQLite error: disk I/O error (injected)");
                 let step = at.step.unwrap_or(0);
-                self.send(raw(
-                    &json!({ "type": "step_error", "step": step, "error": error }),
-                ))?;
+                self.send(raw(&Entry::StepError { step, error }))?;
                 self.stop = Some(Stop::Failed);
                 return Err(Stopped.into());
             }
@@ -132,11 +160,10 @@ impl StepSink for EntrySink<'_> {
 
     fn end(&mut self, _: StepRef, s: &StmtSummary) -> anyhow::Result<()> {
         // sqld writes this rowid as a number (the one place it does); do the same.
-        self.send(raw(&json!({
-            "type": "step_end",
-            "affected_row_count": s.affected_row_count,
-            "last_insert_rowid": s.last_insert_rowid,
-        })))
+        self.send(raw(&Entry::StepEnd {
+            affected_row_count: s.affected_row_count,
+            last_insert_rowid: s.last_insert_rowid,
+        }))
     }
 
     fn error(&mut self, at: StepRef, e: &SqlError) -> anyhow::Result<()> {
@@ -146,9 +173,7 @@ impl StepSink for EntrySink<'_> {
             .get(&step)
             .cloned()
             .unwrap_or_else(|| exec::wire_error(e.clone()));
-        self.send(raw(
-            &json!({ "type": "step_error", "step": step, "error": error }),
-        ))
+        self.send(raw(&Entry::StepError { step, error }))
     }
 }
 
@@ -178,14 +203,15 @@ pub fn run(
         (Ok(_), _) | (Err(PipelineError::Sink(_)), Some(Stop::Failed)) => true,
         (Err(e), _) => {
             let error = exec::internal(e);
-            sink.send(raw(&json!({ "type": "error", "error": error })))
-                .ok();
+            sink.send(raw(&Entry::Error { error })).ok();
             false
         }
     };
     let last = (finished && fault != Some(CursorFault::OmitFinal)).then(|| {
         let idx = shared.note_writes(0);
-        raw(&json!({ "type": "replication_index", "replication_index": idx }))
+        raw(&Entry::ReplicationIndex {
+            replication_index: idx,
+        })
     });
     End::Complete { last }
 }
@@ -218,7 +244,8 @@ impl Worker {
         b: Batch,
         fault: Option<CursorFault>,
     ) -> Worker {
-        let (tx, rx) = sync_channel::<Item>(256);
+        // Room for a few answers' worth of entries: the batch runs on while one is sent.
+        let (tx, rx) = sync_channel::<Item>(16 * 1024);
         let s = shared.clone();
         let live = LiveHandler::new(shared);
         let handle = thread::Builder::new()

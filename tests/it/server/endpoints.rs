@@ -234,8 +234,11 @@ pub fn cursor(shared: &Shared, body: &[u8]) -> Reply {
         Err(f) => return failure_reply(f),
     };
     let baton = shared.new_baton();
-    let head =
-        serde_json::to_vec(&json!({"baton": baton, "base_url": shared.base_url()})).expect("json");
+    let head = serde_json::to_vec(&cursor::Head {
+        baton: baton.clone(),
+        base_url: shared.base_url(),
+    })
+    .expect("json");
     Reply::Cursor(Box::new(CursorJob {
         stream,
         batch,

@@ -308,6 +308,16 @@ fn server_cursor_streams_entries_and_the_final_entry() {
     let (status, ctype, text) = post(&format!("{}/v3/cursor", s.http_url()), &body, None);
     assert_eq!(status, 200);
     assert!(ctype.starts_with("text/plain"));
+    // sqld's order: the head's baton first, every entry's type first.
+    assert!(text.starts_with(r#"{"baton":""#), "{text}");
+    assert!(
+        text.lines().skip(1).all(|l| l.starts_with(r#"{"type":""#)),
+        "{text}"
+    );
+    assert!(
+        text.contains(r#"{"type":"step_begin","step":0,"cols":[]}"#),
+        "{text}"
+    );
     let lines: Vec<Json> = text
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
