@@ -359,6 +359,16 @@ fn dump_and_import(dir: &Path, want: &dyn Fn(&str) -> bool) {
             "sqlite3 .dump (local)",
             Some(&theirs),
         );
+        for url in [server.http_url(), server.ws_url()] {
+            let (json, out) = dump_bytes(&url);
+            println!(
+                "{:<44} {:.2} bytes of JSON received per byte of dump ({} MB / {} MB) | target <= 1.6",
+                format!("dump: JSON per byte, {}", &url[..url.find(':').unwrap()]),
+                json as f64 / out as f64,
+                json >> 20,
+                out >> 20
+            );
+        }
     }
     if !want("import") {
         return;
@@ -548,6 +558,22 @@ fn cursor_choice() {
             ms(retried)
         );
     }
+}
+
+/// Bytes of responses a remote `dump` received (its `--trace` lines) and bytes it wrote.
+fn dump_bytes(url: &str) -> (u64, u64) {
+    let out = Command::new(BIN)
+        .args(["dump", "--trace", url])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let received = stderr
+        .lines()
+        .filter_map(|l| l.split("received ").nth(1))
+        .filter_map(|rest| rest.split(' ').next()?.parse::<u64>().ok())
+        .sum();
+    (received, out.stdout.len() as u64)
 }
 
 fn main() {
