@@ -109,6 +109,21 @@ fn a_big_select_streams_byte_identical_to_sqlite3() {
         }
         assert_eq!(s.open_streams(), 0, "{backend:?}");
     }
+    // --trace shows the cursor as one round trip.
+    let s = big_server(Versions::V3);
+    let out = shell()
+        .args(["exec", "--trace", "-m", "csv", &s.http_url(), BIG])
+        .run();
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let cursor = out
+        .stderr
+        .lines()
+        .find(|l| l.contains("/v3/cursor"))
+        .unwrap();
+    assert!(
+        cursor.contains("(hrana3 cursor) 1 request(s), 1 statement(s)"),
+        "{cursor}"
+    );
 }
 
 #[test]
