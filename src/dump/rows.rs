@@ -12,7 +12,8 @@
 //! table is probed once for the classes of values each column holds, which decides how the
 //! server writes it; a column holding values only the client can write exactly gets a slot
 //! after the text, holding the raw value where the text has `?`. The key columns of a
-//! WITHOUT ROWID table follow, raw, for the next page.
+//! WITHOUT ROWID table follow, raw, for the next page. Locally (values cost nothing to hand
+//! over) there is no probe: every column travels raw and the client writes it.
 //!
 //! Page size adapts to the data: it aims at [`TARGET_PAGE_BYTES`] of estimated Hrana JSON per
 //! response, well under sqld's 10 MB response cap, and halves and retries a page the server
@@ -30,7 +31,7 @@ use super::render::{self, Spec};
 use super::schema::{has_text_affinity, ColumnInfo, KeyColumn};
 use crate::render::quote_identifier;
 use crate::transport::{StepRef, StepSink};
-use crate::value::{Column, StmtSummary, Value};
+use crate::value::{write_insert_line, Column, StmtSummary, Value};
 
 /// Estimated JSON bytes one page should stay under (sqld refuses responses over 10 MB).
 pub const TARGET_PAGE_BYTES: usize = 4 << 20;
@@ -60,6 +61,9 @@ pub struct TableLayout {
     pub specs: Vec<Spec>,
     /// A key column of a WITHOUT ROWID table holds a REAL `-Inf`.
     pub has_neg_inf: bool,
+    /// Page rows are the rowid (rowid tables) and the column values as they are; the
+    /// client writes them all.
+    pub raw: bool,
 }
 
 impl TableLayout {
@@ -89,6 +93,7 @@ impl TableLayout {
             key,
             specs,
             has_neg_inf: false,
+            raw: false,
         }
     }
 
@@ -136,6 +141,12 @@ impl TableLayout {
         ))
     }
 
+    /// Rows as plain values, written by the client (no probe needed): for a transport whose
+    /// values cost nothing to hand over (see `Capabilities::encoded_values`).
+    pub fn all_raw(&mut self) {
+        self.raw = true;
+    }
+
     /// Take the probe's answer (see [`TableLayout::probe_sql`]).
     pub fn apply_probe(&mut self, row: &[Value]) {
         let yes = |v: Option<&Value>| matches!(v, Some(Value::Integer(1)));
@@ -168,13 +179,18 @@ impl TableLayout {
             _ => None,
         };
         let mut select: Vec<String> = Vec::with_capacity(self.slots() + 4);
-        select.push(render::line(key, &cols));
-        select.extend(
-            cols.iter()
-                .filter(|c| c.1.slotted())
-                .map(|(c, _)| render::slot(c)),
-        );
-        if let Key::Pk(keys) = &self.key {
+        if self.raw {
+            select.extend(key.map(str::to_string));
+            select.extend(cols.into_iter().map(|(c, _)| c));
+        } else {
+            select.push(render::line(key, &cols));
+            select.extend(
+                cols.iter()
+                    .filter(|c| c.1.slotted())
+                    .map(|(c, _)| render::slot(c)),
+            );
+        }
+        if let (Key::Pk(keys), false) = (&self.key, self.raw) {
             select.extend(keys.iter().map(|(_, k)| quote_identifier(&k.name)));
             if self.has_neg_inf {
                 select.push(neg_inf_marks(keys));
@@ -304,6 +320,32 @@ impl<'a> PageRows<'a> {
     }
 }
 
+impl PageRows<'_> {
+    /// A row of a raw page: the rowid (rowid tables), then the values.
+    fn raw_row(&mut self, row: Vec<Value>) -> Result<()> {
+        let layout = self.layout;
+        let skip = usize::from(matches!(layout.key, Key::Rowid(_)));
+        if row.len() != skip + layout.cols.len() {
+            anyhow::bail!(
+                "the database returned {} columns for {} expected",
+                row.len(),
+                skip + layout.cols.len()
+            );
+        }
+        self.est_bytes += row.iter().map(json_size).sum::<usize>();
+        self.last_key.clear();
+        match &layout.key {
+            Key::Rowid(_) => self.last_key.push(row[0].clone()),
+            Key::Pk(keys) => self
+                .last_key
+                .extend(keys.iter().map(|(i, _)| row[*i].clone())),
+            Key::Offset => {}
+        }
+        self.rows.push(row);
+        Ok(())
+    }
+}
+
 impl StepSink for PageRows<'_> {
     fn begin(&mut self, _: StepRef, _: &[Column]) -> Result<()> {
         Ok(())
@@ -314,6 +356,9 @@ impl StepSink for PageRows<'_> {
     }
 
     fn row_owned(&mut self, _: StepRef, row: Vec<Value>) -> Result<()> {
+        if self.layout.raw {
+            return self.raw_row(row);
+        }
         let slots = self.layout.slots();
         let keys = match &self.layout.key {
             Key::Pk(keys) => keys.len() + usize::from(self.layout.has_neg_inf),
@@ -378,6 +423,13 @@ impl<'a> RowFormatter<'a> {
 
     /// Append the INSERT lines of `rows` to `text`.
     pub fn format(&mut self, rows: &[Vec<Value>], text: &mut String) -> Result<()> {
+        if self.layout.raw {
+            let skip = usize::from(matches!(self.layout.key, Key::Rowid(_)));
+            for row in rows {
+                write_insert_line(self.prefix, &row[skip..], text);
+            }
+            return Ok(());
+        }
         let slots = self.layout.slots();
         for row in rows {
             let Some(Value::Text(line)) = row.first() else {
@@ -452,8 +504,9 @@ mod tests {
         l: &mut TableLayout,
         limit: usize,
     ) -> (String, String) {
-        if let Some(sql) = l.probe_sql() {
-            l.apply_probe(&query(conn, &sql, &[])[0]);
+        match l.probe_sql() {
+            Some(sql) if !l.raw => l.apply_probe(&query(conn, &sql, &[])[0]),
+            _ => {}
         }
         let prefix = l.insert_prefix();
         let (mut text, mut key) = (String::new(), None::<Vec<Value>>);
@@ -582,6 +635,11 @@ mod tests {
             assert_eq!(got, want);
             let any = Spec::Any { slotted: true };
             assert_eq!(l.specs, [Spec::Any { slotted: false }, any, any]);
+            // The local transport's way: every value raw, written by the client.
+            let mut raw = TableLayout::new("t", cols.clone(), vec![]);
+            raw.all_raw();
+            let (got, want) = dump_table(&conn, &mut raw, limit);
+            assert_eq!(got, want);
         }
         // Nothing to leave to the client: no slots.
         conn.execute_batch("DELETE FROM t WHERE rowid IN (3, 4, 6)")
@@ -621,6 +679,13 @@ mod tests {
                     INSERT INTO w VALUES(0.10000000000000001,'a',3);\nINSERT INTO w VALUES(0.10000000000000001,'B',2);\n\
                     INSERT INTO w VALUES(-1e999,'a',1);\n";
         assert_eq!(got, want);
+        let mut raw = TableLayout::new(
+            "w",
+            l.cols.clone(),
+            vec![key("k", true, "BINARY"), key("s", false, "NOCASE")],
+        );
+        raw.all_raw();
+        assert_eq!(dump_table(&conn, &mut raw, 2).0, want);
     }
 
     #[test]

@@ -416,6 +416,7 @@ impl Transport for LocalTransport {
             streams: true,
             // Local rows stream as they are produced: nothing to cap.
             cursors: false,
+            encoded_values: false,
         }
     }
 

@@ -76,6 +76,10 @@ pub struct Capabilities {
     /// [`Transport::cursor`] streams a batch's results with no cap on their size (Hrana 3
     /// cursors); without it a result too large for one response cannot be read whole.
     pub cursors: bool,
+    /// Results travel encoded (Hrana JSON, some 30 bytes around each value): fewer, larger
+    /// values cost less (a dump asks for each row as one text). False for the local
+    /// transport, whose values cost nothing to hand over.
+    pub encoded_values: bool,
 }
 
 /// Which protocol and endpoint a transport uses (for `.transport` and `--trace`).

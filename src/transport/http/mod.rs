@@ -395,6 +395,7 @@ impl Transport for HttpTransport {
             autocommit_queries: version.autocommit_queries(),
             streams: version != Version::V1,
             cursors: version == Version::V3,
+            encoded_values: true,
         }
     }
 

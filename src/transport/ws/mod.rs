@@ -314,6 +314,7 @@ impl Transport for WsTransport {
             autocommit_queries: self.version.autocommit_queries(),
             streams: true,
             cursors: self.version >= Version::V3,
+            encoded_values: true,
         }
     }
 
