@@ -359,6 +359,16 @@ fn dump_and_import(dir: &Path, want: &dyn Fn(&str) -> bool) {
             "sqlite3 .dump (local)",
             Some(&theirs),
         );
+        for url in [server.http_url(), server.ws_url()] {
+            let (json, out) = dump_bytes(&url);
+            println!(
+                "{:<44} {:.2} bytes of JSON received per byte of dump ({} MB / {} MB) | target <= 1.6",
+                format!("dump: JSON per byte, {}", &url[..url.find(':').unwrap()]),
+                json as f64 / out as f64,
+                json >> 20,
+                out >> 20
+            );
+        }
     }
     if !want("import") {
         return;
@@ -392,6 +402,180 @@ fn dump_and_import(dir: &Path, want: &dyn Fn(&str) -> bool) {
     );
 }
 
+/// A test server holding `rows` rows of the usual four-column table `t`.
+fn server_with_rows(rows: usize) -> server::TestServer {
+    let server = server::TestServer::start();
+    rusqlite::Connection::open(server.db_path())
+        .unwrap()
+        .execute_batch(&format!(
+            "CREATE TABLE t(id INTEGER PRIMARY KEY, name TEXT, score REAL, n INTEGER);
+             WITH RECURSIVE c(v) AS (SELECT 1 UNION ALL SELECT v + 1 FROM c WHERE v < {rows})
+             INSERT INTO t SELECT v, 'name-' || v || ', \"q\"', v * 0.25, v * 7 FROM c;"
+        ))
+        .unwrap();
+    server
+}
+
+/// `exec -m csv` of a 1,000,000-row `select *` from the test server (10 MB response cap, as
+/// sqld: the result streams through a cursor) over HTTP and WebSocket, against `sqlite3 -csv`
+/// of the same file; the outputs are compared byte for byte first.
+fn csv_remote() {
+    let rows = 1_000_000usize;
+    let server = server_with_rows(rows);
+    let db = server.db_path();
+    let sql = "SELECT * FROM t";
+    let want = Command::new("sqlite3")
+        .arg("-csv")
+        .arg(&db)
+        .arg(sql)
+        .output()
+        .unwrap()
+        .stdout;
+    for url in [server.http_url(), server.ws_url()] {
+        let got = Command::new(BIN)
+            .args(["exec", "-m", "csv", "--no-header", &url, sql])
+            .output()
+            .unwrap();
+        assert!(
+            got.status.success(),
+            "{}",
+            String::from_utf8_lossy(&got.stderr)
+        );
+        assert!(
+            got.stdout == want,
+            "the output differs from sqlite3 -csv ({url})"
+        );
+    }
+    let theirs = best_of(3, || {
+        run(Command::new("sqlite3").arg("-csv").arg(&db).arg(sql))
+    });
+    for (label, url) in [("HTTP", server.http_url()), ("WebSocket", server.ws_url())] {
+        server.reset_counters();
+        let ours = best_of(3, || {
+            run(Command::new(BIN).args(["exec", "-m", "csv", "--no-header", &url, sql]))
+        });
+        report(
+            &format!("csv: {rows} rows x 4 cols, {label} (cursor)"),
+            &ours,
+            &format!(
+                "sqlite3 -csv, local file ({} requests/run)",
+                server.requests() / 3
+            ),
+            Some(&theirs),
+        );
+    }
+}
+
+/// What the choice of when to use the cursor costs: a small query as one pipeline (the
+/// batch, `get_autocommit` and `close` in one request) against a cursor (the batch) plus
+/// the pipeline that reads the transaction state and closes the stream; and a 1,000,000-row
+/// query through the cursor at once against a pipeline refused at the 10 MB cap first.
+fn cursor_choice() {
+    use libsql_shell::transport::http::HttpTransport;
+    use libsql_shell::transport::ws::WsTransport;
+    use libsql_shell::transport::{After, Batch, BatchStep, Discard, Request, Stmt, Transport};
+    let server = server_with_rows(1_000_000);
+    let timeout = Duration::from_secs(120);
+    let port = server.port();
+    let connect = |ws: bool| -> Box<dyn Transport> {
+        if ws {
+            Box::new(
+                WsTransport::connect(&server.ws_url(), "127.0.0.1", port, None, timeout).unwrap(),
+            )
+        } else {
+            Box::new(HttpTransport::new(
+                &server.http_url(),
+                "127.0.0.1",
+                port,
+                None,
+                timeout,
+            ))
+        }
+    };
+    let batch = |sql: &str| Batch {
+        steps: vec![BatchStep {
+            condition: None,
+            stmt: Stmt::new(sql),
+        }],
+    };
+    let small = batch("SELECT * FROM t WHERE id = 42");
+    let big = batch("SELECT * FROM t");
+    let pipeline = |t: &mut dyn Transport, b: &Batch| {
+        let reqs = [Request::Batch(b.clone()), Request::GetAutocommit];
+        t.pipeline(&reqs, After::Close, &mut Discard).unwrap()
+    };
+    let cursor = |t: &mut dyn Transport, b: &Batch| {
+        let r = t.cursor(b, &mut Discard).unwrap();
+        assert!(r.is_ok(), "{r:?}");
+        t.pipeline(&[Request::GetAutocommit], After::Close, &mut Discard)
+            .unwrap();
+    };
+    for latency_ms in [0u64, 20] {
+        server.set_latency(Duration::from_millis(latency_ms));
+        let n: u32 = if latency_ms == 0 { 300 } else { 25 };
+        for ws in [false, true] {
+            let mut t = connect(ws);
+            pipeline(t.as_mut(), &small);
+            let start = Instant::now();
+            for _ in 0..n {
+                pipeline(t.as_mut(), &small);
+            }
+            let via_pipeline = start.elapsed() / n;
+            let start = Instant::now();
+            for _ in 0..n {
+                cursor(t.as_mut(), &small);
+            }
+            let via_cursor = start.elapsed() / n;
+            println!(
+                "{:<44} pipeline {:>7.2} ms | cursor + close {:>7.2} ms (mean of {n})",
+                format!(
+                    "choice: 1-row query, {}, +{latency_ms} ms/request",
+                    if ws { "WebSocket" } else { "HTTP" }
+                ),
+                ms(via_pipeline),
+                ms(via_cursor)
+            );
+        }
+    }
+    server.set_latency(Duration::ZERO);
+    for ws in [false, true] {
+        let mut t = connect(ws);
+        let start = Instant::now();
+        cursor(t.as_mut(), &big);
+        let direct = start.elapsed();
+        let start = Instant::now();
+        let refused = pipeline(t.as_mut(), &big);
+        assert!(matches!(&refused[0], Err(e) if e.code.as_deref() == Some("RESPONSE_TOO_LARGE")));
+        cursor(t.as_mut(), &big);
+        let retried = start.elapsed();
+        println!(
+            "{:<44} cursor {:>9.1} ms | refused pipeline + cursor {:>9.1} ms",
+            format!(
+                "choice: 1,000,000 rows, {}",
+                if ws { "WebSocket" } else { "HTTP" }
+            ),
+            ms(direct),
+            ms(retried)
+        );
+    }
+}
+
+/// Bytes of responses a remote `dump` received (its `--trace` lines) and bytes it wrote.
+fn dump_bytes(url: &str) -> (u64, u64) {
+    let out = Command::new(BIN)
+        .args(["dump", "--trace", url])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let received = stderr
+        .lines()
+        .filter_map(|l| l.split("received ").nth(1))
+        .filter_map(|rest| rest.split(' ').next()?.parse::<u64>().ok())
+        .sum();
+    (received, out.stdout.len() as u64)
+}
+
 fn main() {
     let filter: Option<String> = std::env::args().skip(1).find(|a| !a.starts_with('-'));
     let want = |name: &str| filter.as_deref().is_none_or(|f| name.contains(f));
@@ -411,6 +595,12 @@ fn main() {
     }
     if want("big") {
         big_load(dir.path());
+    }
+    if want("cursor") {
+        csv_remote();
+    }
+    if want("choice") {
+        cursor_choice();
     }
     if want("dump") || want("import") {
         dump_and_import(dir.path(), &want);

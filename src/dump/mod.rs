@@ -14,6 +14,7 @@
 //! `ROLLBACK; -- dump incomplete: <reason>` (a loader rolls back instead of committing half a
 //! database) and the error is returned, so the command exits non-zero.
 
+pub mod render;
 pub mod rows;
 pub mod schema;
 
@@ -25,7 +26,7 @@ use anyhow::{Context, Result};
 
 use crate::transport::{After, Collect, Pending, PipelineError, Request, Stmt, Transport};
 use crate::value::Value;
-use rows::{neg_inf_probe, next_page_rows, Key, PageRows, RowFormatter, TableLayout};
+use rows::{next_page_rows, Key, PageRows, RowFormatter, TableLayout};
 use schema::{SchemaObject, TableRole};
 
 /// What to dump.
@@ -229,7 +230,8 @@ impl Dumper<'_, '_> {
             .collect())
     }
 
-    /// Columns and keys of each table (two PRAGMAs each), then one `-Inf` probe each.
+    /// Columns and keys of each table (two PRAGMAs each), then one probe each (which values
+    /// the server cannot render, see [`rows::TableLayout::probe_sql`]).
     fn read_layouts(&mut self, tables: &[&SchemaObject]) -> Result<Vec<TableLayout>> {
         let mut layouts = Vec::with_capacity(tables.len());
         for chunk in tables.chunks(META_REQUESTS_PER_PIPELINE / 2) {
@@ -258,10 +260,15 @@ impl Dumper<'_, '_> {
                 layouts.push(TableLayout::new(&obj.name, cols, keys));
             }
         }
+        if !self.t.capabilities().encoded_values {
+            // Values cost nothing to hand over: the client writes them all, no probe.
+            layouts.iter_mut().for_each(TableLayout::all_raw);
+            return Ok(layouts);
+        }
         let probes: Vec<(usize, String)> = layouts
             .iter()
             .enumerate()
-            .filter_map(|(i, l)| neg_inf_probe(l).map(|sql| (i, sql)))
+            .filter_map(|(i, l)| l.probe_sql().map(|sql| (i, sql)))
             .collect();
         for chunk in probes.chunks(META_REQUESTS_PER_PIPELINE) {
             let reqs: Vec<Request> = chunk
@@ -274,10 +281,7 @@ impl Dumper<'_, '_> {
                 .collect();
             let rows = self.read(&reqs, &|i| format!("reading table {}", names[i]))?;
             for ((i, _), r) in chunk.iter().zip(rows) {
-                layouts[*i].has_neg_inf = matches!(
-                    r.first().and_then(|row| row.first()),
-                    Some(Value::Integer(1))
-                );
+                layouts[*i].apply_probe(r.first().map_or(&[], Vec::as_slice));
             }
         }
         Ok(layouts)
@@ -449,8 +453,9 @@ fn read_page(
             )))
         }
     }
-    let mut text = String::with_capacity(sink.est_bytes / 2);
-    fmt.format(&sink.rows, &mut text);
+    let mut text = String::with_capacity(sink.est_bytes);
+    fmt.format(&sink.rows, &mut text)
+        .map_err(PageError::Failed)?;
     Ok(Page {
         text,
         rows: sink.rows.len(),

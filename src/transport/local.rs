@@ -443,6 +443,9 @@ impl Transport for LocalTransport {
         Capabilities {
             autocommit_queries: true,
             streams: true,
+            // Local rows stream as they are produced: nothing to cap.
+            cursors: false,
+            encoded_values: false,
         }
     }
 

@@ -76,6 +76,13 @@ pub struct Capabilities {
     pub autocommit_queries: bool,
     /// Whether a stream survives between pipelines (false for the stateless `/v1` API).
     pub streams: bool,
+    /// [`Transport::cursor`] streams a batch's results with no cap on their size (Hrana 3
+    /// cursors); without it a result too large for one response cannot be read whole.
+    pub cursors: bool,
+    /// Results travel encoded (Hrana JSON, some 30 bytes around each value): fewer, larger
+    /// values cost less (a dump asks for each row as one text). False for the local
+    /// transport, whose values cost nothing to hand over.
+    pub encoded_values: bool,
 }
 
 /// Which protocol and endpoint a transport uses (for `.transport` and `--trace`).
@@ -104,6 +111,24 @@ pub trait Transport {
     /// for reads: a transport may also run the pipeline to completion first (the default).
     fn pipeline_ahead(&mut self, reqs: &[Request]) -> Result<Box<dyn Pending>, PipelineError> {
         run_ahead(self, reqs)
+    }
+
+    /// Run one batch through a cursor on the stream (opening one if none is open; it stays
+    /// open): rows reach `sink` as they arrive, whatever their total size, reported as
+    /// request 0. A cursor cut short (the connection lost, its last entry missing) is a
+    /// transport error. Without cursors (see [`Capabilities::cursors`]) the batch is an
+    /// ordinary pipeline (the default, which is what the local transport needs: its rows
+    /// stream already).
+    fn cursor(
+        &mut self,
+        batch: &Batch,
+        sink: &mut dyn StepSink,
+    ) -> Result<RequestResult, PipelineError> {
+        let reqs = [Request::Batch(batch.clone())];
+        let mut results = self.pipeline(&reqs, After::KeepOpen, sink)?;
+        results.pop().ok_or_else(|| {
+            TransportError::Protocol("the pipeline returned no result for the batch".into()).into()
+        })
     }
 
     /// Whether a stream is currently open (and might hold a transaction).
@@ -152,6 +177,13 @@ impl<T: Transport + ?Sized> Transport for &mut T {
     }
     fn pipeline_ahead(&mut self, reqs: &[Request]) -> Result<Box<dyn Pending>, PipelineError> {
         (**self).pipeline_ahead(reqs)
+    }
+    fn cursor(
+        &mut self,
+        batch: &Batch,
+        sink: &mut dyn StepSink,
+    ) -> Result<RequestResult, PipelineError> {
+        (**self).cursor(batch, sink)
     }
     fn stream_open(&self) -> bool {
         (**self).stream_open()

@@ -2,6 +2,7 @@
 //! databases and the in-repo Hrana test server.
 
 mod config;
+mod cursor;
 mod dump;
 mod dump_property;
 mod exec;

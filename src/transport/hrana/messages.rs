@@ -4,8 +4,9 @@
 
 use serde::{Deserialize, Deserializer, Serialize};
 
+use super::cursor::CursorEntry;
 use super::stmt::{WireBatch, WireBatchResult, WireError, WireStmt, WireStmtResult};
-use super::stream::{CursorEntry, ResponseParts};
+use super::stream::ResponseParts;
 
 /// WebSocket messages from client to server.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -154,12 +155,7 @@ impl<'de> Deserialize<'de> for WsResponse {
                         is_autocommit: p.is_autocommit()?,
                     },
                     "fetch_cursor" => WsResponse::FetchCursor {
-                        entries: match &p.entries {
-                            Some(raw) => {
-                                serde_json::from_str(raw.get()).map_err(A::Error::custom)?
-                            }
-                            None => return Err(A::Error::missing_field("entries")),
-                        },
+                        entries: p.entries()?,
                         done: p.done.ok_or_else(|| A::Error::missing_field("done"))?,
                     },
                     "open_stream" => WsResponse::OpenStream {},

@@ -4,6 +4,7 @@
 //! - [`value`]: values (integers as strings, blobs as base64);
 //! - [`stmt`]: statements, batches, conditions, results and errors;
 //! - [`stream`]: the HTTP pipeline and cursor bodies;
+//! - [`cursor`]: cursor entries and their replay, with the check that a cursor was not cut;
 //! - [`messages`]: the WebSocket messages;
 //! - [`version`]: what each protocol version may carry;
 //! - [`replay`]: feeding a decoded response to a [`crate::transport::StepSink`].
@@ -11,6 +12,7 @@
 //! Never deny unknown fields: servers add fields and entry types. Every tagged enum has a
 //! catch-all variant so a newer server's additions are ignored, not fatal.
 
+pub mod cursor;
 pub mod messages;
 pub mod replay;
 pub mod stmt;
@@ -18,14 +20,15 @@ pub mod stream;
 pub mod value;
 pub mod version;
 
+pub use cursor::{CursorEntry, CursorReplay};
 pub use messages::{ClientMsg, ServerMsg, WsRequest, WsResponse};
 pub use stmt::{
     batch_outcomes, row_values, NamedArg, WireBatch, WireBatchResult, WireBatchStep, WireCol,
     WireCond, WireError, WireStmt, WireStmtResult,
 };
 pub use stream::{
-    CursorEntry, CursorRequest, CursorResponseHead, PipelineRequest, PipelineResponse,
-    StreamRequest, StreamResponse, StreamResult,
+    CursorRequest, CursorResponseHead, PipelineRequest, PipelineResponse, StreamRequest,
+    StreamResponse, StreamResult,
 };
 pub use value::{WireValue, WireValueRef};
 pub use version::Version;

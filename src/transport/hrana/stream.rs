@@ -1,5 +1,6 @@
 //! The HTTP stream protocol: pipeline requests and responses (`/v2/pipeline`,
-//! `/v3/pipeline`) and the `/v3/cursor` body, plus [`ResponseParts`], the one-pass reader of
+//! `/v3/pipeline`) and the `/v3/cursor` request and head line (its entries are in
+//! [`super::cursor`]), plus [`ResponseParts`], the one-pass reader of
 //! a response object that the WebSocket messages share.
 //!
 //! Responses are decoded by hand: serde's derive for internally tagged enums buffers the
@@ -7,8 +8,8 @@
 
 use serde::{Deserialize, Deserializer, Serialize};
 
-use super::stmt::{WireBatch, WireBatchResult, WireCol, WireError, WireStmt, WireStmtResult};
-use super::value::{de_opt_i64_lenient, ser_opt_i64_str, WireValue};
+use super::cursor::CursorEntry;
+use super::stmt::{WireBatch, WireBatchResult, WireError, WireStmt, WireStmtResult};
 
 /// Requests on an HTTP stream (`/v2/pipeline`, `/v3/pipeline`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -90,8 +91,15 @@ pub(super) struct ResponseParts {
     /// `result`, decoded when `type` came first, else kept as text until it is known.
     result: Option<ResultField>,
     is_autocommit: Option<bool>,
-    pub(super) entries: Option<Box<serde_json::value::RawValue>>,
+    /// `entries` of a `fetch_cursor` response, decoded when `type` came first, else kept
+    /// as text until it is known.
+    entries: Option<EntriesField>,
     pub(super) done: Option<bool>,
+}
+
+enum EntriesField {
+    Decoded(Vec<CursorEntry>),
+    Raw(Box<serde_json::value::RawValue>),
 }
 
 enum ResultField {
@@ -117,7 +125,10 @@ impl ResponseParts {
                 ("result", Some("batch")) => result = Some(ResultField::Batch(map.next_value()?)),
                 ("result", _) => result = Some(ResultField::Raw(map.next_value()?)),
                 ("is_autocommit", _) => is_autocommit = Some(map.next_value()?),
-                ("entries", _) => entries = Some(map.next_value()?),
+                ("entries", Some("fetch_cursor")) => {
+                    entries = Some(EntriesField::Decoded(map.next_value()?))
+                }
+                ("entries", _) => entries = Some(EntriesField::Raw(map.next_value()?)),
                 ("done", _) => done = Some(map.next_value()?),
                 _ => {
                     map.next_value::<IgnoredAny>()?;
@@ -149,6 +160,15 @@ impl ResponseParts {
 
     pub(super) fn describe<E: serde::de::Error>(&mut self) -> Result<serde_json::Value, E> {
         parse_raw(self.result.take(), "result")
+    }
+
+    /// The entries of a `fetch_cursor` response.
+    pub(super) fn entries<E: serde::de::Error>(&mut self) -> Result<Vec<CursorEntry>, E> {
+        match self.entries.take() {
+            Some(EntriesField::Decoded(e)) => Ok(e),
+            Some(EntriesField::Raw(raw)) => serde_json::from_str(raw.get()).map_err(E::custom),
+            None => Err(E::missing_field("entries")),
+        }
     }
 
     pub(super) fn is_autocommit<E: serde::de::Error>(&self) -> Result<bool, E> {
@@ -261,7 +281,7 @@ pub struct PipelineResponse {
 }
 
 /// `/v3/cursor` request body; the response is a JSON line with `baton`/`base_url`, then
-/// one [`CursorEntry`] per line.
+/// one [`CursorEntry`](super::cursor::CursorEntry) per line.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CursorRequest {
     pub baton: Option<String>,
@@ -276,40 +296,10 @@ pub struct CursorResponseHead {
     pub base_url: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
-pub enum CursorEntry {
-    StepBegin {
-        step: u32,
-        #[serde(default)]
-        cols: Vec<WireCol>,
-    },
-    StepEnd {
-        #[serde(default)]
-        affected_row_count: u64,
-        #[serde(
-            default,
-            serialize_with = "ser_opt_i64_str",
-            deserialize_with = "de_opt_i64_lenient"
-        )]
-        last_insert_rowid: Option<i64>,
-    },
-    StepError {
-        step: u32,
-        error: WireError,
-    },
-    Row {
-        row: Vec<WireValue>,
-    },
-    Error {
-        error: WireError,
-    },
-    #[serde(other)]
-    Unknown,
-}
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::transport::hrana::value::WireValue;
     use crate::value::Value;
 
     #[test]
@@ -328,21 +318,6 @@ mod tests {
         );
         let inf: WireValue = serde_json::from_str(r#"{"type":"float","value":null}"#).unwrap();
         assert_eq!(inf.into_value().unwrap(), Value::Real(f64::INFINITY));
-        let e: CursorEntry = serde_json::from_str(
-            r#"{"type":"step_end","affected_row_count":1,"last_insert_rowid":5}"#,
-        )
-        .unwrap();
-        assert_eq!(
-            e,
-            CursorEntry::StepEnd {
-                affected_row_count: 1,
-                last_insert_rowid: Some(5)
-            }
-        );
-        let e: CursorEntry =
-            serde_json::from_str(r#"{"type":"replication_index","replication_index":"9"}"#)
-                .unwrap();
-        assert_eq!(e, CursorEntry::Unknown);
         let r: PipelineResponse = serde_json::from_str(
             r#"{"baton":"b","base_url":null,"extra":1,"results":[{"type":"ok","response":{"type":"execute","result":{"cols":[{"name":"a","decltype":null}],"rows":[],"affected_row_count":0,"last_insert_rowid":null,"rows_read":1,"replication_index":"3"}}},{"type":"ok","response":{"type":"new_thing"}},{"type":"error","error":{"message":"m"}}]}"#,
         )

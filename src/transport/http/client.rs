@@ -1,4 +1,5 @@
-//! One HTTP client for a database: POST a JSON body, read the whole answer, and turn what
+//! One HTTP client for a database: POST a JSON body, read the whole answer (or hand its
+//! body over to be read as it arrives, for a cursor), and turn what
 //! can go wrong (DNS, a refused connection, TLS, timeouts, error statuses) into a
 //! [`TransportError`] that never quotes the token. Every round trip is reported to
 //! `--trace`.
@@ -13,8 +14,14 @@ use crate::transport::error::TransportError;
 use crate::transport::hrana::replay;
 use crate::transport::trace;
 
+/// The body of an answer, read as it arrives.
+pub type BodyReader = Box<dyn Read + Send + Sync + 'static>;
+
 pub struct Client {
     agent: ureq::Agent,
+    /// For bodies read as they arrive (cursors): each read must come within the timeout,
+    /// not the whole body.
+    stream_agent: ureq::Agent,
     host: String,
     port: u16,
     access: Access,
@@ -25,6 +32,7 @@ impl Client {
     pub fn new(host: &str, port: u16, token: Option<AuthToken>, timeout: Duration) -> Self {
         Client {
             agent: agent(timeout, None),
+            stream_agent: stream_agent(timeout, None),
             host: host.to_string(),
             port,
             access: Access::token(token),
@@ -41,18 +49,10 @@ impl Client {
         &self.access
     }
 
-    /// A POST to `url` with every header the database needs (token, namespace, key).
-    pub fn request(&self, url: &str) -> ureq::Request {
-        let mut req = self.agent.post(url).set("Content-Type", "application/json");
-        for (name, value) in self.access.headers(true) {
-            req = req.set(name, &value);
-        }
-        req
-    }
-
     /// Use this TLS client configuration (see [`crate::transport::tls`]) for `https://`.
     pub fn set_tls(&mut self, tls: Arc<rustls::ClientConfig>) {
-        self.agent = agent(self.timeout, Some(tls));
+        self.agent = agent(self.timeout, Some(tls.clone()));
+        self.stream_agent = stream_agent(self.timeout, Some(tls));
     }
 
     pub fn agent(&self) -> &ureq::Agent {
@@ -93,17 +93,53 @@ impl Client {
     }
 
     fn post_inner(&self, url: &str, body: &[u8]) -> Result<(u16, Vec<u8>), TransportError> {
-        let resp = match self.request(url).send_bytes(body) {
-            Ok(r) => r,
-            Err(ureq::Error::Status(_, r)) => r,
-            Err(ureq::Error::Transport(t)) => return Err(self.transport_error(&t)),
-        };
+        let resp = self.send(&self.agent, url, body)?;
         let status = resp.status();
         let mut buf = Vec::new();
         resp.into_reader()
             .read_to_end(&mut buf)
             .map_err(|e| self.io_error(&e))?;
         Ok((status, buf))
+    }
+
+    /// POST a JSON body; the answer's headers have arrived, its body is unread.
+    fn send(
+        &self,
+        agent: &ureq::Agent,
+        url: &str,
+        body: &[u8],
+    ) -> Result<ureq::Response, TransportError> {
+        // Every header the database needs: token, namespace, encryption key.
+        let mut req = agent.post(url).set("Content-Type", "application/json");
+        for (name, value) in self.access.headers(true) {
+            req = req.set(name, &value);
+        }
+        match req.send_bytes(body) {
+            Ok(r) => Ok(r),
+            Err(ureq::Error::Status(_, r)) => Ok(r),
+            Err(ureq::Error::Transport(t)) => Err(self.transport_error(&t)),
+        }
+    }
+
+    /// POST a JSON body whose answer is read as it arrives (a cursor): the reader of a 2xx
+    /// body, or the status and whole body of any other answer. Each read must come within
+    /// the timeout (the whole body may take longer). Not traced here: the caller knows when
+    /// the body ends.
+    pub fn post_reader(
+        &self,
+        url: &str,
+        body: &[u8],
+    ) -> Result<Result<BodyReader, (u16, Vec<u8>)>, TransportError> {
+        let resp = self.send(&self.stream_agent, url, body)?;
+        let status = resp.status();
+        if (200..300).contains(&status) {
+            return Ok(Ok(resp.into_reader()));
+        }
+        let mut buf = Vec::new();
+        resp.into_reader()
+            .read_to_end(&mut buf)
+            .map_err(|e| self.io_error(&e))?;
+        Ok(Err((status, buf)))
     }
 
     fn transport_error(&self, t: &ureq::Transport) -> TransportError {
@@ -152,7 +188,8 @@ impl Client {
         }
     }
 
-    fn io_error(&self, e: &std::io::Error) -> TransportError {
+    /// What a failed read of an answer means (a timeout, or the connection lost).
+    pub fn io_error(&self, e: &std::io::Error) -> TransportError {
         use std::io::ErrorKind as K;
         match e.kind() {
             K::TimedOut | K::WouldBlock => TransportError::Timeout(self.timeout.as_secs()),
@@ -225,9 +262,21 @@ fn error_message(body: &[u8]) -> Option<String> {
 }
 
 fn agent(timeout: Duration, tls: Option<Arc<rustls::ClientConfig>>) -> ureq::Agent {
-    let mut b = ureq::AgentBuilder::new()
-        .timeout(timeout)
-        .user_agent(concat!("libsql-shell/", env!("CARGO_PKG_VERSION")));
+    build(ureq::AgentBuilder::new().timeout(timeout), tls)
+}
+
+/// An agent whose timeout applies to each step (connecting, each write, each read), for
+/// bodies that may take longer than the timeout in all.
+fn stream_agent(timeout: Duration, tls: Option<Arc<rustls::ClientConfig>>) -> ureq::Agent {
+    let b = ureq::AgentBuilder::new()
+        .timeout_connect(timeout)
+        .timeout_read(timeout)
+        .timeout_write(timeout);
+    build(b, tls)
+}
+
+fn build(b: ureq::AgentBuilder, tls: Option<Arc<rustls::ClientConfig>>) -> ureq::Agent {
+    let mut b = b.user_agent(concat!("libsql-shell/", env!("CARGO_PKG_VERSION")));
     if let Some(tls) = tls {
         b = b.tls_config(tls);
     }

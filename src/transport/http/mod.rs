@@ -8,11 +8,13 @@
 //! - [`client`]: POSTs and their failures;
 //! - [`pipeline`]: pipeline bodies for a version, decoded and replayed;
 //! - [`ahead`]: answers read ahead (only the stream fields decoded at once);
+//! - [`cursor`]: `/v3/cursor`, its body read and replayed line by line as it arrives;
 //! - [`v1`]: the stateless `/v1` API;
 //! - [`keepalive`]: renewing an idle stream between pipelines.
 
 mod ahead;
 mod client;
+mod cursor;
 mod keepalive;
 mod pipeline;
 mod v1;
@@ -28,11 +30,11 @@ use pipeline::Body;
 
 use crate::token::AuthToken;
 use crate::transport::access::Access;
-use crate::transport::hrana::{PipelineRequest, PipelineResponse, Version};
+use crate::transport::hrana::{CursorRequest, PipelineRequest, PipelineResponse, Version};
 use crate::transport::trace;
 use crate::transport::{
-    run_ahead, After, Capabilities, Pending, PipelineError, Request, RequestResult, StepSink,
-    Transport, TransportError, TransportInfo,
+    run_ahead, After, Batch, Capabilities, Pending, PipelineError, Request, RequestResult,
+    StepSink, Transport, TransportError, TransportInfo,
 };
 
 pub struct HttpTransport {
@@ -304,6 +306,41 @@ impl HttpTransport {
     }
 }
 
+impl HttpTransport {
+    /// [`Transport::cursor`] once the stream is back from the keep-alive thread.
+    fn cursor_now(
+        &mut self,
+        batch: &Batch,
+        sink: &mut dyn StepSink,
+    ) -> Result<RequestResult, PipelineError> {
+        let had_baton = self.baton.is_some();
+        let body = serde_json::to_vec(&CursorRequest {
+            baton: self.baton.take(),
+            batch: Version::V3.batch(batch),
+        })
+        .map_err(|e| TransportError::Protocol(e.to_string()))?;
+        let base = self
+            .stream_url
+            .clone()
+            .unwrap_or_else(|| self.base_url.clone());
+        let url = format!("{base}{}", cursor::PATH);
+        let out = cursor::run(
+            &self.client,
+            &url,
+            &body,
+            batch.steps.len(),
+            had_baton,
+            sink,
+        );
+        match (out.head, &out.result) {
+            // The stream goes on under the head's baton once the body was read to its end.
+            (Some(head), Ok(_)) => self.keep_stream(head.baton, head.base_url.as_deref()),
+            _ => self.drop_stream(),
+        }
+        out.result
+    }
+}
+
 impl Transport for HttpTransport {
     fn pipeline(
         &mut self,
@@ -330,6 +367,24 @@ impl Transport for HttpTransport {
         result
     }
 
+    fn cursor(
+        &mut self,
+        batch: &Batch,
+        sink: &mut dyn StepSink,
+    ) -> Result<RequestResult, PipelineError> {
+        if self.version.is_some_and(|v| v != Version::V3) {
+            return Err(TransportError::Unsupported(
+                "the server speaks no Hrana 3, so it has no cursors".into(),
+            )
+            .into());
+        }
+        self.forget_failed_ahead();
+        self.unpark()?;
+        let result = self.cursor_now(batch, sink);
+        self.park();
+        result
+    }
+
     fn stream_open(&self) -> bool {
         !self.ahead_failed.load(Ordering::SeqCst)
             && (self.baton.is_some() || self.keepalive.as_ref().is_some_and(KeepAlive::is_parked))
@@ -347,6 +402,8 @@ impl Transport for HttpTransport {
         Capabilities {
             autocommit_queries: version.autocommit_queries(),
             streams: version != Version::V1,
+            cursors: version == Version::V3,
+            encoded_values: true,
         }
     }
 

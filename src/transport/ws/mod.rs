@@ -2,11 +2,13 @@
 //!
 //! The handshake offers `hrana3,hrana2,hrana1` and the server's echo decides the version;
 //! `hello` goes out right after it ([`handshake`]). A pipeline is one burst of messages
-//! ([`exchange`]); reads may be left for later ([`ahead`]). The socket lives as long as the
+//! ([`exchange`]); reads may be left for later ([`ahead`]); a result too large for one
+//! response is fetched through a cursor ([`cursor`]). The socket lives as long as the
 //! transport; after it is lost the next pipeline connects again (on a new stream: whatever
 //! the old one held is gone). [`socket`] holds the connection itself.
 
 mod ahead;
+mod cursor;
 mod exchange;
 mod handshake;
 mod socket;
@@ -15,6 +17,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use ahead::{read_ahead, WsUnread};
+use cursor::CursorAt;
 use exchange::{exchange, traced, Burst, Slot};
 use socket::{idle_socket_closed, Conn, Peer};
 
@@ -22,8 +25,8 @@ use crate::token::AuthToken;
 use crate::transport::access::Access;
 use crate::transport::hrana::{Version, WireStmt, WsRequest};
 use crate::transport::{
-    run_ahead, After, Capabilities, Pending, PipelineError, Request, RequestResult, SqlError,
-    StepSink, Transport, TransportError, TransportInfo,
+    run_ahead, After, Batch, Capabilities, Pending, PipelineError, Request, RequestResult,
+    SqlError, StepSink, Transport, TransportError, TransportInfo,
 };
 
 pub struct WsTransport {
@@ -35,6 +38,7 @@ pub struct WsTransport {
     stream_id: Option<i32>,
     next_stream_id: i32,
     next_request_id: i32,
+    next_cursor_id: i32,
 }
 
 impl WsTransport {
@@ -86,6 +90,7 @@ impl WsTransport {
             stream_id: None,
             next_stream_id: 1,
             next_request_id: 1,
+            next_cursor_id: 1,
         };
         t.reconnect()?;
         Ok(t)
@@ -137,6 +142,29 @@ impl WsTransport {
     }
 }
 
+impl WsTransport {
+    /// The connection for the next exchange: the open one, or a new one when there is none
+    /// (a stream that was open on a connection lost while idle is gone, and said so).
+    fn live_conn(&mut self) -> Result<socket::Conn, PipelineError> {
+        if self.conn.as_mut().is_some_and(idle_socket_closed) {
+            self.conn = None;
+            if self.stream_id.take().is_some() {
+                return Err(TransportError::ConnectionLost {
+                    reason: "the server closed the connection while the stream was idle".into(),
+                    outcome: TransportError::NOTHING_APPLIED,
+                }
+                .into());
+            }
+        }
+        if self.conn.is_none() {
+            self.reconnect()?;
+        }
+        self.conn
+            .take()
+            .ok_or_else(|| TransportError::Protocol("no connection after connecting".into()).into())
+    }
+}
+
 /// The WebSocket request for `r`, or why this version cannot carry it.
 fn to_ws_request(r: &Request, stream_id: i32, version: Version) -> Result<WsRequest, SqlError> {
     if let Some(refused) = version.refusal(r) {
@@ -170,25 +198,7 @@ impl Transport for WsTransport {
         if reqs.is_empty() && after == After::Close && self.stream_id.is_none() {
             return Ok(Vec::new());
         }
-        if self.conn.as_mut().is_some_and(idle_socket_closed) {
-            self.conn = None;
-            if self.stream_id.take().is_some() {
-                return Err(TransportError::ConnectionLost {
-                    reason: "the server closed the connection while the stream was idle".into(),
-                    outcome: TransportError::NOTHING_APPLIED,
-                }
-                .into());
-            }
-        }
-        let mut conn = match self.conn.take() {
-            Some(c) => c,
-            None => {
-                self.reconnect()?;
-                self.conn.take().ok_or_else(|| {
-                    TransportError::Protocol("no connection after connecting".into())
-                })?
-            }
-        };
+        let mut conn = self.live_conn()?;
         let mut out: Vec<Option<RequestResult>> = vec![None; reqs.len()];
         let mut burst = Burst::default();
         let ids = &mut self.next_request_id;
@@ -239,6 +249,58 @@ impl Transport for WsTransport {
         }
     }
 
+    fn cursor(
+        &mut self,
+        batch: &Batch,
+        sink: &mut dyn StepSink,
+    ) -> Result<RequestResult, PipelineError> {
+        if self.version < Version::V3 {
+            return Err(TransportError::Unsupported(format!(
+                "the server speaks {}, which has no cursors",
+                self.version.name()
+            ))
+            .into());
+        }
+        let mut conn = self.live_conn()?;
+        let (open_stream, stream_id) = match self.stream_id {
+            Some(s) => (None, s),
+            None => {
+                let s = self.next_stream_id;
+                self.next_stream_id = s.checked_add(1).unwrap_or(1);
+                (Some(s), s)
+            }
+        };
+        let cursor_id = self.next_cursor_id;
+        self.next_cursor_id = cursor_id.checked_add(1).unwrap_or(1);
+        let reqs = [Request::Batch(batch.clone())];
+        let wire = self.version.batch(batch);
+        let at = CursorAt {
+            open_stream,
+            stream_id,
+            cursor_id,
+            next_request_id: &mut self.next_request_id,
+        };
+        let peer = &self.peer;
+        let messages = 2 + usize::from(open_stream.is_some());
+        let result = traced(
+            peer,
+            self.version,
+            &mut conn,
+            &reqs,
+            (messages, 0),
+            |conn| cursor::run(peer, conn, at, wire, batch.steps.len(), sink),
+        );
+        match &result {
+            Ok(_) => {
+                self.conn = Some(conn);
+                self.stream_id = Some(stream_id);
+            }
+            // Answers may still be on their way: the connection is out of step.
+            Err(_) => self.stream_id = None,
+        }
+        result
+    }
+
     fn stream_open(&self) -> bool {
         self.stream_id.is_some()
     }
@@ -247,6 +309,8 @@ impl Transport for WsTransport {
         Capabilities {
             autocommit_queries: self.version.autocommit_queries(),
             streams: true,
+            cursors: self.version >= Version::V3,
+            encoded_values: true,
         }
     }
 

@@ -1,18 +1,22 @@
 //! The Hrana endpoints behind the HTTP router: `/v2/pipeline` and `/v3/pipeline` (streams
-//! named by single-use batons, kept in [`Shared::streams`] between requests), `/v3/cursor`
-//! (newline-delimited entries) and the stateless legacy `/v1/execute` and `/v1/batch`.
+//! named by single-use batons, kept in [`Shared::streams`] between requests; each answer
+//! within the response cap), `/v3/cursor` (newline-delimited entries streamed in a chunked
+//! body, no cap) and the stateless legacy `/v1/execute` and `/v1/batch`.
 
+use std::net::TcpStream;
 use std::time::Instant;
 
 use libsql_shell::transport::hrana::{
     CursorRequest, PipelineRequest, StreamRequest, WireBatch, WireError, WireStmt,
 };
+use libsql_shell::transport::Batch;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::{json, Value as Json};
 
+use super::cursor::{self, CursorFault, End};
 use super::exec::{self, raw, tagged, Failure, Raw, SqlStore};
-use super::http::{json_reply, raw_reply, text, Reply};
+use super::http::{json_reply, raw_reply, text, Chunked, Reply};
 use super::{lock, HttpStream, Shared, Slot};
 
 fn failure_reply(f: Failure) -> Reply {
@@ -22,6 +26,7 @@ fn failure_reply(f: Failure) -> Reply {
             403,
             &json!({"error": "Authorization forbidden: the token is read-only (test server)"}),
         ),
+        Failure::Cut => Reply::Drop,
     }
 }
 
@@ -76,6 +81,12 @@ fn take_stream(shared: &Shared, baton: Option<&str>) -> Result<HttpStream, Reply
 /// Put a stream back under a fresh baton.
 fn put_stream(shared: &Shared, stream: HttpStream) -> String {
     let baton = shared.new_baton();
+    put_stream_as(shared, baton.clone(), stream);
+    baton
+}
+
+/// Put a stream back under `baton`.
+fn put_stream_as(shared: &Shared, baton: String, stream: HttpStream) {
     lock(&shared.streams).insert(
         baton.clone(),
         Slot::Open {
@@ -83,7 +94,6 @@ fn put_stream(shared: &Shared, stream: HttpStream) -> String {
             last_used: Instant::now(),
         },
     );
-    baton
 }
 
 pub fn pipeline(shared: &Shared, body: &[u8], version: u8) -> Reply {
@@ -138,17 +148,10 @@ pub fn pipeline(shared: &Shared, body: &[u8], version: u8) -> Reply {
     raw_reply(200, &out)
 }
 
-/// Count a result against the response-size cap.
-fn within_budget(r: Raw, used: &mut usize, max: usize) -> Result<Raw, WireError> {
-    let size = r.get().len();
-    if *used + size > max {
-        return Err(exec::err(
-            "RESPONSE_TOO_LARGE",
-            format!("Response is too large: {} > {max} bytes", *used + size),
-        ));
-    }
-    *used += size;
-    Ok(r)
+/// The cap left for the next result, and the result counted against it.
+fn within_budget(r: Raw, used: &mut usize) -> Raw {
+    *used += r.get().len();
+    r
 }
 
 fn stream_request(
@@ -159,7 +162,7 @@ fn stream_request(
     used: &mut usize,
     closed: &mut bool,
 ) -> Result<Raw, Failure> {
-    let max = shared.cfg.max_response_size;
+    let max = shared.cfg.max_response_size.saturating_sub(*used);
     let res: Result<Raw, WireError> = match r {
         StreamRequest::Close {} => {
             *closed = true;
@@ -168,15 +171,15 @@ fn stream_request(
         StreamRequest::Execute { stmt } => {
             let stmt = exec::to_stmt(stmt, &s.sqls, version)?;
             exec::check_writable(shared, &s.t, [stmt.sql.as_str()])?;
-            exec::execute(shared, &mut s.t, &stmt)
-                .and_then(|r| within_budget(r, used, max))
+            exec::execute(shared, &mut s.t, &stmt, max)
+                .map(|r| within_budget(r, used))
                 .map(|result| tagged("execute", "result", &result))
         }
         StreamRequest::Batch { batch } => {
             let b = exec::to_batch(batch, &s.sqls, version)?;
             exec::check_writable(shared, &s.t, exec::batch_sqls(&b))?;
-            exec::batch(shared, &mut s.t, &b)
-                .and_then(|r| within_budget(r, used, max))
+            exec::batch(shared, &mut s.t, &b, max)
+                .map(|r| within_budget(r, used))
                 .map(|result| tagged("batch", "result", &result))
         }
         StreamRequest::Sequence { sql, sql_id } => {
@@ -213,12 +216,14 @@ fn stream_request(
     })
 }
 
+/// `/v3/cursor`: the batch is checked now; it runs while its answer is written (see
+/// [`stream_cursor`]), under a baton chosen now for the head line.
 pub fn cursor(shared: &Shared, body: &[u8]) -> Reply {
     let (_, req): (Json, CursorRequest) = match parse_body(body) {
         Ok(x) => x,
         Err(r) => return r,
     };
-    let mut stream = match take_stream(shared, req.baton.as_deref()) {
+    let stream = match take_stream(shared, req.baton.as_deref()) {
         Ok(s) => s,
         Err(r) => return r,
     };
@@ -228,20 +233,74 @@ pub fn cursor(shared: &Shared, body: &[u8]) -> Reply {
         Ok(b) => b,
         Err(f) => return failure_reply(f),
     };
-    let entries = exec::cursor(shared, &mut stream.t, &batch);
-    let baton = put_stream(shared, stream);
-    let mut out =
-        serde_json::to_vec(&json!({"baton": baton, "base_url": shared.base_url()})).expect("json");
-    for e in entries {
-        out.push(b'\n');
-        out.extend_from_slice(e.get().as_bytes());
+    let baton = shared.new_baton();
+    let head = serde_json::to_vec(&cursor::Head {
+        baton: baton.clone(),
+        base_url: shared.base_url(),
+    })
+    .expect("json");
+    Reply::Cursor(Box::new(CursorJob {
+        stream,
+        batch,
+        baton,
+        head,
+        fault: lock(&shared.cursor_faults).pop_front(),
+    }))
+}
+
+/// A cursor to run while its answer is written.
+pub struct CursorJob {
+    stream: HttpStream,
+    batch: Batch,
+    baton: String,
+    head: Vec<u8>,
+    fault: Option<CursorFault>,
+}
+
+/// Write a cursor's answer as its batch runs: the head line, then one entry per line, in
+/// a chunked body. The stream is kept under the head's baton once the body is complete.
+/// Returns whether the connection may serve another request.
+pub fn stream_cursor(shared: &Shared, job: CursorJob, sock: &mut TcpStream, keep: bool) -> bool {
+    let CursorJob {
+        mut stream,
+        batch,
+        baton,
+        head,
+        fault,
+    } = job;
+    let Ok(mut body) = Chunked::start(sock, "text/plain", keep) else {
+        return false;
+    };
+    if body.line(&head).is_err() {
+        return false;
     }
-    out.push(b'\n');
-    Reply::Full {
-        status: 200,
-        ctype: "text/plain",
-        body: out,
+    let mut failed = false;
+    let mut emit = |e: Raw| {
+        failed = failed || body.line(e.get().as_bytes()).is_err();
+        !failed
+    };
+    let end = cursor::run(shared, &mut stream.t, &batch, fault, &mut emit);
+    let last = match end {
+        End::Cut => {
+            // What was written so far goes out; the body never ends.
+            let _ = body.flush_chunk();
+            return false;
+        }
+        End::Complete { last } => last,
+    };
+    if failed {
+        return false;
     }
+    // The stream takes requests under the head's baton before the client can have read
+    // the end of the body.
+    put_stream_as(shared, baton, stream);
+    let last = last.map_or(Ok(()), |e| body.line(e.get().as_bytes()));
+    last.and_then(|_| body.finish()).is_ok() && keep
+}
+
+/// Run a cursor whose answer is never sent (a fault drops it); the stream is gone.
+pub fn run_cursor_unread(shared: &Shared, mut job: CursorJob) {
+    cursor::run(shared, &mut job.stream.t, &job.batch, None, &mut |_| true);
 }
 
 #[derive(Deserialize)]
@@ -269,7 +328,7 @@ pub fn v1(shared: &Shared, body: &[u8], is_batch: bool) -> Reply {
         let b = exec::to_batch(&req.batch, &sqls, 1)
             .and_then(|b| exec::check_writable(shared, &t, exec::batch_sqls(&b)).map(|_| b));
         match b {
-            Ok(b) => exec::batch(shared, &mut t, &b),
+            Ok(b) => exec::batch(shared, &mut t, &b, shared.cfg.max_response_size),
             Err(f) => return failure_reply(f),
         }
     } else {
@@ -280,7 +339,7 @@ pub fn v1(shared: &Shared, body: &[u8], is_batch: bool) -> Reply {
         let stmt = exec::to_stmt(&req.stmt, &sqls, 1)
             .and_then(|s| exec::check_writable(shared, &t, [s.sql.as_str()]).map(|_| s));
         match stmt {
-            Ok(s) => exec::execute(shared, &mut t, &s),
+            Ok(s) => exec::execute(shared, &mut t, &s, shared.cfg.max_response_size),
             Err(f) => return failure_reply(f),
         }
     };

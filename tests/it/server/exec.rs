@@ -6,8 +6,7 @@
 //! the JSON that sqld would send: statement errors carry sqld's codes (`SQL_PARSE_ERROR`,
 //! `SQLITE_UNKNOWN` for a plain `SQLITE_ERROR`, `SQLite error: ` message prefix), results carry
 //! sqld's extra fields (`rows_read`, `replication_index`, ...) so clients prove they ignore
-//! unknown fields, and cursor `step_end` entries write `last_insert_rowid` as a JSON number, as
-//! sqld does (the spec says string; the official Rust client only accepts a number there).
+//! unknown fields. Cursors are in [`super::cursor`].
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -64,6 +63,8 @@ pub enum Failure {
     Protocol(String),
     /// A write while the server plays a read-only token: HTTP 403, WebSocket close 1008.
     Forbidden,
+    /// A fault cut the connection: drop it without answering.
+    Cut,
 }
 
 pub fn protocol(msg: impl Into<String>) -> Failure {
@@ -272,8 +273,81 @@ fn shape_error(sql: &str) -> Option<WireError> {
     }
 }
 
-fn internal(e: PipelineError) -> WireError {
+pub fn internal(e: PipelineError) -> WireError {
     err("INTERNAL", format!("internal test-server error: {e}"))
+}
+
+/// The error of a result over the response cap.
+pub fn too_large(size: usize, max: usize) -> WireError {
+    err(
+        "RESPONSE_TOO_LARGE",
+        format!("Response is too large: {size} > {max} bytes"),
+    )
+}
+
+/// Estimated JSON size of a value in a response, as sqld counts it towards its cap.
+pub fn value_size(v: &Value) -> usize {
+    match v {
+        Value::Null => 15,
+        Value::Integer(i) => 30 + itoa::Buffer::new().format(*i).len(),
+        Value::Real(_) => 50,
+        Value::Text(t) => 27 + t.len(),
+        Value::Blob(b) => 30 + b.len() * 4 / 3,
+    }
+}
+
+/// Collects rows while counting their estimated size against the response cap: like
+/// sqld, the statement (and the batch) stops at the row that crosses it.
+struct Budgeted {
+    rows: Collect,
+    used: usize,
+    max: usize,
+}
+
+#[derive(Debug)]
+struct OverBudget(usize);
+
+impl std::fmt::Display for OverBudget {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "response of {} bytes over the cap", self.0)
+    }
+}
+
+impl std::error::Error for OverBudget {}
+
+impl StepSink for Budgeted {
+    fn begin(&mut self, at: StepRef, cols: &[Column]) -> anyhow::Result<()> {
+        self.used += cols.iter().map(|c| 30 + c.name.len()).sum::<usize>();
+        self.rows.begin(at, cols)
+    }
+    fn row(&mut self, at: StepRef, row: &[Value]) -> anyhow::Result<()> {
+        self.used += row.iter().map(value_size).sum::<usize>();
+        if self.used > self.max {
+            return Err(OverBudget(self.used).into());
+        }
+        self.rows.row(at, row)
+    }
+    fn end(&mut self, at: StepRef, s: &StmtSummary) -> anyhow::Result<()> {
+        self.rows.end(at, s)
+    }
+}
+
+/// Run `reqs` collecting their rows within `max` bytes of response.
+fn run_budgeted(
+    t: &mut LocalTransport,
+    reqs: &[Request],
+    max: usize,
+) -> Result<(Vec<libsql_shell::transport::RequestResult>, Collect), WireError> {
+    let mut sink = Budgeted {
+        rows: Collect::default(),
+        used: 0,
+        max,
+    };
+    match t.pipeline(reqs, After::KeepOpen, &mut sink) {
+        Ok(r) => Ok((r, sink.rows)),
+        Err(PipelineError::Sink(e)) if e.is::<OverBudget>() => Err(too_large(sink.used, max)),
+        Err(e) => Err(internal(e)),
+    }
 }
 
 /// Rows serialized as arrays of wire values, borrowed.
@@ -285,7 +359,7 @@ impl Serialize for RowsOut<'_> {
     }
 }
 
-struct RowOut<'a>(&'a [Value]);
+pub struct RowOut<'a>(pub &'a [Value]);
 
 impl Serialize for RowOut<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -325,20 +399,19 @@ pub fn stmt_result(
     })
 }
 
-/// Run one statement: the `StmtResult` JSON, or the statement's error.
-pub fn execute(shared: &Shared, t: &mut LocalTransport, stmt: &Stmt) -> Result<Raw, WireError> {
+/// Run one statement: the `StmtResult` JSON, or the statement's error. Rows over `max`
+/// bytes of response stop it with `RESPONSE_TOO_LARGE`.
+pub fn execute(
+    shared: &Shared,
+    t: &mut LocalTransport,
+    stmt: &Stmt,
+    max: usize,
+) -> Result<Raw, WireError> {
     if let Some(e) = shape_error(&stmt.sql) {
         return Err(e);
     }
     let started = Instant::now();
-    let mut sink = Collect::default();
-    let r = t
-        .pipeline(
-            &[Request::Execute(stmt.clone())],
-            After::KeepOpen,
-            &mut sink,
-        )
-        .map_err(internal)?;
+    let (r, mut sink) = run_budgeted(t, &[Request::Execute(stmt.clone())], max)?;
     match r.into_iter().next() {
         Some(Ok(Response::Execute(summary))) => {
             let rows = sink
@@ -357,16 +430,20 @@ pub fn execute(shared: &Shared, t: &mut LocalTransport, stmt: &Stmt) -> Result<R
 }
 
 /// Run a batch: the `BatchResult` JSON (`step_results`/`step_errors`, null for skipped).
-pub fn batch(shared: &Shared, t: &mut LocalTransport, b: &Batch) -> Result<Raw, WireError> {
+/// Like sqld, a batch whose rows cross `max` bytes of response stops at that row and fails
+/// as a whole with `RESPONSE_TOO_LARGE` (the steps before it have run).
+pub fn batch(
+    shared: &Shared,
+    t: &mut LocalTransport,
+    b: &Batch,
+    max: usize,
+) -> Result<Raw, WireError> {
     let started = Instant::now();
     if let Some(e) = parse_error(b) {
         return Err(e);
     }
     let (b, bad) = bad_steps(b);
-    let mut sink = Collect::default();
-    let r = t
-        .pipeline(&[Request::Batch(b)], After::KeepOpen, &mut sink)
-        .map_err(internal)?;
+    let (r, sink) = run_budgeted(t, &[Request::Batch(b)], max)?;
     let outcomes = match r.into_iter().next() {
         Some(Ok(Response::Batch(o))) => o,
         other => {
@@ -416,7 +493,7 @@ pub fn batch(shared: &Shared, t: &mut LocalTransport, b: &Batch) -> Result<Raw, 
 
 /// sqld parses every step of a batch before running any: one that does not parse fails the
 /// whole batch (a request-level error), and nothing of it runs.
-fn parse_error(b: &Batch) -> Option<WireError> {
+pub fn parse_error(b: &Batch) -> Option<WireError> {
     let message = b
         .steps
         .iter()
@@ -429,7 +506,7 @@ fn parse_error(b: &Batch) -> Option<WireError> {
 
 /// Steps with no statement or several fail as on sqld. They run as a statement that fails
 /// (so later conditions see an error), and their error is replaced afterwards.
-fn bad_steps(b: &Batch) -> (Batch, HashMap<usize, WireError>) {
+pub fn bad_steps(b: &Batch) -> (Batch, HashMap<usize, WireError>) {
     let mut bad = HashMap::new();
     let mut b = b.clone();
     for (i, s) in b.steps.iter_mut().enumerate() {
@@ -481,76 +558,6 @@ pub fn describe(t: &LocalTransport, sql: &str) -> Result<Json, WireError> {
         "is_explain": words.first().is_some_and(|w| w == "EXPLAIN"),
         "is_readonly": p.readonly(),
     }))
-}
-
-/// Builds cursor entries while a batch runs (the JSON that `/v3/cursor` streams line by line
-/// and WebSocket `fetch_cursor` hands out).
-struct CursorSink<'a> {
-    entries: Vec<Raw>,
-    bad: &'a HashMap<usize, WireError>,
-}
-
-impl StepSink for CursorSink<'_> {
-    fn begin(&mut self, at: StepRef, cols: &[Column]) -> anyhow::Result<()> {
-        let step = at.step.unwrap_or(0);
-        if !self.bad.contains_key(&step) {
-            let cols: Vec<WireCol> = cols.iter().map(WireCol::from).collect();
-            self.entries.push(raw(
-                &json!({ "type": "step_begin", "step": step, "cols": cols }),
-            ));
-        }
-        Ok(())
-    }
-    fn row(&mut self, _: StepRef, row: &[Value]) -> anyhow::Result<()> {
-        self.entries.push(tagged("row", "row", &raw(&RowOut(row))));
-        Ok(())
-    }
-    fn end(&mut self, _: StepRef, s: &StmtSummary) -> anyhow::Result<()> {
-        // sqld writes this rowid as a number (the one place it does); do the same.
-        self.entries.push(raw(&json!({
-            "type": "step_end",
-            "affected_row_count": s.affected_row_count,
-            "last_insert_rowid": s.last_insert_rowid,
-        })));
-        Ok(())
-    }
-    fn error(&mut self, at: StepRef, e: &SqlError) -> anyhow::Result<()> {
-        let step = at.step.unwrap_or(0);
-        let error = self
-            .bad
-            .get(&step)
-            .cloned()
-            .unwrap_or_else(|| wire_error(e.clone()));
-        self.entries.push(raw(
-            &json!({ "type": "step_error", "step": step, "error": error }),
-        ));
-        Ok(())
-    }
-}
-
-/// Run a batch as a cursor: every entry in order, ending with sqld's extra
-/// `replication_index` entry (not in the spec, so clients must skip unknown entries).
-pub fn cursor(shared: &Shared, t: &mut LocalTransport, b: &Batch) -> Vec<Raw> {
-    if let Some(e) = parse_error(b) {
-        return vec![raw(&json!({ "type": "error", "error": e }))];
-    }
-    let (b, bad) = bad_steps(b);
-    let mut sink = CursorSink {
-        entries: Vec::new(),
-        bad: &bad,
-    };
-    let r = t.pipeline(&[Request::Batch(b)], After::KeepOpen, &mut sink);
-    let mut entries = sink.entries;
-    match r {
-        Ok(_) => {
-            let idx = shared.note_writes(0);
-            entries.push(raw(
-                &json!({ "type": "replication_index", "replication_index": idx }),
-            ));
-        }
-        Err(e) => entries.push(raw(&json!({ "type": "error", "error": internal(e) }))),
-    }
-    entries
 }
 
 /// The SQL texts of a request's statements, for the read-only check.

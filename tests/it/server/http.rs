@@ -1,6 +1,6 @@
 //! The HTTP side of the test server: a keep-alive HTTP/1.1 loop per connection (parsed with
-//! `httparse`; `Content-Length` or chunked request bodies), routing (with the optional
-//! `base_url` prefix), auth, latency and faults. The Hrana endpoints themselves are in
+//! `httparse`; `Content-Length` or chunked request bodies; cursor answers streamed as a
+//! chunked body), routing (with the optional `base_url` prefix), auth, latency and faults. The Hrana endpoints themselves are in
 //! [`super::endpoints`]; a GET carrying `Upgrade: websocket` is handed to [`super::ws`].
 
 use std::io::{self, Read, Write};
@@ -55,6 +55,8 @@ pub enum Reply {
     },
     /// Close the connection without answering.
     Drop,
+    /// A cursor: its body is written as the batch runs (see [`endpoints::stream_cursor`]).
+    Cursor(Box<endpoints::CursorJob>),
 }
 
 pub fn text(status: u16, body: &str) -> Reply {
@@ -222,7 +224,7 @@ fn write_reply(sock: &mut TcpStream, reply: &Reply, keep_alive: bool) -> io::Res
             ctype,
             body,
         } => (*status, *ctype, &body[..body.len() / 2], body.len() + 100),
-        Reply::Drop => return Ok(()),
+        Reply::Drop | Reply::Cursor(_) => return Ok(()),
     };
     let conn = if keep_alive { "keep-alive" } else { "close" };
     let mut out = format!(
@@ -262,6 +264,14 @@ pub fn serve_connection(shared: &Arc<Shared>, sock: TcpStream) {
             return;
         }
         let reply = route(shared, &req);
+        if let Reply::Cursor(job) = reply {
+            let keep = req.keep_alive();
+            if !endpoints::stream_cursor(shared, *job, &mut conn.sock, keep) || !keep {
+                let _ = conn.sock.shutdown(std::net::Shutdown::Both);
+                return;
+            }
+            continue;
+        }
         let keep = req.keep_alive() && !matches!(reply, Reply::Drop | Reply::Truncated { .. });
         if write_reply(&mut conn.sock, &reply, keep).is_err() || !keep {
             let _ = conn.sock.shutdown(std::net::Shutdown::Both);
@@ -343,13 +353,17 @@ fn route(shared: &Shared, req: &HttpRequest) -> Reply {
             endpoints::v1(shared, &req.body, endpoint == Endpoint::V1Batch)
         }
     };
+    let reply = match (&fault, reply) {
+        (Some(Fault::DropAfterExecute | Fault::Garbage), Reply::Cursor(job)) => {
+            // Execute the cursor (its entries go nowhere) before the fault's answer.
+            endpoints::run_cursor_unread(shared, *job);
+            Reply::Drop
+        }
+        (_, reply) => reply,
+    };
     match (fault, reply) {
         (Some(Fault::DropAfterExecute), _) => Reply::Drop,
-        (Some(Fault::Garbage), _) => Reply::Full {
-            status: 200,
-            ctype: "application/json",
-            body: b"<html><body>502 Bad Gateway (garbage, not JSON)</body></html>".to_vec(),
-        },
+        (Some(Fault::Garbage), _) => garbage(),
         (
             Some(Fault::Truncated),
             Reply::Full {
@@ -365,6 +379,68 @@ fn route(shared: &Shared, req: &HttpRequest) -> Reply {
         (_, reply) => reply,
     }
 }
+
+/// A 200 answer whose body is not JSON (an HTML page, as a confused proxy would send).
+fn garbage() -> Reply {
+    Reply::Full {
+        status: 200,
+        ctype: "application/json",
+        body: b"<html><body>502 Bad Gateway (garbage, not JSON)</body></html>".to_vec(),
+    }
+}
+
+/// A chunked response body (`Transfer-Encoding: chunked`), written as lines accumulate.
+pub struct Chunked<'a> {
+    sock: &'a mut TcpStream,
+    buf: Vec<u8>,
+}
+
+impl<'a> Chunked<'a> {
+    /// Write a 200 head announcing a chunked body of `ctype`.
+    pub fn start(sock: &'a mut TcpStream, ctype: &str, keep_alive: bool) -> io::Result<Self> {
+        let conn = if keep_alive { "keep-alive" } else { "close" };
+        let head = format!(
+            "HTTP/1.1 200 OK\r\nContent-Type: {ctype}\r\nTransfer-Encoding: chunked\r\nConnection: {conn}\r\n\r\n"
+        );
+        sock.write_all(head.as_bytes())?;
+        Ok(Chunked {
+            sock,
+            buf: Vec::with_capacity(CHUNK + 4096),
+        })
+    }
+
+    /// Append a line (a newline is added); a chunk goes out once enough has accumulated.
+    pub fn line(&mut self, bytes: &[u8]) -> io::Result<()> {
+        self.buf.extend_from_slice(bytes);
+        self.buf.push(b'\n');
+        if self.buf.len() >= CHUNK {
+            self.flush_chunk()?;
+        }
+        Ok(())
+    }
+
+    /// Send what has accumulated as one chunk.
+    pub fn flush_chunk(&mut self) -> io::Result<()> {
+        if self.buf.is_empty() {
+            return Ok(());
+        }
+        let mut out = format!("{:x}\r\n", self.buf.len()).into_bytes();
+        out.append(&mut self.buf);
+        out.extend_from_slice(b"\r\n");
+        self.sock.write_all(&out)?;
+        self.sock.flush()
+    }
+
+    /// Send the rest and the last (empty) chunk.
+    pub fn finish(mut self) -> io::Result<()> {
+        self.flush_chunk()?;
+        self.sock.write_all(b"0\r\n\r\n")?;
+        self.sock.flush()
+    }
+}
+
+/// Bytes per chunk of a streamed body.
+const CHUNK: usize = 64 * 1024;
 
 fn check_auth(shared: &Shared, req: &HttpRequest) -> Result<(), Reply> {
     let Some(token) = &shared.cfg.token else {

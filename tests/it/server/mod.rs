@@ -27,6 +27,7 @@
 //! fails the test that hit it instead of passing as a dropped connection. Injected faults
 //! close connections by returning, never by panicking; only [`Fault::Panic`] panics.
 
+mod cursor;
 mod endpoints;
 mod exec;
 mod http;
@@ -49,6 +50,7 @@ use std::time::{Duration, Instant};
 
 use libsql_shell::transport::local::LocalTransport;
 
+pub use cursor::CursorFault;
 use exec::SqlStore;
 
 /// Which protocol versions the server serves.
@@ -168,8 +170,11 @@ impl Builder {
         self
     }
 
-    /// Largest pipeline response, estimated as JSON bytes (default 10 MB, as on sqld); an
-    /// `execute`/`batch` whose result would exceed it fails with `RESPONSE_TOO_LARGE`.
+    /// Largest response, estimated as JSON bytes (default 10 MB, as on sqld): an `execute`
+    /// or `batch` whose rows would exceed it stops at that row and fails with
+    /// `RESPONSE_TOO_LARGE` (over HTTP the cap holds for a whole pipeline, over WebSocket
+    /// for each request). Cursors have no cap; a WebSocket `fetch_cursor` answers at most an
+    /// eighth of it (plus one entry), as sqld.
     pub fn max_response_size(mut self, bytes: usize) -> Self {
         self.cfg.max_response_size = bytes;
         self
@@ -216,6 +221,7 @@ pub(crate) struct Shared {
     latency: Mutex<Duration>,
     faults: Mutex<VecDeque<Fault>>,
     ws_faults: Mutex<VecDeque<WsFault>>,
+    cursor_faults: Mutex<VecDeque<CursorFault>>,
     read_only: AtomicBool,
     ws_hello_error: AtomicBool,
     streams: Mutex<HashMap<String, Slot>>,
@@ -349,6 +355,7 @@ impl TestServer {
             latency: Mutex::new(Duration::ZERO),
             faults: Mutex::new(VecDeque::new()),
             ws_faults: Mutex::new(VecDeque::new()),
+            cursor_faults: Mutex::new(VecDeque::new()),
             read_only: AtomicBool::new(false),
             ws_hello_error: AtomicBool::new(false),
             streams: Mutex::new(HashMap::new()),
@@ -451,6 +458,12 @@ impl TestServer {
     /// Queue a fault for a later WebSocket `request` message.
     pub fn ws_fault_next(&self, f: WsFault) {
         lock(&self.shared.ws_faults).push_back(f);
+    }
+
+    /// Queue a fault for a later cursor (HTTP `/v3/cursor` or WebSocket `open_cursor`): each
+    /// queued fault applies to the next cursor opened, in order.
+    pub fn cursor_fault_next(&self, f: CursorFault) {
+        lock(&self.shared.cursor_faults).push_back(f);
     }
 
     /// Expire every open HTTP stream now: its connection is dropped (rolling back any

@@ -307,7 +307,7 @@ fn server_v1_endpoints_are_stateless() {
 }
 
 #[test]
-fn server_cursor_streams_entries_and_an_unknown_extra() {
+fn server_cursor_streams_entries_and_the_final_entry() {
     let s = TestServer::start();
     let body = json!({"baton": null, "batch": {"steps": [
         {"stmt": {"sql": "CREATE TABLE t(x INTEGER)"}},
@@ -318,6 +318,16 @@ fn server_cursor_streams_entries_and_an_unknown_extra() {
     let (status, ctype, text) = post(&format!("{}/v3/cursor", s.http_url()), &body, None);
     assert_eq!(status, 200);
     assert!(ctype.starts_with("text/plain"));
+    // sqld's order: the head's baton first, every entry's type first.
+    assert!(text.starts_with(r#"{"baton":""#), "{text}");
+    assert!(
+        text.lines().skip(1).all(|l| l.starts_with(r#"{"type":""#)),
+        "{text}"
+    );
+    assert!(
+        text.contains(r#"{"type":"step_begin","step":0,"cols":[]}"#),
+        "{text}"
+    );
     let lines: Vec<Json> = text
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
@@ -357,13 +367,14 @@ fn server_cursor_streams_entries_and_an_unknown_extra() {
     );
     assert_eq!(lines[9]["step"], 3);
     assert_eq!(lines[9]["error"]["code"], "SQLITE_UNKNOWN");
-    // The crate's own decoder reads every line, the extra one as Unknown.
+    // The crate's own decoder reads every line, sqld's extra last one included.
     for l in &lines[1..] {
         let _: CursorEntry = serde_json::from_value(l.clone()).unwrap();
     }
+    assert!(lines[10]["replication_index"].is_u64(), "a number, as sqld");
     assert_eq!(
         serde_json::from_value::<CursorEntry>(lines[10].clone()).unwrap(),
-        CursorEntry::Unknown
+        CursorEntry::ReplicationIndex {}
     );
     // The stream lives on: close it with its baton.
     let r = pipeline(

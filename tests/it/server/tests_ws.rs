@@ -275,7 +275,8 @@ fn server_ws_session_runs_every_request_kind() {
             "replication_index"
         ]
     );
-    assert_eq!(fetches, 3);
+    // As on sqld, `done` comes once a fetch finds the end: the fourth, with no entries.
+    assert_eq!(fetches, 4);
     assert_eq!(
         request(&mut ws, 20, json!({"type": "close_cursor", "cursor_id": 1}))["type"],
         "response_ok"
@@ -307,12 +308,12 @@ fn server_ws_session_runs_every_request_kind() {
     );
     assert_eq!(
         s.requests(),
-        // Seventeen, plus the batch refused for its parse error.
-        18,
+        // Eighteen, plus the batch refused for its parse error.
+        19,
         "one per request message; hello does not count"
     );
     let log = s.ws_log();
-    assert_eq!(log.len(), 18);
+    assert_eq!(log.len(), 19);
     assert_eq!(
         &log[..5],
         ["open_stream", "execute", "batch", "batch", "execute"]
@@ -450,4 +451,73 @@ fn server_ws_faults_cut_the_connection() {
         vec![2],
         "only the request executed before the cut was applied"
     );
+}
+
+#[test]
+fn server_ws_cursor_answers_are_capped_and_its_stream_is_reserved() {
+    let s = TestServer::builder().max_response_size(8_000).start();
+    rusqlite::Connection::open(s.db_path())
+        .unwrap()
+        .execute_batch(
+            "CREATE TABLE t(x);
+             WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c WHERE n < 300)
+             INSERT INTO t SELECT printf('%.20c', 'x') FROM c;",
+        )
+        .unwrap();
+    let (mut ws, _) = connect(&s, "hrana3").unwrap();
+    hello(&mut ws, None);
+    request(&mut ws, 1, json!({"type": "open_stream", "stream_id": 1}));
+    // A plain request over the cap fails; the cursor does not.
+    let r = request(
+        &mut ws,
+        2,
+        json!({"type": "execute", "stream_id": 1, "stmt": {"sql": "SELECT x FROM t"}}),
+    );
+    assert_eq!(r["error"]["code"], "RESPONSE_TOO_LARGE");
+    let r = request(
+        &mut ws,
+        3,
+        json!({"type": "open_cursor", "stream_id": 1, "cursor_id": 1, "batch": {"steps": [{"stmt": {"sql": "SELECT x FROM t"}}]}}),
+    );
+    assert_eq!(r["type"], "response_ok");
+    let (mut rows, mut id) = (0, 4);
+    loop {
+        let r = request(
+            &mut ws,
+            id,
+            json!({"type": "fetch_cursor", "cursor_id": 1, "max_count": 100_000}),
+        );
+        id += 1;
+        let entries = r["response"]["entries"].as_array().unwrap();
+        let size: usize = entries.iter().map(|e| e.to_string().len()).sum();
+        assert!(
+            size < 1_000 + 200,
+            "an eighth of the cap and one entry: {size}"
+        );
+        rows += entries.iter().filter(|e| e["type"] == "row").count();
+        if r["response"]["done"] == true {
+            break;
+        }
+    }
+    assert_eq!(rows, 300);
+    assert!(id > 20, "{id} fetches");
+    // While a cursor is open nothing else may be sent on its stream.
+    request(&mut ws, 99, json!({"type": "close_cursor", "cursor_id": 1}));
+    let r = request(
+        &mut ws,
+        98,
+        json!({"type": "execute", "stream_id": 1, "stmt": {"sql": "SELECT count(*) FROM t"}}),
+    );
+    assert_eq!(r["response"]["result"]["rows"][0][0]["value"], "300");
+    request(
+        &mut ws,
+        100,
+        json!({"type": "open_cursor", "stream_id": 1, "cursor_id": 2, "batch": {"steps": [{"stmt": {"sql": "SELECT 1"}}]}}),
+    );
+    send(
+        &mut ws,
+        json!({"type": "request", "request_id": 101, "request": {"type": "execute", "stream_id": 1, "stmt": {"sql": "SELECT 1"}}}),
+    );
+    assert_eq!(recv(&mut ws).unwrap_err(), Some(CloseCode::Policy));
+    assert_eq!(s.open_streams(), 0);
 }

@@ -2,13 +2,14 @@
 //! server's preference `hrana3` > `hrana2` > `hrana1`; none offered means `hrana1`; nothing
 //! acceptable means 400) and a Hrana session (JSON text frames) per connection: `hello`,
 //! streams, `execute`, `batch`, `sequence`, `describe`, `store_sql`/`close_sql` (connection
-//! scope), `get_autocommit` and cursors, each gated by the negotiated version.
+//! scope), `get_autocommit` and cursors (see [`super::cursor`]), each gated by the
+//! negotiated version. Each `execute`/`batch` answer is held to the response cap.
 //!
 //! Protocol violations close the socket as sqld does: 1007 for an undecodable message, 1003
 //! for a binary frame, 1008 otherwise (request before `hello`, a version's missing request,
 //! reused stream/cursor/SQL id, a write while read-only).
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::HashMap;
 use std::io::Write;
 use std::net::{Shutdown, TcpStream};
 use std::sync::atomic::Ordering;
@@ -22,6 +23,7 @@ use tungstenite::protocol::frame::coding::CloseCode;
 use tungstenite::protocol::{CloseFrame, Role, WebSocket};
 use tungstenite::Message;
 
+use super::cursor::Worker;
 use super::exec::{self, raw, tagged, Failure, Raw, SqlStore};
 use super::http::HttpRequest;
 use super::{lock, Shared, WsFault};
@@ -95,6 +97,7 @@ pub fn serve(shared: &Arc<Shared>, mut sock: TcpStream, req: &HttpRequest, lefto
         sqls: SqlStore::default(),
         streams: HashMap::new(),
         cursors: HashMap::new(),
+        lent: HashMap::new(),
     };
     session.run(ws);
 }
@@ -128,11 +131,11 @@ fn send(ws: &mut Ws, msg: &impl serde::Serialize) -> bool {
     ws.send(Message::Text(text)).is_ok()
 }
 
-/// A cursor's entries, computed eagerly when it opens; `None` when opening it failed.
-type CursorSlot = Option<(i32, VecDeque<Raw>)>;
+/// An open cursor: its stream and its worker; `None` when opening it failed.
+type CursorSlot = Option<(i32, Worker)>;
 
 struct Session<'a> {
-    shared: &'a Shared,
+    shared: &'a Arc<Shared>,
     version: u8,
     hello: bool,
     /// Connection-scoped stored SQL.
@@ -140,14 +143,32 @@ struct Session<'a> {
     /// `None`: the stream id is taken but opening it failed.
     streams: HashMap<i32, Option<LocalTransport>>,
     cursors: HashMap<i32, CursorSlot>,
+    /// Streams whose connection is lent to their open cursor's worker, by stream id: the
+    /// cursor's id. Nothing else may be sent on such a stream until the cursor closes.
+    lent: HashMap<i32, i32>,
 }
 
 impl Drop for Session<'_> {
     fn drop(&mut self) {
-        let open = self.streams.values().filter(|s| s.is_some()).count();
+        let open = self.streams.values().filter(|s| s.is_some()).count() + self.lent.len();
         self.shared
             .ws_open_streams
             .fetch_sub(open, Ordering::SeqCst);
+    }
+}
+
+/// The stream a request names, if any.
+fn stream_of(r: &WsRequest) -> Option<i32> {
+    match r {
+        WsRequest::OpenStream { stream_id }
+        | WsRequest::CloseStream { stream_id }
+        | WsRequest::Execute { stream_id, .. }
+        | WsRequest::Batch { stream_id, .. }
+        | WsRequest::Sequence { stream_id, .. }
+        | WsRequest::Describe { stream_id, .. }
+        | WsRequest::GetAutocommit { stream_id }
+        | WsRequest::OpenCursor { stream_id, .. } => Some(*stream_id),
+        _ => None,
     }
 }
 
@@ -173,7 +194,8 @@ impl Session<'_> {
     /// client sees the close frame only once `open_streams` no longer counts them.
     fn close(&mut self, ws: &mut Ws, code: CloseCode, reason: &str) {
         self.cursors.clear();
-        let open = self.streams.drain().filter(|(_, s)| s.is_some()).count();
+        let open =
+            self.streams.drain().filter(|(_, s)| s.is_some()).count() + self.lent.drain().count();
         self.shared
             .ws_open_streams
             .fetch_sub(open, Ordering::SeqCst);
@@ -280,6 +302,10 @@ impl Session<'_> {
                         Err(Failure::Protocol(m)) => {
                             return self.close(&mut ws, CloseCode::Policy, &m)
                         }
+                        Err(Failure::Cut) => {
+                            let _ = ws.get_ref().shutdown(Shutdown::Both);
+                            return;
+                        }
                         Err(Failure::Forbidden) => {
                             return self.close(
                                 &mut ws,
@@ -308,9 +334,33 @@ impl Session<'_> {
         Ok(())
     }
 
+    /// Close a cursor: its worker stops and the stream gets its connection back.
+    fn close_cursor(&mut self, cursor_id: i32) {
+        if let Some(Some((stream_id, worker))) = self.cursors.remove(&cursor_id) {
+            self.lent.remove(&stream_id);
+            match worker.close() {
+                Some(t) => {
+                    self.streams.insert(stream_id, Some(t));
+                }
+                // The stream died with its cursor (a cut, or a panic reported on drop).
+                None => {
+                    self.shared.ws_open_streams.fetch_sub(1, Ordering::SeqCst);
+                }
+            }
+        }
+    }
+
     fn handle(&mut self, r: &WsRequest) -> Result<Result<Raw, WireError>, Failure> {
         let (shared, v) = (self.shared, self.version);
+        let max = shared.cfg.max_response_size;
         let ok = |t: &str| Ok(Ok(raw(&json!({ "type": t }))));
+        if let Some(stream_id) = stream_of(r) {
+            if self.lent.contains_key(&stream_id) && !matches!(r, WsRequest::CloseStream { .. }) {
+                return Err(exec::protocol(format!(
+                    "Received a request on stream {stream_id} while its cursor is open"
+                )));
+            }
+        }
         match r {
             WsRequest::OpenStream { stream_id } => {
                 if self.streams.contains_key(stream_id) {
@@ -329,6 +379,9 @@ impl Session<'_> {
                 }
             }
             WsRequest::CloseStream { stream_id } => {
+                if let Some(cursor_id) = self.lent.get(stream_id).copied() {
+                    self.close_cursor(cursor_id);
+                }
                 if let Some(Some(_)) = self.streams.remove(stream_id) {
                     shared.ws_open_streams.fetch_sub(1, Ordering::SeqCst);
                 }
@@ -343,7 +396,7 @@ impl Session<'_> {
                     Err(e) => return Ok(Err(e)),
                 };
                 exec::check_writable(shared, t, [stmt.sql.as_str()])?;
-                Ok(exec::execute(shared, t, &stmt)
+                Ok(exec::execute(shared, t, &stmt, max)
                     .map(|result| tagged("execute", "result", &result)))
             }
             WsRequest::Batch { stream_id, batch } => {
@@ -353,7 +406,10 @@ impl Session<'_> {
                     Err(e) => return Ok(Err(e)),
                 };
                 exec::check_writable(shared, t, exec::batch_sqls(&b))?;
-                Ok(exec::batch(shared, t, &b).map(|result| tagged("batch", "result", &result)))
+                Ok(
+                    exec::batch(shared, t, &b, max)
+                        .map(|result| tagged("batch", "result", &result)),
+                )
             }
             WsRequest::Sequence {
                 stream_id,
@@ -415,9 +471,15 @@ impl Session<'_> {
                     }
                 };
                 exec::check_writable(shared, t, exec::batch_sqls(&b))?;
-                let entries = exec::cursor(shared, t, &b);
-                self.cursors
-                    .insert(*cursor_id, Some((*stream_id, entries.into())));
+                let t = self
+                    .streams
+                    .remove(stream_id)
+                    .flatten()
+                    .expect("the stream was just found open");
+                let fault = lock(&shared.cursor_faults).pop_front();
+                let worker = Worker::spawn(shared, t, b, fault);
+                self.lent.insert(*stream_id, *cursor_id);
+                self.cursors.insert(*cursor_id, Some((*stream_id, worker)));
                 ok("open_cursor")
             }
             WsRequest::FetchCursor {
@@ -426,8 +488,11 @@ impl Session<'_> {
             } => {
                 self.need(3, "The `fetch_cursor` request")?;
                 match self.cursors.get_mut(cursor_id) {
-                    Some(Some((_, q))) => {
-                        let n = (*max_count as usize).min(q.len());
+                    Some(Some((_, worker))) => {
+                        let got = worker.fetch(*max_count as usize, max / 8);
+                        if got.cut {
+                            return Err(Failure::Cut);
+                        }
                         #[derive(serde::Serialize)]
                         struct Fetched {
                             #[serde(rename = "type")]
@@ -435,11 +500,10 @@ impl Session<'_> {
                             entries: Vec<Raw>,
                             done: bool,
                         }
-                        let entries: Vec<Raw> = q.drain(..n).collect();
                         Ok(Ok(raw(&Fetched {
                             kind: "fetch_cursor",
-                            entries,
-                            done: q.is_empty(),
+                            entries: got.entries,
+                            done: got.done,
                         })))
                     }
                     _ => Ok(Err(exec::err(
@@ -450,6 +514,7 @@ impl Session<'_> {
             }
             WsRequest::CloseCursor { cursor_id } => {
                 self.need(3, "The `close_cursor` request")?;
+                self.close_cursor(*cursor_id);
                 self.cursors.remove(cursor_id);
                 ok("close_cursor")
             }
