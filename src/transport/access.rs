@@ -61,7 +61,13 @@ impl Access {
                 (None, "default" | "") => "this server has no default database: name one \
                     with --namespace NAME (or LIBSQL_NAMESPACE)"
                     .into(),
-                (_, name) => format!(
+                // None was named: the server read one from the host name.
+                (None, name) => format!(
+                    "this server hosts several databases and took '{}' from the host name, \
+                     but has none by that name: name one with --namespace NAME",
+                    crate::target::excerpt(name)
+                ),
+                (Some(_), name) => format!(
                     "there is no database (namespace) '{}' on this server (--namespace)",
                     crate::target::excerpt(name)
                 ),

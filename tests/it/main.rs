@@ -3,6 +3,7 @@
 
 mod config;
 mod cursor;
+mod deployments;
 mod dump;
 mod dump_property;
 mod exec;

@@ -13,6 +13,7 @@ use libsql_shell::transport::Batch;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::{json, Value as Json};
+use std::path::Path;
 
 use super::cursor::{self, CursorFault, End};
 use super::exec::{self, raw, tagged, Failure, Raw, SqlStore};
@@ -56,10 +57,10 @@ fn parse_body<T: DeserializeOwned>(body: &[u8]) -> Result<(Json, T), Reply> {
 
 /// Take the stream a baton names out of the table (batons are single use), or open a new
 /// one for a null baton.
-fn take_stream(shared: &Shared, baton: Option<&str>) -> Result<HttpStream, Reply> {
+fn take_stream(shared: &Shared, db: &Path, baton: Option<&str>) -> Result<HttpStream, Reply> {
     shared.sweep();
     let Some(b) = baton else {
-        return exec::open_stream(&shared.db_path)
+        return exec::open_stream(db)
             .map(|t| HttpStream {
                 t,
                 sqls: SqlStore::default(),
@@ -96,7 +97,7 @@ fn put_stream_as(shared: &Shared, baton: String, stream: HttpStream) {
     );
 }
 
-pub fn pipeline(shared: &Shared, body: &[u8], version: u8) -> Reply {
+pub fn pipeline(shared: &Shared, db: &Path, body: &[u8], version: u8) -> Reply {
     let (raw, req): (Json, PipelineRequest) = match parse_body(body) {
         Ok(x) => x,
         Err(r) => return r,
@@ -110,7 +111,7 @@ pub fn pipeline(shared: &Shared, body: &[u8], version: u8) -> Reply {
         })
         .unwrap_or_default();
     lock(&shared.pipeline_log).push(types);
-    let mut stream = match take_stream(shared, req.baton.as_deref()) {
+    let mut stream = match take_stream(shared, db, req.baton.as_deref()) {
         Ok(s) => s,
         Err(r) => return r,
     };
@@ -218,12 +219,12 @@ fn stream_request(
 
 /// `/v3/cursor`: the batch is checked now; it runs while its answer is written (see
 /// [`stream_cursor`]), under a baton chosen now for the head line.
-pub fn cursor(shared: &Shared, body: &[u8]) -> Reply {
+pub fn cursor(shared: &Shared, db: &Path, body: &[u8]) -> Reply {
     let (_, req): (Json, CursorRequest) = match parse_body(body) {
         Ok(x) => x,
         Err(r) => return r,
     };
-    let stream = match take_stream(shared, req.baton.as_deref()) {
+    let stream = match take_stream(shared, db, req.baton.as_deref()) {
         Ok(s) => s,
         Err(r) => return r,
     };
@@ -314,8 +315,8 @@ struct V1Batch {
 }
 
 /// Legacy `/v1/execute` and `/v1/batch`: a fresh connection per request, Hrana 1 rules.
-pub fn v1(shared: &Shared, body: &[u8], is_batch: bool) -> Reply {
-    let mut t = match exec::open_stream(&shared.db_path) {
+pub fn v1(shared: &Shared, db: &Path, body: &[u8], is_batch: bool) -> Reply {
+    let mut t = match exec::open_stream(db) {
         Ok(t) => t,
         Err(e) => return json_reply(500, &serde_json::to_value(e).expect("json")),
     };

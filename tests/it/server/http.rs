@@ -323,6 +323,10 @@ fn route(shared: &Shared, req: &HttpRequest) -> Reply {
     if let Err(r) = check_auth(shared, req) {
         return r;
     }
+    let db = match shared.database(&req.headers) {
+        Ok(db) => db,
+        Err((status, body)) => return json_reply(status, &body),
+    };
     let fault = lock(&shared.faults).pop_front();
     match &fault {
         Some(Fault::DropBeforeExecute) => return Reply::Drop,
@@ -347,10 +351,10 @@ fn route(shared: &Shared, req: &HttpRequest) -> Reply {
         _ => {}
     }
     let reply = match endpoint {
-        Endpoint::Pipeline(v) => endpoints::pipeline(shared, &req.body, v),
-        Endpoint::Cursor => endpoints::cursor(shared, &req.body),
+        Endpoint::Pipeline(v) => endpoints::pipeline(shared, &db, &req.body, v),
+        Endpoint::Cursor => endpoints::cursor(shared, &db, &req.body),
         Endpoint::V1Execute | Endpoint::V1Batch => {
-            endpoints::v1(shared, &req.body, endpoint == Endpoint::V1Batch)
+            endpoints::v1(shared, &db, &req.body, endpoint == Endpoint::V1Batch)
         }
     };
     let reply = match (&fault, reply) {

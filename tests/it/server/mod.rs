@@ -31,6 +31,7 @@ mod cursor;
 mod endpoints;
 mod exec;
 mod http;
+mod namespaces;
 #[cfg(test)]
 mod tests_http;
 #[cfg(test)]
@@ -39,10 +40,13 @@ mod tests_knobs;
 mod tests_ws;
 mod ws;
 
+use namespaces::Namespaces;
 use std::collections::{HashMap, VecDeque};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::panic::{self, AssertUnwindSafe};
 use std::path::PathBuf;
+
+use serde_json::Value as Json;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, Weak};
 use std::thread::{self, JoinHandle};
@@ -121,6 +125,10 @@ struct Config {
     ws_omit_subprotocol: bool,
     max_response_size: usize,
     sorted_keys: bool,
+    /// Namespaces besides `default` (none: a plain single-database server).
+    namespaces: Vec<String>,
+    /// `--disable-default-namespace`: a request must name its database.
+    disable_default_namespace: bool,
 }
 
 /// Configures a [`TestServer`]; see each method.
@@ -188,6 +196,19 @@ impl Builder {
         self
     }
 
+    /// Serve these namespaces besides `default`, each its own database, chosen per request
+    /// as sqld does with `--enable-namespaces` (see [`namespaces`]).
+    pub fn namespaces(mut self, names: &[&str]) -> Self {
+        self.cfg.namespaces = names.iter().map(|n| n.to_string()).collect();
+        self
+    }
+
+    /// `--disable-default-namespace`: a request that names no namespace is refused.
+    pub fn disable_default_namespace(mut self, disable: bool) -> Self {
+        self.cfg.disable_default_namespace = disable;
+        self
+    }
+
     pub fn start(self) -> TestServer {
         TestServer::start_with(self.cfg)
     }
@@ -213,6 +234,9 @@ pub(crate) struct Shared {
     cfg: Config,
     port: u16,
     db_path: PathBuf,
+    namespaces: Option<Namespaces>,
+    /// The headers of every HTTP request and WebSocket handshake (lower-case names).
+    header_log: Mutex<Vec<Vec<(String, String)>>>,
     requests: AtomicUsize,
     sticky_requests: AtomicUsize,
     pipeline_log: Mutex<Vec<Vec<String>>>,
@@ -247,6 +271,16 @@ impl Shared {
             .base_url_prefix
             .as_ref()
             .map(|p| format!("http://127.0.0.1:{}{p}", self.port))
+    }
+
+    /// The database a request's headers name (the only one without namespaces), or the
+    /// refusal sqld would give. Logs the headers.
+    pub(crate) fn database(&self, headers: &[(String, String)]) -> Result<PathBuf, (u16, Json)> {
+        lock(&self.header_log).push(headers.to_vec());
+        match &self.namespaces {
+            None => Ok(self.db_path.clone()),
+            Some(n) => n.resolve(headers),
+        }
     }
 
     fn count_request(&self, sticky: bool) {
@@ -330,6 +364,8 @@ impl TestServer {
                 ws_omit_subprotocol: false,
                 max_response_size: 10_000_000,
                 sorted_keys: false,
+                namespaces: Vec::new(),
+                disable_default_namespace: false,
             },
         }
     }
@@ -341,12 +377,22 @@ impl TestServer {
         conn.query_row("PRAGMA journal_mode=WAL", [], |_| Ok(()))
             .expect("WAL mode");
         drop(conn);
+        let namespaces = (!cfg.namespaces.is_empty() || cfg.disable_default_namespace).then(|| {
+            Namespaces::create(
+                dir.path(),
+                &db_path,
+                &cfg.namespaces,
+                !cfg.disable_default_namespace,
+            )
+        });
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
         let addr = listener.local_addr().expect("local addr");
         let shared = Arc::new(Shared {
             cfg,
             port: addr.port(),
             db_path,
+            namespaces,
+            header_log: Mutex::new(Vec::new()),
             requests: AtomicUsize::new(0),
             sticky_requests: AtomicUsize::new(0),
             pipeline_log: Mutex::new(Vec::new()),
@@ -401,6 +447,22 @@ impl TestServer {
     /// The database file every stream opens (WAL mode), for direct checks with rusqlite.
     pub fn db_path(&self) -> PathBuf {
         self.shared.db_path.clone()
+    }
+
+    /// The database file of a namespace (`default` is [`TestServer::db_path`]).
+    pub fn namespace_path(&self, name: &str) -> PathBuf {
+        match &self.shared.namespaces {
+            Some(n) => n
+                .path(name)
+                .expect("a namespace of this server")
+                .to_path_buf(),
+            None => self.shared.db_path.clone(),
+        }
+    }
+
+    /// The headers of every HTTP request and WebSocket handshake so far, in order.
+    pub fn header_log(&self) -> Vec<Vec<(String, String)>> {
+        lock(&self.shared.header_log).clone()
     }
 
     /// The `base_url` the server advertises, if configured with a prefix.

@@ -36,6 +36,20 @@ pub fn serve(shared: &Arc<Shared>, mut sock: TcpStream, req: &HttpRequest, lefto
         let _ = reject(&mut sock, "Missing Sec-WebSocket-Key");
         return;
     };
+    // The handshake's headers choose the database for the whole connection, as on sqld.
+    let db = match shared.database(&req.headers) {
+        Ok(db) => db,
+        Err((status, body)) => {
+            let body = body.to_string();
+            let out = format!(
+                "HTTP/1.1 {status} Bad Request\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+            let _ = sock.write_all(out.as_bytes());
+            let _ = sock.shutdown(Shutdown::Both);
+            return;
+        }
+    };
     let supported: Vec<&str> = ["hrana3", "hrana2", "hrana1"]
         .into_iter()
         .filter(|p| p[5..].parse::<u8>().unwrap() <= shared.cfg.versions.max())
@@ -92,6 +106,7 @@ pub fn serve(shared: &Arc<Shared>, mut sock: TcpStream, req: &HttpRequest, lefto
     let ws = WebSocket::from_partially_read(sock, leftover, Role::Server, None);
     let mut session = Session {
         shared,
+        db,
         version,
         hello: false,
         sqls: SqlStore::default(),
@@ -136,6 +151,8 @@ type CursorSlot = Option<(i32, Worker)>;
 
 struct Session<'a> {
     shared: &'a Arc<Shared>,
+    /// The database this connection's handshake named.
+    db: std::path::PathBuf,
     version: u8,
     hello: bool,
     /// Connection-scoped stored SQL.
@@ -366,7 +383,7 @@ impl Session<'_> {
                 if self.streams.contains_key(stream_id) {
                     return Err(exec::protocol(format!("Stream {stream_id} already exists")));
                 }
-                match exec::open_stream(&shared.db_path) {
+                match exec::open_stream(&self.db) {
                     Ok(t) => {
                         self.streams.insert(*stream_id, Some(t));
                         shared.ws_open_streams.fetch_add(1, Ordering::SeqCst);
