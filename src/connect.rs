@@ -376,32 +376,11 @@ encryption_key_env = "TENANT_KEY"
         Config::parse("/c/config.toml".into(), CONFIG, private)
     }
 
-    /// Resolve with this environment (key=value pairs) and a private config file.
-    fn spec(db: Option<&str>, flag: Option<&str>, vars: &[(&str, &str)]) -> Result<ConnectSpec> {
-        let vars: Vec<(String, String)> = vars
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
-        let env = move |k: &str| vars.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
-        let load = || config(true);
-        let world = World {
-            env: &env,
-            exists: &|_| false,
-            config: &load,
-        };
-        let args = ConnArgs {
-            auth_token: flag.map(AuthToken::new),
-            timeout: 30,
-            ..ConnArgs::default()
-        };
-        resolve_in(db, &args, &world)
-    }
-
-    /// Resolve with these flags (namespace, encryption key) and environment.
-    fn spec_with(
-        db: &str,
-        namespace: Option<&str>,
-        key: Option<&str>,
+    /// Resolve with these arguments and this environment (key=value pairs), and a private
+    /// config file.
+    fn resolve_with(
+        db: Option<&str>,
+        args: ConnArgs,
         vars: &[(&str, &str)],
     ) -> Result<ConnectSpec> {
         let vars: Vec<(String, String)> = vars
@@ -415,13 +394,38 @@ encryption_key_env = "TENANT_KEY"
             exists: &|_| false,
             config: &load,
         };
+        resolve_in(
+            db,
+            &ConnArgs {
+                timeout: 30,
+                ..args
+            },
+            &world,
+        )
+    }
+
+    /// Resolve with this `--auth-token` (if any) and environment.
+    fn spec(db: Option<&str>, flag: Option<&str>, vars: &[(&str, &str)]) -> Result<ConnectSpec> {
+        let args = ConnArgs {
+            auth_token: flag.map(AuthToken::new),
+            ..ConnArgs::default()
+        };
+        resolve_with(db, args, vars)
+    }
+
+    /// Resolve with these flags (namespace, encryption key) and environment.
+    fn spec_with(
+        db: &str,
+        namespace: Option<&str>,
+        key: Option<&str>,
+        vars: &[(&str, &str)],
+    ) -> Result<ConnectSpec> {
         let args = ConnArgs {
             namespace: namespace.map(str::to_string),
             encryption_key: key.map(EncryptionKey::new),
-            timeout: 30,
             ..ConnArgs::default()
         };
-        resolve_in(Some(db), &args, &world)
+        resolve_with(Some(db), args, vars)
     }
 
     #[test]
