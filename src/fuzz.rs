@@ -222,6 +222,7 @@ mod tests {
 
     use crate::session::{ErrorMode, Origin, Output, Session};
     use crate::transport::hrana::replay::replay;
+    use crate::transport::hrana::Replication;
     use crate::transport::hrana::{CursorEntry, PipelineResponse, ServerMsg, StreamResult};
     use crate::transport::{Batch, BatchStep, Collect, Request, SqlError, Stmt};
     use crate::value::{Column, StmtSummary, Value};
@@ -424,14 +425,26 @@ mod tests {
                         StreamResult::Error { error } => Err(error),
                         StreamResult::Unknown => continue,
                     };
-                    let _ = replay(i, &reqs[i % reqs.len()], answer, &mut Collect::default());
+                    let _ = replay(
+                        i,
+                        &reqs[i % reqs.len()],
+                        answer,
+                        &Replication::default(),
+                        &mut Collect::default(),
+                    );
                 }
             }
             if let Ok(ServerMsg::ResponseOk { response, .. }) =
                 serde_json::from_slice::<ServerMsg>(bytes)
             {
                 for (i, req) in reqs.iter().enumerate() {
-                    let _ = replay(i, req, Ok(response.clone().into()), &mut Collect::default());
+                    let _ = replay(
+                        i,
+                        req,
+                        Ok(response.clone().into()),
+                        &Replication::default(),
+                        &mut Collect::default(),
+                    );
                 }
             }
             let _ = serde_json::from_slice::<CursorEntry>(bytes);

@@ -108,5 +108,6 @@ pub fn run(args: BatchArgs, conn: &ConnArgs) -> Result<ExitCode> {
         }
         return Err(anyhow::Error::new(StatementsFailed(failures)));
     }
+    session.settle()?;
     Ok(ExitCode::SUCCESS)
 }

@@ -159,5 +159,6 @@ pub fn load(
         eprintln!("libsql-shell: import failed: {outcome}");
         return Err(anyhow::Error::new(StatementsFailed(failures)));
     }
+    session.settle()?;
     Ok(rows)
 }

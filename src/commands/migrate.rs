@@ -232,7 +232,12 @@ pub fn run(args: MigrateArgs, conn: &ConnArgs) -> Result<ExitCode> {
             check_up_args(&up)?;
             with_db(&at, &up.db, conn, |ctx, files, db| {
                 let opts = up_options(&up, files, db.book)?;
-                apply::up(ctx, files, db, &opts)?;
+                if apply::up(ctx, files, db, &opts)? > 0 {
+                    // A following command against the same node (a replica) sees them.
+                    ctx.t
+                        .settle()
+                        .map_err(crate::transport::PipelineError::into_anyhow)?;
+                }
                 match &up.schema_file {
                     Some(path) => write_schema(ctx, path),
                     None => Ok(()),

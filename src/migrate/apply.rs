@@ -180,7 +180,8 @@ pub fn up_script(units: &[Unit<'_>], db: &DbState, single: bool) -> Result<Vec<S
 }
 
 /// Apply pending migrations. Exit status comes from the error: none is 0.
-pub fn up(ctx: &mut Ctx<'_>, files: &[Migration], db: DbState, opts: &UpOptions) -> Result<()> {
+/// Returns how many migrations this run applied.
+pub fn up(ctx: &mut Ctx<'_>, files: &[Migration], db: DbState, opts: &UpOptions) -> Result<usize> {
     let mut db = db;
     let first = pending(files, &db, opts)?;
     up_script(&up_units(&first, &db)?, &db, opts.single_transaction)?; // refuse bad combinations up front
@@ -344,7 +345,7 @@ pub fn up(ctx: &mut Ctx<'_>, files: &[Migration], db: DbState, opts: &UpOptions)
             elapsed.as_millis()
         )?;
     }
-    Ok(())
+    Ok(applied)
 }
 
 /// `applying X ... ok` for each unit that took effect.

@@ -301,6 +301,14 @@ impl<'t> Session<'t> {
         Ok(())
     }
 
+    /// After [`finish`](Self::finish), for the commands whose writes a following command
+    /// must see (`batch`, `import`, `migrate up`): have the node confirm it has this
+    /// session's last write ([`Transport::settle`]: one more request only when the server
+    /// sent a replication index no request has carried yet).
+    pub fn settle(&mut self) -> Result<()> {
+        self.t.settle().map_err(PipelineError::into_anyhow)
+    }
+
     /// The input failed (unreadable, not SQL text): drop what is pending and roll back what
     /// is open, without a notice: the caller reports the failure itself.
     pub fn abandon(&mut self) -> Result<()> {

@@ -156,6 +156,16 @@ pub trait Transport {
         None
     }
 
+    /// Read-your-writes on a replica, across commands: when this connection's last answers
+    /// carried a replication index that no answered request has carried since (a write
+    /// forwarded by a replica, which may not have replicated it yet), send one cheap request
+    /// carrying it, so the node has that frame before this returns and a following command
+    /// against it sees the write. Nothing to do when the server sent no index (and for a
+    /// local database, the default).
+    fn settle(&mut self) -> Result<(), PipelineError> {
+        Ok(())
+    }
+
     /// Close the stream if one is open (an open transaction on it is rolled back).
     fn close(&mut self) -> Result<(), PipelineError> {
         if self.stream_open() {
@@ -196,6 +206,9 @@ impl<T: Transport + ?Sized> Transport for &mut T {
     }
     fn close(&mut self) -> Result<(), PipelineError> {
         (**self).close()
+    }
+    fn settle(&mut self) -> Result<(), PipelineError> {
+        (**self).settle()
     }
     fn interrupter(&self) -> Option<std::sync::Arc<dyn Fn() + Send + Sync>> {
         (**self).interrupter()

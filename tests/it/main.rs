@@ -21,6 +21,7 @@ mod migrate;
 mod official_client;
 mod readme;
 mod repl;
+mod replica;
 mod server;
 mod session;
 mod shell;

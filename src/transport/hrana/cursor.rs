@@ -10,6 +10,7 @@
 
 use serde::{Deserialize, Deserializer, Serialize};
 
+use super::replication::{de_opt_index, ser_opt_index};
 use super::stmt::{row_values, WireCol, WireError};
 use super::value::{de_opt_i64_lenient, ser_opt_i64_str, WireValue};
 use crate::transport::error::{PipelineError, TransportError};
@@ -41,8 +42,12 @@ pub enum CursorEntry {
     Error {
         error: WireError,
     },
-    /// sqld's last entry of a cursor that ran to its end.
-    ReplicationIndex {},
+    /// sqld's last entry of a cursor that ran to its end (the index: a number, as sqld
+    /// sends it here; a string is read too).
+    ReplicationIndex {
+        #[serde(serialize_with = "ser_opt_index")]
+        replication_index: Option<u64>,
+    },
     #[serde(other)]
     Unknown,
 }
@@ -53,6 +58,15 @@ struct LenientRowid(Option<i64>);
 impl<'de> Deserialize<'de> for LenientRowid {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         de_opt_i64_lenient(d).map(LenientRowid)
+    }
+}
+
+/// `replication_index`: a number (what sqld sends here) or a string.
+struct Index(Option<u64>);
+
+impl<'de> Deserialize<'de> for Index {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        de_opt_index(d).map(Index)
     }
 }
 
@@ -73,6 +87,7 @@ impl<'de> Deserialize<'de> for CursorEntry {
                 let mut error: Option<WireError> = None;
                 let mut affected: Option<u64> = None;
                 let mut rowid: Option<LenientRowid> = None;
+                let mut index: Option<Index> = None;
                 // Each field name has one meaning whatever the entry's type, so the fields
                 // are decoded as they come, `type` first or not.
                 while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
@@ -84,6 +99,7 @@ impl<'de> Deserialize<'de> for CursorEntry {
                         "error" => error = Some(map.next_value()?),
                         "affected_row_count" => affected = Some(map.next_value()?),
                         "last_insert_rowid" => rowid = Some(map.next_value()?),
+                        "replication_index" => index = Some(map.next_value()?),
                         _ => {
                             map.next_value::<IgnoredAny>()?;
                         }
@@ -109,7 +125,9 @@ impl<'de> Deserialize<'de> for CursorEntry {
                         error: error()?,
                     },
                     "error" => CursorEntry::Error { error: error()? },
-                    "replication_index" => CursorEntry::ReplicationIndex {},
+                    "replication_index" => CursorEntry::ReplicationIndex {
+                        replication_index: index.and_then(|i| i.0),
+                    },
                     _ => CursorEntry::Unknown,
                 })
             }
@@ -135,6 +153,8 @@ pub struct CursorReplay {
     last_step: Option<usize>,
     batch_error: Option<SqlError>,
     ended: bool,
+    /// What the last entry said.
+    replication_index: Option<u64>,
 }
 
 fn protocol(msg: impl Into<String>) -> PipelineError {
@@ -151,7 +171,13 @@ impl CursorReplay {
             last_step: None,
             batch_error: None,
             ended: false,
+            replication_index: None,
         }
+    }
+
+    /// The replication index of the cursor's last entry, once it has arrived.
+    pub fn replication_index(&self) -> Option<u64> {
+        self.replication_index
     }
 
     /// Whether the cursor's last entry arrived (the final entry, or a batch error).
@@ -260,10 +286,11 @@ impl CursorReplay {
                 self.batch_error = Some(e);
                 self.ended = true;
             }
-            CursorEntry::ReplicationIndex {} => {
+            CursorEntry::ReplicationIndex { replication_index } => {
                 if self.open.is_some() {
                     return Err(protocol("the cursor ended in the middle of a step"));
                 }
+                self.replication_index = replication_index;
                 self.ended = true;
             }
             CursorEntry::Unknown => {}
@@ -328,8 +355,18 @@ mod tests {
                 last_insert_rowid: Some(6)
             }
         );
-        assert_eq!(e[2], CursorEntry::ReplicationIndex {});
-        assert_eq!(e[3], CursorEntry::ReplicationIndex {});
+        assert_eq!(
+            e[2],
+            CursorEntry::ReplicationIndex {
+                replication_index: Some(9)
+            }
+        );
+        assert_eq!(
+            e[3],
+            CursorEntry::ReplicationIndex {
+                replication_index: None
+            }
+        );
         assert_eq!(
             e[4],
             CursorEntry::Row {

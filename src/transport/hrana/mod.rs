@@ -7,7 +7,8 @@
 //! - [`cursor`]: cursor entries and their replay, with the check that a cursor was not cut;
 //! - [`messages`]: the WebSocket messages;
 //! - [`version`]: what each protocol version may carry;
-//! - [`replay`]: feeding a decoded response to a [`crate::transport::StepSink`].
+//! - [`replay`]: feeding a decoded response to a [`crate::transport::StepSink`];
+//! - [`replication`]: the replication index a connection remembers and sends (replicas).
 //!
 //! Never deny unknown fields: servers add fields and entry types. Every tagged enum has a
 //! catch-all variant so a newer server's additions are ignored, not fatal.
@@ -15,6 +16,7 @@
 pub mod cursor;
 pub mod messages;
 pub mod replay;
+pub mod replication;
 pub mod stmt;
 pub mod stream;
 pub mod value;
@@ -22,6 +24,7 @@ pub mod version;
 
 pub use cursor::{CursorEntry, CursorReplay};
 pub use messages::{ClientMsg, ServerMsg, WsRequest, WsResponse};
+pub use replication::Replication;
 pub use stmt::{
     batch_outcomes, row_values, NamedArg, WireBatch, WireBatchResult, WireBatchStep, WireCol,
     WireCond, WireError, WireStmt, WireStmtResult,

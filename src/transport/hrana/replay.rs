@@ -4,6 +4,7 @@
 //! the token.
 
 use super::messages::WsResponse;
+use super::replication::Replication;
 use super::stmt::{batch_outcomes, row_values, WireBatchResult, WireError, WireStmtResult};
 use super::stream::StreamResponse;
 use crate::token::AuthToken;
@@ -71,12 +72,28 @@ impl Answer {
     }
 }
 
+/// The highest index an answer carries (a batch: its own and its steps').
+fn answer_index(a: &Answer) -> Option<u64> {
+    match a {
+        Answer::Execute(r) => r.replication_index,
+        Answer::Batch(r) => r
+            .step_results
+            .iter()
+            .flatten()
+            .map(|s| s.replication_index)
+            .fold(r.replication_index, Option::max),
+        _ => None,
+    }
+}
+
 /// Feed request `i`'s result to the sink in order and convert it to a [`RequestResult`].
 /// A failed `execute` or `batch` is also reported to the sink (as a request-level error).
+/// A replication index the answer carries is noted in `seen`.
 pub fn replay(
     i: usize,
     req: &Request,
     res: Result<Answer, WireError>,
+    seen: &Replication,
     sink: &mut dyn StepSink,
 ) -> Result<RequestResult, PipelineError> {
     let at = StepRef {
@@ -84,7 +101,10 @@ pub fn replay(
         step: None,
     };
     let answer = match res {
-        Ok(a) => a,
+        Ok(a) => {
+            seen.note(answer_index(&a));
+            a
+        }
         Err(error) => {
             let e = SqlError::from(error);
             if matches!(req, Request::Execute(_) | Request::Batch(_)) {

@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::replication::{de_opt_index, ser_opt_index};
 use super::value::{de_opt_i64_lenient, ser_opt_i64_str, WireValue};
 use crate::transport::request::{Batch, Cond, SqlError, StepOutcome, Stmt};
 use crate::value::{Column, StmtSummary, Value};
@@ -26,6 +27,14 @@ pub struct WireStmt {
     pub named_args: Vec<NamedArg>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub want_rows: Option<bool>,
+    /// Wait until the replica has this frame (sqld; absent unless an answer carried one).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "ser_opt_index",
+        deserialize_with = "de_opt_index"
+    )]
+    pub replication_index: Option<u64>,
 }
 
 impl From<&Stmt> for WireStmt {
@@ -43,6 +52,7 @@ impl From<&Stmt> for WireStmt {
                 })
                 .collect(),
             want_rows: Some(s.want_rows),
+            replication_index: None,
         }
     }
 }
@@ -123,6 +133,14 @@ pub struct WireBatchStep {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct WireBatch {
     pub steps: Vec<WireBatchStep>,
+    /// Wait until the replica has this frame (sqld; absent unless an answer carried one).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "ser_opt_index",
+        deserialize_with = "de_opt_index"
+    )]
+    pub replication_index: Option<u64>,
 }
 
 impl From<&Batch> for WireBatch {
@@ -136,6 +154,7 @@ impl From<&Batch> for WireBatch {
                     stmt: (&s.stmt).into(),
                 })
                 .collect(),
+            replication_index: None,
         }
     }
 }
@@ -180,6 +199,13 @@ pub struct WireStmtResult {
         deserialize_with = "de_opt_i64_lenient"
     )]
     pub last_insert_rowid: Option<i64>,
+    /// The frame the server's database had reached (sqld: a string; a number is read too).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "de_opt_index"
+    )]
+    pub replication_index: Option<u64>,
 }
 
 impl WireStmtResult {
@@ -233,6 +259,13 @@ pub struct WireBatchResult {
     pub step_results: Vec<Option<WireStmtResult>>,
     #[serde(default)]
     pub step_errors: Vec<Option<WireError>>,
+    /// The frame the server's database had reached (sqld: a string; a number is read too).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "de_opt_index"
+    )]
+    pub replication_index: Option<u64>,
 }
 
 /// Convert a batch result into per-step outcomes.

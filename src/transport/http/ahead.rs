@@ -8,7 +8,7 @@ use std::sync::Arc;
 use super::pipeline::{self, Body};
 use crate::token::AuthToken;
 use crate::transport::error::{PipelineError, TransportError};
-use crate::transport::hrana::{PipelineResponse, Version};
+use crate::transport::hrana::{PipelineResponse, Replication, Version};
 use crate::transport::request::{After, Request, RequestResult};
 use crate::transport::sink::StepSink;
 use crate::transport::Pending;
@@ -62,6 +62,8 @@ pub struct Unread {
     pub token: Option<AuthToken>,
     /// Set when the answer turns out to be bad: the stream it named is not to be trusted.
     pub failed: Arc<AtomicBool>,
+    /// The transport's replication indexes, noted as the answers are decoded.
+    pub seen: Replication,
 }
 
 impl Pending for Unread {
@@ -99,7 +101,7 @@ impl Unread {
             )
             .into());
         }
-        pipeline::replay_all(&self.reqs, resp.results, sink)
+        pipeline::replay_all(&self.reqs, resp.results, &self.seen, sink)
     }
 }
 

@@ -9,7 +9,7 @@ use std::time::Instant;
 
 use super::client::{BodyReader, Client};
 use crate::transport::error::{PipelineError, TransportError};
-use crate::transport::hrana::{CursorEntry, CursorReplay, CursorResponseHead};
+use crate::transport::hrana::{CursorEntry, CursorReplay, CursorResponseHead, Replication};
 use crate::transport::request::RequestResult;
 use crate::transport::sink::StepSink;
 use crate::transport::trace;
@@ -47,6 +47,7 @@ pub fn run(
     body: &[u8],
     steps: usize,
     had_baton: bool,
+    seen: &Replication,
     sink: &mut dyn StepSink,
 ) -> Outcome {
     let started = Instant::now();
@@ -106,7 +107,7 @@ pub fn run(
         }
         Err(e) => return fail(e),
     };
-    let result = replay(&mut lines, steps, sink);
+    let result = replay(&mut lines, steps, seen, sink);
     let received = lines.reader.get_ref().bytes;
     match &result {
         Ok(_) | Err(PipelineError::Sink(_)) => trace::round_trip(trace::RoundTrip {
@@ -131,6 +132,7 @@ pub fn run(
 fn replay(
     lines: &mut Lines<'_>,
     steps: usize,
+    seen: &Replication,
     sink: &mut dyn StepSink,
 ) -> Result<RequestResult, PipelineError> {
     let client = lines.client;
@@ -144,6 +146,7 @@ fn replay(
         })?;
         replay.feed(entry, sink)?;
     }
+    seen.note(replay.replication_index());
     Ok(replay.finish()?)
 }
 

@@ -30,10 +30,13 @@ use pipeline::Body;
 
 use crate::token::AuthToken;
 use crate::transport::access::Access;
-use crate::transport::hrana::{CursorRequest, PipelineRequest, PipelineResponse, Version};
+use crate::transport::hrana::replication::{self, carried_and_answered};
+use crate::transport::hrana::{
+    CursorRequest, PipelineRequest, PipelineResponse, Replication, Version, WireBatch,
+};
 use crate::transport::trace;
 use crate::transport::{
-    run_ahead, After, Batch, Capabilities, Pending, PipelineError, Request, RequestResult,
+    run_ahead, After, Batch, Capabilities, Discard, Pending, PipelineError, Request, RequestResult,
     StepSink, Transport, TransportError, TransportInfo,
 };
 
@@ -50,6 +53,9 @@ pub struct HttpTransport {
     /// Set by a [`Pending`] from `pipeline_ahead` whose response turned out to be bad after
     /// its baton had been kept: the stream is then not to be trusted (dropped on next use).
     ahead_failed: Arc<AtomicBool>,
+    /// The replication indexes this connection has seen and sent (read-your-writes on a
+    /// replica, see [`crate::transport::hrana::replication`]).
+    replication: Replication,
 }
 
 impl HttpTransport {
@@ -69,6 +75,7 @@ impl HttpTransport {
             keepalive: None,
             keepalive_every: keepalive::INTERVAL,
             ahead_failed: Arc::new(AtomicBool::new(false)),
+            replication: Replication::default(),
         }
     }
 
@@ -109,7 +116,7 @@ impl HttpTransport {
         reqs: &[Request],
         after: After,
     ) -> Result<Option<Body>, TransportError> {
-        let requests = pipeline::requests(version, reqs, after);
+        let requests = pipeline::requests(version, reqs, after, self.replication.current());
         let had_baton = self.baton.is_some();
         let body = serde_json::to_vec(&PipelineRequest {
             baton: self.baton.take(),
@@ -207,6 +214,7 @@ impl HttpTransport {
                     baton: None,
                     token: self.client.token().cloned(),
                     failed: self.ahead_failed.clone(),
+                    seen: self.replication.clone(),
                 }));
             }
         };
@@ -219,6 +227,7 @@ impl HttpTransport {
             baton: Some(head.baton),
             token: self.client.token().cloned(),
             failed: self.ahead_failed.clone(),
+            seen: self.replication.clone(),
         }))
     }
 }
@@ -291,12 +300,17 @@ impl HttpTransport {
                 self.version = Some(Version::V1);
                 return v1::pipeline(&self.client, &self.base_url, reqs, sink);
             }
+            let carried = self.replication.current();
             let Some(resp) = self.pipeline_v2v3(version, reqs, after)? else {
                 continue;
             };
             self.version = Some(version);
-            return pipeline::replay_all(reqs, resp.results, sink)
-                .inspect_err(|_| self.drop_stream());
+            let results = pipeline::replay_all(reqs, resp.results, &self.replication, sink)
+                .inspect_err(|_| self.drop_stream())?;
+            if carried_and_answered(reqs, &results) {
+                self.replication.confirm(carried);
+            }
+            return Ok(results);
         }
         Err(TransportError::Http {
             status: 404,
@@ -314,9 +328,13 @@ impl HttpTransport {
         sink: &mut dyn StepSink,
     ) -> Result<RequestResult, PipelineError> {
         let had_baton = self.baton.is_some();
+        let carried = self.replication.current();
         let body = serde_json::to_vec(&CursorRequest {
             baton: self.baton.take(),
-            batch: Version::V3.batch(batch),
+            batch: WireBatch {
+                replication_index: carried,
+                ..Version::V3.batch(batch)
+            },
         })
         .map_err(|e| TransportError::Protocol(e.to_string()))?;
         let base = self
@@ -330,12 +348,16 @@ impl HttpTransport {
             &body,
             batch.steps.len(),
             had_baton,
+            &self.replication,
             sink,
         );
         match (out.head, &out.result) {
             // The stream goes on under the head's baton once the body was read to its end.
             (Some(head), Ok(_)) => self.keep_stream(head.baton, head.base_url.as_deref()),
             _ => self.drop_stream(),
+        }
+        if matches!(out.result, Ok(Ok(_))) {
+            self.replication.confirm(carried);
         }
         out.result
     }
@@ -383,6 +405,22 @@ impl Transport for HttpTransport {
         let result = self.cursor_now(batch, sink);
         self.park();
         result
+    }
+
+    fn settle(&mut self) -> Result<(), PipelineError> {
+        let Some(index) = self.replication.unconfirmed() else {
+            return Ok(());
+        };
+        if self.version == Some(Version::V1) {
+            return Ok(()); // the stateless API carries no index
+        }
+        let after = if self.stream_open() {
+            After::KeepOpen
+        } else {
+            After::Close
+        };
+        let results = self.pipeline(&replication::probe(), after, &mut Discard)?;
+        replication::probed(index, results)
     }
 
     fn stream_open(&self) -> bool {
@@ -453,6 +491,7 @@ mod tests {
             baton: Some("b".into()),
             token: None,
             failed: t.ahead_failed.clone(),
+            seen: Replication::default(),
         });
         assert!(t.stream_open());
         assert!(pending.finish(&mut crate::transport::Discard).is_err());

@@ -6,7 +6,8 @@ use crate::token::AuthToken;
 use crate::transport::error::{PipelineError, TransportError};
 use crate::transport::hrana::replay::{excerpt, replay};
 use crate::transport::hrana::{
-    PipelineResponse, StreamRequest, StreamResult, Version, WireError, WireStmt,
+    PipelineResponse, Replication, StreamRequest, StreamResult, Version, WireBatch, WireError,
+    WireStmt,
 };
 use crate::transport::request::{After, Request, RequestResult};
 use crate::transport::sink::StepSink;
@@ -37,21 +38,33 @@ pub struct Body {
 
 /// The requests of a v2/v3 pipeline body: those the version can carry, plus `close` when
 /// the stream ends with it.
-pub fn requests(version: Version, reqs: &[Request], after: After) -> Vec<StreamRequest> {
+/// `index` goes on every `execute` and `batch` (see [`crate::transport::hrana::replication`]).
+pub fn requests(
+    version: Version,
+    reqs: &[Request],
+    after: After,
+    index: Option<u64>,
+) -> Vec<StreamRequest> {
     reqs.iter()
         .filter(|r| version.refusal(r).is_none())
-        .map(|r| to_stream_request(r, version))
+        .map(|r| to_stream_request(r, version, index))
         .chain((after == After::Close).then_some(StreamRequest::Close {}))
         .collect()
 }
 
-fn to_stream_request(r: &Request, version: Version) -> StreamRequest {
+fn to_stream_request(r: &Request, version: Version, index: Option<u64>) -> StreamRequest {
     match r {
         Request::Execute(s) => StreamRequest::Execute {
-            stmt: WireStmt::from(s),
+            stmt: WireStmt {
+                replication_index: index,
+                ..WireStmt::from(s)
+            },
         },
         Request::Batch(b) => StreamRequest::Batch {
-            batch: version.batch(b),
+            batch: WireBatch {
+                replication_index: index,
+                ..version.batch(b)
+            },
         },
         Request::Sequence(sql) => StreamRequest::Sequence {
             sql: Some(sql.clone()),
@@ -110,12 +123,13 @@ pub fn decode(
 pub fn replay_all(
     reqs: &[Request],
     results: Vec<StreamResult>,
+    seen: &Replication,
     sink: &mut dyn StepSink,
 ) -> Result<Vec<RequestResult>, PipelineError> {
     reqs.iter()
         .zip(results)
         .enumerate()
-        .map(|(i, (req, res))| replay_result(i, req, res, sink))
+        .map(|(i, (req, res))| replay_result(i, req, res, seen, sink))
         .collect()
 }
 
@@ -123,11 +137,12 @@ pub fn replay_result(
     i: usize,
     req: &Request,
     res: StreamResult,
+    seen: &Replication,
     sink: &mut dyn StepSink,
 ) -> Result<RequestResult, PipelineError> {
     match res {
-        StreamResult::Ok { response } => replay(i, req, Ok(response.into()), sink),
-        StreamResult::Error { error } => replay(i, req, Err(error), sink),
+        StreamResult::Ok { response } => replay(i, req, Ok(response.into()), seen, sink),
+        StreamResult::Error { error } => replay(i, req, Err(error), seen, sink),
         StreamResult::Unknown => {
             Err(TransportError::Protocol("unknown result type from server".into()).into())
         }

@@ -6,7 +6,9 @@ use super::client::Client;
 use super::pipeline::{self, replay_result};
 use crate::transport::error::{PipelineError, TransportError};
 use crate::transport::hrana::version::unsupported;
-use crate::transport::hrana::{StreamResponse, StreamResult, Version, WireError, WireStmt};
+use crate::transport::hrana::{
+    Replication, StreamResponse, StreamResult, Version, WireError, WireStmt,
+};
 use crate::transport::request::{Request, RequestResult, SqlError, StepRef};
 use crate::transport::sink::StepSink;
 use crate::transport::trace;
@@ -80,6 +82,8 @@ pub fn pipeline(
             i,
             r,
             StreamResult::Ok { response: resp },
+            // The stateless API carries no replication index: nothing to remember.
+            &Replication::default(),
             sink,
         )?);
     }

@@ -7,7 +7,7 @@ use super::socket::{parse_message, Conn, Peer, ReadError};
 use crate::token::AuthToken;
 use crate::transport::error::{PipelineError, TransportError};
 use crate::transport::hrana::replay::replay;
-use crate::transport::hrana::ServerMsg;
+use crate::transport::hrana::{Replication, ServerMsg};
 use crate::transport::request::{Request, RequestResult};
 use crate::transport::sink::StepSink;
 use crate::transport::Pending;
@@ -63,6 +63,8 @@ pub struct WsUnread {
     /// One per request, in order.
     pub texts: Vec<String>,
     pub token: Option<AuthToken>,
+    /// The transport's replication indexes, noted as the answers are decoded.
+    pub seen: Replication,
 }
 
 impl Pending for WsUnread {
@@ -82,7 +84,7 @@ impl Pending for WsUnread {
                     .into())
                 }
             };
-            out.push(replay(i, req, answer, sink)?);
+            out.push(replay(i, req, answer, &self.seen, sink)?);
         }
         Ok(out)
     }

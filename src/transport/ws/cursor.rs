@@ -7,7 +7,7 @@
 use super::socket::{Conn, Peer, ReadError};
 use crate::transport::error::{PipelineError, TransportError};
 use crate::transport::hrana::{
-    ClientMsg, CursorReplay, ServerMsg, WireBatch, WireError, WsRequest, WsResponse,
+    ClientMsg, CursorReplay, Replication, ServerMsg, WireBatch, WireError, WsRequest, WsResponse,
 };
 use crate::transport::request::{RequestResult, SqlError};
 use crate::transport::sink::StepSink;
@@ -52,6 +52,7 @@ pub fn run(
     mut at: CursorAt<'_>,
     batch: WireBatch,
     steps: usize,
+    seen: &Replication,
     sink: &mut dyn StepSink,
 ) -> Result<RequestResult, PipelineError> {
     let mut texts = Vec::with_capacity(3);
@@ -126,6 +127,7 @@ pub fn run(
     // The stream is free again once the server has closed the cursor; its answer says
     // nothing else.
     let _ = answer(peer, conn, close_id)?;
+    seen.note(replay.replication_index());
     Ok(replay.finish()?)
 }
 

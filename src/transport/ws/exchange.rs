@@ -12,7 +12,9 @@ use std::time::Instant;
 use super::socket::{outcome, Conn, Peer, ReadError};
 use crate::transport::error::{PipelineError, TransportError};
 use crate::transport::hrana::replay::replay;
-use crate::transport::hrana::{ClientMsg, ServerMsg, Version, WireError, WsRequest, WsResponse};
+use crate::transport::hrana::{
+    ClientMsg, Replication, ServerMsg, Version, WireError, WsRequest, WsResponse,
+};
 use crate::transport::request::{Request, RequestResult, SqlError};
 use crate::transport::sink::StepSink;
 use crate::transport::trace;
@@ -102,6 +104,7 @@ pub fn exchange(
     burst: Burst,
     reqs: &[Request],
     out: &mut [Option<RequestResult>],
+    seen: &Replication,
     sink: &mut dyn StepSink,
 ) -> Result<bool, PipelineError> {
     let Burst { slots: msgs, texts } = burst;
@@ -162,7 +165,7 @@ pub fn exchange(
             match (msgs[next].1, answer) {
                 (Slot::Open, Err(e)) => open_error = Some(e.into()),
                 (Slot::User(i), answer) if open_error.is_none() && sink_error.is_none() => {
-                    match replay(i, &reqs[i], answer.map(Into::into), sink) {
+                    match replay(i, &reqs[i], answer.map(Into::into), seen, sink) {
                         Ok(r) => out[i] = Some(r),
                         // Keep reading, so the connection and the stream stay in step.
                         Err(PipelineError::Sink(e)) => sink_error = Some(e),

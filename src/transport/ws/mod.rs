@@ -23,9 +23,10 @@ use socket::{idle_socket_closed, Conn, Peer};
 
 use crate::token::AuthToken;
 use crate::transport::access::Access;
-use crate::transport::hrana::{Version, WireStmt, WsRequest};
+use crate::transport::hrana::replication::{self, carried_and_answered};
+use crate::transport::hrana::{Replication, Version, WireBatch, WireStmt, WsRequest};
 use crate::transport::{
-    run_ahead, After, Batch, Capabilities, Pending, PipelineError, Request, RequestResult,
+    run_ahead, After, Batch, Capabilities, Discard, Pending, PipelineError, Request, RequestResult,
     SqlError, StepSink, Transport, TransportError, TransportInfo,
 };
 
@@ -39,6 +40,9 @@ pub struct WsTransport {
     next_stream_id: i32,
     next_request_id: i32,
     next_cursor_id: i32,
+    /// The replication indexes this connection has seen and sent (read-your-writes on a
+    /// replica, see [`crate::transport::hrana::replication`]).
+    replication: Replication,
 }
 
 impl WsTransport {
@@ -91,6 +95,7 @@ impl WsTransport {
             next_stream_id: 1,
             next_request_id: 1,
             next_cursor_id: 1,
+            replication: Replication::default(),
         };
         t.reconnect()?;
         Ok(t)
@@ -114,9 +119,10 @@ impl WsTransport {
         if conn.hello_pending || idle_socket_closed(conn) {
             return None;
         }
+        let index = self.replication.current();
         let requests: Vec<WsRequest> = reqs
             .iter()
-            .map(|r| to_ws_request(r, stream_id, self.version).ok())
+            .map(|r| to_ws_request(r, stream_id, self.version, index).ok())
             .collect::<Option<_>>()?;
         let mut burst = Burst::default();
         for (i, req) in requests.into_iter().enumerate() {
@@ -137,6 +143,7 @@ impl WsTransport {
                 reqs: reqs.to_vec(),
                 texts,
                 token: self.peer.token().cloned(),
+                seen: self.replication.clone(),
             }) as Box<dyn Pending>
         }))
     }
@@ -165,19 +172,31 @@ impl WsTransport {
     }
 }
 
-/// The WebSocket request for `r`, or why this version cannot carry it.
-fn to_ws_request(r: &Request, stream_id: i32, version: Version) -> Result<WsRequest, SqlError> {
+/// The WebSocket request for `r` (`execute` and `batch` carrying `index`), or why this
+/// version cannot carry it.
+fn to_ws_request(
+    r: &Request,
+    stream_id: i32,
+    version: Version,
+    index: Option<u64>,
+) -> Result<WsRequest, SqlError> {
     if let Some(refused) = version.refusal(r) {
         return Err(refused);
     }
     Ok(match r {
         Request::Execute(s) => WsRequest::Execute {
             stream_id,
-            stmt: WireStmt::from(s),
+            stmt: WireStmt {
+                replication_index: index,
+                ..WireStmt::from(s)
+            },
         },
         Request::Batch(b) => WsRequest::Batch {
             stream_id,
-            batch: version.batch(b),
+            batch: WireBatch {
+                replication_index: index,
+                ..version.batch(b)
+            },
         },
         Request::Sequence(sql) => WsRequest::Sequence {
             stream_id,
@@ -211,8 +230,9 @@ impl Transport for WsTransport {
                 s
             }
         };
+        let carried = self.replication.current();
         for (i, r) in reqs.iter().enumerate() {
-            match to_ws_request(r, stream_id, self.version) {
+            match to_ws_request(r, stream_id, self.version, carried) {
                 Ok(req) => burst.push(ids, Slot::User(i), req),
                 Err(e) => out[i] = Some(Err(e)),
             }
@@ -224,7 +244,7 @@ impl Transport for WsTransport {
         let peer = &self.peer;
         let size = burst.size();
         let result = traced(peer, self.version, &mut conn, reqs, size, |conn| {
-            exchange(peer, conn, burst, reqs, &mut out, sink)
+            exchange(peer, conn, burst, reqs, &mut out, &self.replication, sink)
         });
         match result {
             Ok(true) => self.conn = Some(conn),
@@ -239,7 +259,11 @@ impl Transport for WsTransport {
             }
         }
         // Every slot is filled: answered, or refused locally.
-        Ok(out.into_iter().flatten().collect())
+        let results: Vec<RequestResult> = out.into_iter().flatten().collect();
+        if carried_and_answered(reqs, &results) {
+            self.replication.confirm(carried);
+        }
+        Ok(results)
     }
 
     fn pipeline_ahead(&mut self, reqs: &[Request]) -> Result<Box<dyn Pending>, PipelineError> {
@@ -273,7 +297,11 @@ impl Transport for WsTransport {
         let cursor_id = self.next_cursor_id;
         self.next_cursor_id = cursor_id.checked_add(1).unwrap_or(1);
         let reqs = [Request::Batch(batch.clone())];
-        let wire = self.version.batch(batch);
+        let carried = self.replication.current();
+        let wire = WireBatch {
+            replication_index: carried,
+            ..self.version.batch(batch)
+        };
         let at = CursorAt {
             open_stream,
             stream_id,
@@ -288,8 +316,14 @@ impl Transport for WsTransport {
             &mut conn,
             &reqs,
             (messages, 0),
-            |conn| cursor::run(peer, conn, at, wire, batch.steps.len(), sink),
+            |conn| {
+                let steps = batch.steps.len();
+                cursor::run(peer, conn, at, wire, steps, &self.replication, sink)
+            },
         );
+        if matches!(result, Ok(Ok(_))) {
+            self.replication.confirm(carried);
+        }
         match &result {
             Ok(_) => {
                 self.conn = Some(conn);
@@ -299,6 +333,19 @@ impl Transport for WsTransport {
             Err(_) => self.stream_id = None,
         }
         result
+    }
+
+    fn settle(&mut self) -> Result<(), PipelineError> {
+        let Some(index) = self.replication.unconfirmed() else {
+            return Ok(());
+        };
+        let after = if self.stream_open() {
+            After::KeepOpen
+        } else {
+            After::Close
+        };
+        let results = self.pipeline(&replication::probe(), after, &mut Discard)?;
+        replication::probed(index, results)
     }
 
     fn stream_open(&self) -> bool {

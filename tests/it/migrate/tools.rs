@@ -227,7 +227,10 @@ fn scenario(db: &Db, tool: &Tool) {
     let text = out.ok();
     assert!(text.contains("3 migration(s) applied in "), "{text}");
     if let Some(n) = requests {
-        assert_eq!(n, 2, "one request reads the state, one applies all three");
+        assert_eq!(
+            n, 3,
+            "one request reads the state, one applies all three, one carries the replication index"
+        );
     }
     assert_eq!(strings(db, tool.recorded), (tool.expected)(3));
     for i in 1..=3 {
@@ -270,13 +273,21 @@ fn scenario(db: &Db, tool: &Tool) {
     assert_eq!(strings(db, tool.recorded), (tool.expected)(6));
     run(db, &p, f, "check", &[]).ok();
 
-    // Ten pending migrations: one request to read, one to apply them all.
+    // Ten pending migrations: one request to read the state, one to apply them all; then
+    // the read-your-writes probe, which carries the commit's replication index and applies
+    // nothing (see the replica tests).
     let fresh = Db::new(db.backend);
     let ten = Dir::new(&(tool.files)(10, &good));
     let (out, requests) = round_trips(&fresh, || run(&fresh, &ten.path(), f, "up", &[]));
     out.ok();
     if let Some(n) = requests {
-        assert!(n <= 2, "{n} requests for 10 pending migrations");
+        let carried = fresh.server().carried_indexes();
+        assert!(carried.last().is_some_and(Option::is_some), "{carried:?}");
+        assert!(
+            n - 1 <= 2,
+            "{} requests to apply 10 pending migrations",
+            n - 1
+        );
     }
     assert_eq!(strings(&fresh, tool.recorded), (tool.expected)(10));
 }

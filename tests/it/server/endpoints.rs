@@ -18,6 +18,7 @@ use std::path::Path;
 use super::cursor::{self, CursorFault, End};
 use super::exec::{self, raw, tagged, Failure, Raw, SqlStore};
 use super::http::{json_reply, raw_reply, text, Chunked, Reply};
+use super::replica;
 use super::{lock, HttpStream, Shared, Slot};
 
 fn failure_reply(f: Failure) -> Reply {
@@ -170,18 +171,24 @@ fn stream_request(
             Ok(raw(&json!({"type": "close"})))
         }
         StreamRequest::Execute { stmt } => {
+            let index = stmt.replication_index;
             let stmt = exec::to_stmt(stmt, &s.sqls, version)?;
             exec::check_writable(shared, &s.t, [stmt.sql.as_str()])?;
-            exec::execute(shared, &mut s.t, &stmt, max)
-                .map(|r| within_budget(r, used))
-                .map(|result| tagged("execute", "result", &result))
+            replica::run(shared, &mut s.t, index, [stmt.sql.as_str()], |t| {
+                exec::execute(shared, t, &stmt, max)
+            })
+            .map(|r| within_budget(r, used))
+            .map(|result| tagged("execute", "result", &result))
         }
         StreamRequest::Batch { batch } => {
             let b = exec::to_batch(batch, &s.sqls, version)?;
             exec::check_writable(shared, &s.t, exec::batch_sqls(&b))?;
-            exec::batch(shared, &mut s.t, &b, max)
-                .map(|r| within_budget(r, used))
-                .map(|result| tagged("batch", "result", &result))
+            let index = batch.replication_index;
+            replica::run(shared, &mut s.t, index, exec::batch_sqls(&b), |t| {
+                exec::batch(shared, t, &b, max)
+            })
+            .map(|r| within_budget(r, used))
+            .map(|result| tagged("batch", "result", &result))
         }
         StreamRequest::Sequence { sql, sql_id } => {
             let sql = s.sqls.resolve(sql.as_deref(), *sql_id, version)?;

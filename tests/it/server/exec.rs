@@ -484,10 +484,13 @@ pub fn batch(
     struct BatchOut {
         step_results: Vec<Option<Raw>>,
         step_errors: Vec<Option<WireError>>,
+        /// sqld's too (a string, as in its statement results).
+        replication_index: String,
     }
     Ok(raw(&BatchOut {
         step_results: results,
         step_errors: errors,
+        replication_index: shared.replication_index().to_string(),
     }))
 }
 

@@ -32,6 +32,7 @@ mod endpoints;
 mod exec;
 mod http;
 mod namespaces;
+mod replica;
 #[cfg(test)]
 mod tests_http;
 #[cfg(test)]
@@ -129,6 +130,7 @@ struct Config {
     namespaces: Vec<String>,
     /// `--disable-default-namespace`: a request must name its database.
     disable_default_namespace: bool,
+    replica: bool,
 }
 
 /// Configures a [`TestServer`]; see each method.
@@ -209,6 +211,14 @@ impl Builder {
         self
     }
 
+    /// Play a read replica that has not caught up (see [`replica`]): reads that carry no
+    /// `replication_index` (or an older one) see the database as of the server's start or
+    /// the last request that carried the latest index.
+    pub fn replica(mut self, on: bool) -> Self {
+        self.cfg.replica = on;
+        self
+    }
+
     pub fn start(self) -> TestServer {
         TestServer::start_with(self.cfg)
     }
@@ -251,6 +261,12 @@ pub(crate) struct Shared {
     streams: Mutex<HashMap<String, Slot>>,
     ws_open_streams: AtomicUsize,
     replication_index: AtomicU64,
+    /// Replica mode's delayed view ([`replica`]).
+    replica: replica::Replica,
+    /// Requests that carried the latest replication index (replica mode).
+    replica_waits: AtomicUsize,
+    /// The `replication_index` of every `execute` and `batch` received, in order.
+    carried: Mutex<Vec<Option<u64>>>,
     baton_counter: AtomicU64,
     conns: Mutex<HashMap<u64, TcpStream>>,
     /// Connection threads spawned and not yet finished.
@@ -318,6 +334,16 @@ impl Shared {
         format!("{out}{n:x}")
     }
 
+    /// The latest replication index (that of the last write).
+    fn replication_index(&self) -> u64 {
+        self.replication_index.load(Ordering::SeqCst)
+    }
+
+    /// A request carried the latest replication index (replica mode).
+    fn note_waited(&self) {
+        self.replica_waits.fetch_add(1, Ordering::SeqCst);
+    }
+
     /// Bump the (fake) replication index after writes; returns its value.
     fn note_writes(&self, written: u64) -> u64 {
         if written > 0 {
@@ -366,6 +392,7 @@ impl TestServer {
                 sorted_keys: false,
                 namespaces: Vec::new(),
                 disable_default_namespace: false,
+                replica: false,
             },
         }
     }
@@ -385,6 +412,7 @@ impl TestServer {
                 !cfg.disable_default_namespace,
             )
         });
+        let replica_on = cfg.replica;
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
         let addr = listener.local_addr().expect("local addr");
         let shared = Arc::new(Shared {
@@ -407,12 +435,18 @@ impl TestServer {
             streams: Mutex::new(HashMap::new()),
             ws_open_streams: AtomicUsize::new(0),
             replication_index: AtomicU64::new(1),
+            replica: replica::Replica::new(replica_on),
+            replica_waits: AtomicUsize::new(0),
+            carried: Mutex::new(Vec::new()),
             baton_counter: AtomicU64::new(0),
             conns: Mutex::new(HashMap::new()),
             live_handlers: AtomicUsize::new(0),
             panics: Mutex::new(Vec::new()),
             shutdown: AtomicBool::new(false),
         });
+        if replica_on {
+            shared.replica.catch_up(&shared);
+        }
         spawn_sweeper(Arc::downgrade(&shared));
         let s = shared.clone();
         let handle = thread::Builder::new()
@@ -468,6 +502,23 @@ impl TestServer {
     /// The `base_url` the server advertises, if configured with a prefix.
     pub fn base_url(&self) -> Option<String> {
         self.shared.base_url()
+    }
+
+    /// Requests that carried the latest replication index (replica mode: each made the
+    /// replica catch up).
+    pub fn replica_waits(&self) -> usize {
+        self.shared.replica_waits.load(Ordering::SeqCst)
+    }
+
+    /// The `replication_index` each `execute` and `batch` carried (HTTP and WebSocket), in
+    /// arrival order.
+    pub fn carried_indexes(&self) -> Vec<Option<u64>> {
+        lock(&self.shared.carried).clone()
+    }
+
+    /// The latest replication index the server has given out.
+    pub fn latest_replication_index(&self) -> u64 {
+        self.shared.replication_index()
     }
 
     /// Hrana requests received (see the module docs for what counts).

@@ -26,6 +26,7 @@ use tungstenite::Message;
 use super::cursor::Worker;
 use super::exec::{self, raw, tagged, Failure, Raw, SqlStore};
 use super::http::HttpRequest;
+use super::replica;
 use super::{lock, Shared, WsFault};
 
 type Ws = WebSocket<TcpStream>;
@@ -407,14 +408,18 @@ impl Session<'_> {
                 ok("close_stream")
             }
             WsRequest::Execute { stream_id, stmt } => {
+                let wire_stmt = stmt;
                 let stmt = exec::to_stmt(stmt, &self.sqls, v)?;
                 let t = match stream_mut(&mut self.streams, *stream_id) {
                     Ok(t) => t,
                     Err(e) => return Ok(Err(e)),
                 };
                 exec::check_writable(shared, t, [stmt.sql.as_str()])?;
-                Ok(exec::execute(shared, t, &stmt, max)
-                    .map(|result| tagged("execute", "result", &result)))
+                let index = wire_stmt.replication_index;
+                let r = replica::run(shared, t, index, [stmt.sql.as_str()], |t| {
+                    exec::execute(shared, t, &stmt, max)
+                });
+                Ok(r.map(|result| tagged("execute", "result", &result)))
             }
             WsRequest::Batch { stream_id, batch } => {
                 let b = exec::to_batch(batch, &self.sqls, v)?;
@@ -423,10 +428,11 @@ impl Session<'_> {
                     Err(e) => return Ok(Err(e)),
                 };
                 exec::check_writable(shared, t, exec::batch_sqls(&b))?;
-                Ok(
+                let index = batch.replication_index;
+                let r = replica::run(shared, t, index, exec::batch_sqls(&b), |t| {
                     exec::batch(shared, t, &b, max)
-                        .map(|result| tagged("batch", "result", &result)),
-                )
+                });
+                Ok(r.map(|result| tagged("batch", "result", &result)))
             }
             WsRequest::Sequence {
                 stream_id,
