@@ -243,7 +243,7 @@ impl CursorReplay {
                     request: self.request,
                     step: Some(open.step),
                 };
-                let values = row_values(row).map_err(TransportError::Protocol)?;
+                let values = row_values(row, open.cols.len()).map_err(TransportError::Protocol)?;
                 sink.row_owned(at, values).map_err(PipelineError::Sink)?;
             }
             CursorEntry::StepEnd {

@@ -144,7 +144,7 @@ fn replay_stmt(
     let cols: Vec<Column> = summary.cols.clone();
     sink.begin(at, &cols).map_err(PipelineError::Sink)?;
     for row in result.rows {
-        let values = row_values(row).map_err(TransportError::Protocol)?;
+        let values = row_values(row, cols.len()).map_err(TransportError::Protocol)?;
         sink.row_owned(at, values).map_err(PipelineError::Sink)?;
     }
     sink.end(at, &summary).map_err(PipelineError::Sink)?;
@@ -200,4 +200,35 @@ pub fn excerpt(token: Option<&AuthToken>, body: &[u8]) -> String {
         s = "(empty body)".into();
     }
     scrub(token, &s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::transport::request::Stmt;
+    use crate::transport::sink::Collect;
+
+    /// A lying server's row with fewer values than columns is a protocol error, not a row
+    /// that code indexing by column would panic on.
+    #[test]
+    fn rows_must_have_one_value_per_column() {
+        let result: WireStmtResult = serde_json::from_str(
+            r#"{"cols":[{"name":"a"},{"name":"b"}],"rows":[[{"type":"integer","value":"1"}]]}"#,
+        )
+        .unwrap();
+        let req = Request::Execute(Stmt::new("select 1, 2"));
+        let r = replay(
+            0,
+            &req,
+            Ok(Answer::Execute(result)),
+            &super::super::replication::Replication::default(),
+            &mut Collect::default(),
+        );
+        match r {
+            Err(PipelineError::Transport(TransportError::Protocol(m))) => {
+                assert!(m.contains("1 value(s) for 2 column(s)"), "{m}")
+            }
+            other => panic!("{other:?}"),
+        }
+    }
 }

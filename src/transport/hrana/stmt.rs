@@ -283,10 +283,18 @@ pub fn batch_outcomes(r: &WireBatchResult, steps: usize) -> Vec<StepOutcome> {
         .collect()
 }
 
-/// Convert a row of wire values.
-pub fn row_values(row: Vec<WireValue>) -> Result<Vec<Value>, String> {
+/// Convert a row of wire values, which must have one value per column: a server that sends
+/// another number is not believed (the layers above index rows by column).
+pub fn row_values(row: Vec<WireValue>, columns: usize) -> Result<Vec<Value>, String> {
+    if row.len() != columns {
+        return Err(format!(
+            "the server sent a row of {} value(s) for {columns} column(s)",
+            row.len()
+        ));
+    }
     row.into_iter().map(WireValue::into_value).collect()
 }
+
 #[cfg(test)]
 mod tests {
     use super::*;
