@@ -23,6 +23,19 @@ pub struct Shell {
     stdin: Option<Vec<u8>>,
 }
 
+/// Whether `node` runs here (the tests that drive the official Node clients need it).
+pub fn node_available() -> Result<(), String> {
+    let node = Command::new("node")
+        .arg("--version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status();
+    match node {
+        Ok(s) if s.success() => Ok(()),
+        _ => Err("`node` is not on the PATH".into()),
+    }
+}
+
 pub fn shell() -> Shell {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_libsql-shell"));
     for k in SCRUBBED_ENV {

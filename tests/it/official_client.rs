@@ -156,14 +156,7 @@ fn official_rust_client_agrees_with_the_server() {
 /// Where the Node check lives, and whether it can run here.
 fn node_check() -> Result<PathBuf, String> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/node");
-    let node = Command::new("node")
-        .arg("--version")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status();
-    if !node.is_ok_and(|s| s.success()) {
-        return Err("`node` is not on the PATH".into());
-    }
+    crate::harness::node_available()?;
     if !dir.join("node_modules/@libsql/client").is_dir() {
         return Err(format!(
             "{} has no node_modules (run `npm ci` there)",

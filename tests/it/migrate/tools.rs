@@ -5,7 +5,6 @@
 //! run afterwards, applies nothing.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 
 use sha2::{Digest, Sha256};
 
@@ -334,14 +333,7 @@ fn drizzle_node() -> Result<PathBuf, String> {
     let work = std::env::var_os("DRIZZLE_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| std::env::temp_dir().join("libsql-shell-drizzle-kit-0.31.11"));
-    let node = Command::new("node")
-        .arg("--version")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status();
-    if !node.is_ok_and(|s| s.success()) {
-        return Err("`node` is not on the PATH".into());
-    }
+    crate::harness::node_available()?;
     if !work.join("node_modules/drizzle-orm").is_dir() {
         return Err(format!(
             "{} has no drizzle-orm (run tests/drizzle/regenerate.sh --check)",
