@@ -7,7 +7,7 @@ use super::messages::WsResponse;
 use super::replication::Replication;
 use super::stmt::{batch_outcomes, row_values, WireBatchResult, WireError, WireStmtResult};
 use super::stream::StreamResponse;
-use crate::token::AuthToken;
+use crate::transport::access::Access;
 use crate::transport::error::{PipelineError, TransportError};
 use crate::transport::request::{Request, RequestResult, Response, SqlError, StepOutcome, StepRef};
 use crate::transport::sink::StepSink;
@@ -179,27 +179,20 @@ fn replay_batch(
 /// How much of an unexpected body is quoted in an error message.
 const EXCERPT: usize = 200;
 
-/// Remove the token from text that came from the server (which might echo it).
-pub fn scrub(token: Option<&AuthToken>, s: &str) -> String {
-    match token {
-        Some(t) => t.scrub(s),
-        None => s.to_string(),
-    }
-}
-
-/// The first bytes of an unexpected body, on one line, token removed.
-pub fn excerpt(token: Option<&AuthToken>, body: &[u8]) -> String {
-    let cut = &body[..body.len().min(EXCERPT)];
-    let mut s = String::from_utf8_lossy(cut)
-        .trim()
-        .replace(['\n', '\r'], " ");
-    if body.len() > EXCERPT {
-        s.push_str("...");
-    }
+/// The first bytes of an unexpected body, on one line, every secret of `access` removed
+/// before it is cut (so no part of a secret survives at the cut).
+pub fn excerpt(access: &Access, body: &[u8]) -> String {
+    let text = access.scrub(&String::from_utf8_lossy(body));
+    let text = text.trim();
+    let mut s: String = match text.char_indices().nth(EXCERPT) {
+        Some((cut, _)) => format!("{}...", &text[..cut]),
+        None => text.to_string(),
+    };
+    s = s.replace(['\n', '\r'], " ");
     if s.is_empty() {
         s = "(empty body)".into();
     }
-    scrub(token, &s)
+    s
 }
 
 #[cfg(test)]
@@ -230,5 +223,20 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
+    }
+
+    /// A secret that straddles the cut is removed whole, not cut in two with its start
+    /// quoted; the encryption key is scrubbed as the token is.
+    #[test]
+    fn excerpts_never_quote_part_of_a_secret() {
+        let access = Access {
+            token: Some(crate::token::AuthToken::new("TOKEN-ABCDEFGH")),
+            encryption_key: Some(crate::token::EncryptionKey::new("KEY-12345678")),
+            ..Access::default()
+        };
+        let body = format!("{}TOKEN-ABCDEFGH and KEY-12345678", "x".repeat(195));
+        let e = excerpt(&access, body.as_bytes());
+        assert!(!e.contains("TOKEN") && !e.contains("KEY-"), "{e}");
+        assert!(e.ends_with("..."), "{e}");
     }
 }

@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use super::pipeline::{self, Body};
-use crate::token::AuthToken;
+use crate::transport::access::Access;
 use crate::transport::error::{PipelineError, TransportError};
 use crate::transport::hrana::{PipelineResponse, Replication, Version};
 use crate::transport::request::{After, Request, RequestResult};
@@ -59,7 +59,7 @@ pub struct Unread {
     pub reqs: Vec<Request>,
     /// The baton read ahead, which the full decoding must agree with.
     pub baton: Option<String>,
-    pub token: Option<AuthToken>,
+    pub access: Access,
     /// Set when the answer turns out to be bad: the stream it named is not to be trusted.
     pub failed: Arc<AtomicBool>,
     /// The transport's replication indexes, noted as the answers are decoded.
@@ -92,7 +92,7 @@ impl Unread {
                 self.version,
                 &self.reqs,
                 After::KeepOpen,
-                self.token.as_ref(),
+                &self.access,
             )?,
         };
         if self.baton.is_some() && resp.baton != self.baton {

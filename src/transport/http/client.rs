@@ -59,10 +59,6 @@ impl Client {
         &self.agent
     }
 
-    pub fn token(&self) -> Option<&AuthToken> {
-        self.access.token.as_ref()
-    }
-
     /// POST a JSON body; returns the status and the whole body (read from the reader, with
     /// no size cap), or a transport error. 4xx/5xx are returned as statuses, not errors.
     /// `protocol` and `counts` (requests, statements) are only for `--trace`.
@@ -238,8 +234,7 @@ impl Client {
 
     /// The start of a body for a message, every secret removed before it is cut.
     pub fn excerpt(&self, body: &[u8]) -> String {
-        let text = self.access.scrub(&String::from_utf8_lossy(body));
-        replay::excerpt(None, text.as_bytes())
+        replay::excerpt(&self.access, body)
     }
 }
 

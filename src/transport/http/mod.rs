@@ -171,7 +171,7 @@ impl HttpTransport {
         let Some(body) = self.post_pipeline(version, reqs, after)? else {
             return Ok(None);
         };
-        let resp = pipeline::decode(&body, version, reqs, after, self.client.token())
+        let resp = pipeline::decode(&body, version, reqs, after, self.client.access())
             .inspect_err(|_| self.drop_stream())?;
         if after == After::Close {
             self.drop_stream();
@@ -200,7 +200,7 @@ impl HttpTransport {
             None => {
                 // Not in the usual order: decode it all now.
                 let resp =
-                    pipeline::decode(&body, version, reqs, After::KeepOpen, self.client.token())
+                    pipeline::decode(&body, version, reqs, After::KeepOpen, self.client.access())
                         .inspect_err(|_| self.drop_stream())?;
                 self.keep_stream(resp.baton.clone(), resp.base_url.as_deref());
                 return Ok(Box::new(Unread {
@@ -212,7 +212,7 @@ impl HttpTransport {
                     version,
                     reqs: reqs.to_vec(),
                     baton: None,
-                    token: self.client.token().cloned(),
+                    access: self.client.access().clone(),
                     failed: self.ahead_failed.clone(),
                     seen: self.replication.clone(),
                 }));
@@ -225,7 +225,7 @@ impl HttpTransport {
             version,
             reqs: reqs.to_vec(),
             baton: Some(head.baton),
-            token: self.client.token().cloned(),
+            access: self.client.access().clone(),
             failed: self.ahead_failed.clone(),
             seen: self.replication.clone(),
         }))
@@ -489,7 +489,7 @@ mod tests {
             version: Version::V3,
             reqs: vec![Request::Execute(crate::transport::Stmt::new("SELECT 1"))],
             baton: Some("b".into()),
-            token: None,
+            access: Access::default(),
             failed: t.ahead_failed.clone(),
             seen: Replication::default(),
         });

@@ -2,7 +2,7 @@
 //! version cannot carry are answered locally, in their slots), the decoding of a 2xx answer
 //! lined up with the requests, and its replay to the sink.
 
-use crate::token::AuthToken;
+use crate::transport::access::Access;
 use crate::transport::error::{PipelineError, TransportError};
 use crate::transport::hrana::replay::{excerpt, replay};
 use crate::transport::hrana::{
@@ -80,7 +80,7 @@ pub fn decode(
     version: Version,
     reqs: &[Request],
     after: After,
-    token: Option<&AuthToken>,
+    access: &Access,
 ) -> Result<PipelineResponse, TransportError> {
     let mut resp: PipelineResponse = serde_json::from_slice(&body.bytes).map_err(|e| {
         if e.is_eof() {
@@ -92,7 +92,7 @@ pub fn decode(
             TransportError::Protocol(format!(
                 "server answered HTTP {} with a body that is not Hrana JSON: {}",
                 body.status,
-                excerpt(token, &body.bytes)
+                excerpt(access, &body.bytes)
             ))
         }
     })?;

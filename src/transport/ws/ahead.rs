@@ -4,7 +4,7 @@
 
 use super::exchange::Burst;
 use super::socket::{parse_message, Conn, Peer, ReadError};
-use crate::token::AuthToken;
+use crate::transport::access::Access;
 use crate::transport::error::{PipelineError, TransportError};
 use crate::transport::hrana::replay::replay;
 use crate::transport::hrana::{Replication, ServerMsg};
@@ -31,7 +31,7 @@ pub fn read_ahead(
         })?;
         let id = match peek_request_id(&text) {
             Some(id) => id,
-            None => match parse_message(&text, peer.token())? {
+            None => match parse_message(&text, &peer.access)? {
                 ServerMsg::ResponseOk { request_id, .. }
                 | ServerMsg::ResponseError { request_id, .. } => request_id,
                 ServerMsg::HelloError { error } => {
@@ -62,7 +62,7 @@ pub struct WsUnread {
     pub reqs: Vec<Request>,
     /// One per request, in order.
     pub texts: Vec<String>,
-    pub token: Option<AuthToken>,
+    pub access: Access,
     /// The transport's replication indexes, noted as the answers are decoded.
     pub seen: Replication,
 }
@@ -74,7 +74,7 @@ impl Pending for WsUnread {
     ) -> Result<Vec<RequestResult>, PipelineError> {
         let mut out = Vec::with_capacity(self.reqs.len());
         for (i, (req, text)) in self.reqs.iter().zip(&self.texts).enumerate() {
-            let answer = match parse_message(text, self.token.as_ref())? {
+            let answer = match parse_message(text, &self.access)? {
                 ServerMsg::ResponseOk { response, .. } => Ok(response.into()),
                 ServerMsg::ResponseError { error, .. } => Err(error),
                 _ => {
@@ -124,7 +124,7 @@ mod tests {
         ];
         crate::fuzz::run_text("ws-message", seeds, crate::fuzz::cases(1), |text| {
             peek_request_id(text);
-            let _ = parse_message(text, None);
+            let _ = parse_message(text, &Access::default());
         });
     }
 }

@@ -142,7 +142,7 @@ impl WsTransport {
             Box::new(WsUnread {
                 reqs: reqs.to_vec(),
                 texts,
-                token: self.peer.token().cloned(),
+                access: self.peer.access.clone(),
                 seen: self.replication.clone(),
             }) as Box<dyn Pending>
         }))

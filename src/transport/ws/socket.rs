@@ -58,8 +58,7 @@ impl Peer {
 
     /// The start of a message for an error, every secret removed before it is cut.
     pub fn excerpt(&self, bytes: &[u8]) -> String {
-        let text = self.access.scrub(&String::from_utf8_lossy(bytes));
-        replay::excerpt(None, text.as_bytes())
+        replay::excerpt(&self.access, bytes)
     }
 
     /// A socket failure; `unanswered` says whether a request of ours may have run.
@@ -130,16 +129,16 @@ impl Peer {
 
     pub fn read_message(&self, conn: &mut Conn) -> Result<ServerMsg, ReadError> {
         let text = self.read_text(conn)?;
-        parse_message(&text, self.token()).map_err(ReadError::Fatal)
+        parse_message(&text, &self.access).map_err(ReadError::Fatal)
     }
 }
 
 /// A message as [`ServerMsg`], or why it is not one.
-pub fn parse_message(text: &str, token: Option<&AuthToken>) -> Result<ServerMsg, TransportError> {
+pub fn parse_message(text: &str, access: &Access) -> Result<ServerMsg, TransportError> {
     serde_json::from_str(text).map_err(|e| {
         TransportError::Protocol(format!(
             "the server sent a message that is not Hrana JSON ({e}): {}",
-            replay::excerpt(token, text.as_bytes())
+            replay::excerpt(access, text.as_bytes())
         ))
     })
 }
