@@ -35,22 +35,40 @@ pub fn is_complete(sql: &str) -> bool {
 /// does not parse fails the whole batch; the session uses this to send only the statements
 /// before it, as a local database would have run them.
 pub fn syntax_error(sql: &str) -> Option<String> {
+    let message = match prepared(sql, |_| ())? {
+        Ok(()) => return None,
+        Err(rusqlite::Error::SqlInputError { msg, .. }) => msg,
+        Err(rusqlite::Error::SqliteFailure(_, Some(msg))) => msg,
+        Err(_) => return None,
+    };
+    // SQLite's parser says `near "X": syntax error`, `unrecognized token: "X"` or
+    // `incomplete input`; a message that merely contains those words (a table named so) is
+    // not one of them.
+    let parse = (message.starts_with("near \"") && message.ends_with("\": syntax error"))
+        || message.starts_with("unrecognized token: ")
+        || message == "incomplete input";
+    parse.then_some(message)
+}
+
+/// How many columns `sql` returns, by SQLite's own reckoning on an empty in-memory
+/// database; `None` when it cannot be prepared there (it names a table of the user's).
+pub fn column_count(sql: &str) -> Option<usize> {
+    prepared(sql, |st| st.column_count())?.ok()
+}
+
+/// `f` of `sql` prepared on this thread's empty in-memory database (`None` for text with a
+/// NUL byte, or if there is no such database).
+fn prepared<T>(
+    sql: &str,
+    f: impl FnOnce(&rusqlite::Statement<'_>) -> T,
+) -> Option<Result<T, rusqlite::Error>> {
     thread_local! {
         static PARSER: Option<rusqlite::Connection> = rusqlite::Connection::open_in_memory().ok();
     }
     if sql.contains('\0') {
         return None;
     }
-    let message = PARSER.with(|c| match c.as_ref()?.prepare(sql) {
-        Ok(_) => None,
-        Err(rusqlite::Error::SqlInputError { msg, .. }) => Some(msg),
-        Err(rusqlite::Error::SqliteFailure(_, Some(msg))) => Some(msg),
-        Err(_) => None,
-    })?;
-    let parse = message.contains("syntax error")
-        || message.starts_with("unrecognized token")
-        || message == "incomplete input";
-    parse.then_some(message)
+    PARSER.with(|c| Some(c.as_ref()?.prepare(sql).map(|st| f(&st))))
 }
 
 /// Incremental splitter: feed text (whole scripts or line by line) and take out complete
@@ -401,6 +419,9 @@ mod tests {
         assert_eq!(syntax_error("select * from no_such_table;"), None);
         assert_eq!(syntax_error("insert into t values (1, 'a;b');"), None);
         assert_eq!(syntax_error("select nosuchfunction(1)"), None);
+        assert_eq!(syntax_error("select * from \"syntax error\""), None);
+        assert_eq!(column_count("select 1, 2 from sqlite_schema"), Some(2));
+        assert_eq!(column_count("select * from users_table"), None);
     }
 }
 

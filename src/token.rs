@@ -115,6 +115,20 @@ pub fn redact_secrets(line: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// On the wire only: a secret serializes as its value (the WebSocket `hello`'s `jwt`), and
+/// deserializes wrapped (the test server reads what a client sent).
+impl serde::Serialize for Secret {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Secret {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        String::deserialize(d).map(Secret)
+    }
+}
+
 impl fmt::Debug for Secret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("Secret(redacted)")

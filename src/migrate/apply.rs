@@ -38,8 +38,12 @@ pub fn note(msg: &str) {
     eprintln!("libsql-shell: note: {msg}");
 }
 
+/// The start of a checksum for a message (a recorded one may hold any text).
 pub fn short(checksum: &str) -> &str {
-    &checksum[..checksum.len().min(12)]
+    match checksum.char_indices().nth(12) {
+        Some((cut, _)) => &checksum[..cut],
+        None => checksum,
+    }
 }
 
 /// A version as the user typed it (`--to`, `baseline`, `restamp`): a file's version as

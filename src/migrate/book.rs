@@ -162,14 +162,6 @@ impl Book {
         !matches!(self, Book::Prisma | Book::Drizzle)
     }
 
-    /// Whether the tool records a checksum of each file.
-    pub fn records_checksums(self) -> bool {
-        matches!(
-            self,
-            Book::Libsql | Book::Prisma | Book::Drizzle | Book::Sqlx
-        )
-    }
-
     /// Ordered by position in the directory (name or journal order), not by a number.
     pub fn positional(self) -> bool {
         matches!(self, Book::Prisma | Book::Drizzle | Book::Dbmate)

@@ -41,7 +41,6 @@ mod line;
 mod quoted;
 mod table;
 
-pub use columnar::quoted as quoted_value;
 pub use format::{default_header, Format, Render, RenderOptions};
 pub use insert::quote_identifier;
 

@@ -213,3 +213,18 @@ fn a_socket_closed_on_a_write_suggests_a_read_only_token() {
         .run();
     out.fails(2, "read-only token");
 }
+
+/// `.exit N` ends with N's low byte, as sqlite3's `exit(N)` does: `.exit -1` is a failure
+/// (255), never success.
+#[test]
+fn exit_statuses_are_the_low_byte_of_the_code() {
+    for (arg, code) in [
+        (".exit -1", 255),
+        (".exit 300", 44),
+        (".exit 3", 3),
+        (".exit", 0),
+    ] {
+        let out = shell().args([":memory:", arg]).run();
+        assert_eq!(out.code, code, "{arg}: {out:?}");
+    }
+}

@@ -38,7 +38,10 @@ pub enum Dot {
     Quit,
     /// Exit the shell with an optional status code.
     #[command(name = ".exit")]
-    Exit { code: Option<i32> },
+    Exit {
+        #[arg(allow_negative_numbers = true)]
+        code: Option<i32>,
+    },
     /// List tables and views (optionally those matching a LIKE pattern).
     #[command(name = ".tables")]
     Tables { pattern: Option<String> },

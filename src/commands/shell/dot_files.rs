@@ -202,7 +202,7 @@ impl Shell {
     pub(super) fn load(&mut self, file: &str, entry: Option<&str>) -> Result<()> {
         self.native(".load")?
             .load_extension(file, entry)
-            .map_err(|e| usage(format!("Error: {e}")))
+            .map_err(|e| usage(e.to_string()))
     }
 
     /// `.shell CMD ARGS...` / `.system`: run a command in `sh`, as sqlite3 runs it.

@@ -9,6 +9,7 @@ use std::time::Instant;
 use anyhow::Result;
 
 use super::dot::{self, Dot};
+use super::outputs::{Crlf, Rows, ShellOutput};
 use super::timer;
 use crate::connect::{self, ConnArgs};
 use crate::error::usage;
@@ -18,8 +19,8 @@ use crate::render::{self, Format, RenderOptions};
 use crate::results::{OutputArgs, ResultOutput};
 use crate::session::{ErrorMode, Origin, Output, Session, SourceName};
 use crate::sql::{self, Piece, Splitter};
-use crate::transport::{SqlError, Stmt};
-use crate::value::{Column, StmtSummary, Value};
+use crate::transport::Stmt;
+use crate::value::Value;
 
 /// Output settings changed by dot-commands.
 #[derive(Debug, Clone)]
@@ -130,95 +131,6 @@ pub struct Shell {
     pub schema_dirty: bool,
 }
 
-/// `.crlf on`: every `\n` written becomes `\r\n`.
-struct Crlf<W: Write>(W);
-
-impl<W: Write> Write for Crlf<W> {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        for (i, part) in buf.split(|b| *b == b'\n').enumerate() {
-            if i > 0 {
-                self.0.write_all(b"\r\n")?;
-            }
-            self.0.write_all(part)?;
-        }
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> io::Result<()> {
-        self.0.flush()
-    }
-}
-
-/// Results and errors of the shell's statements: exec's rendering, the shell's messages.
-struct ShellOutput<'a> {
-    results: ResultOutput<'a>,
-    changes: bool,
-    interactive: bool,
-    failed: usize,
-}
-
-impl Output for ShellOutput<'_> {
-    fn begin(&mut self, cols: &[Column]) -> Result<()> {
-        self.results.begin(cols)
-    }
-
-    fn row(&mut self, row: &[Value]) -> Result<()> {
-        self.results.row(row)
-    }
-
-    fn end(&mut self, summary: &StmtSummary) -> Result<()> {
-        if !self.results.close_statement()? && self.changes {
-            eprintln!("changes: {}", summary.affected_row_count);
-        }
-        Ok(())
-    }
-
-    fn error(&mut self, origin: &Origin, _sql: &str, err: &SqlError) -> Result<()> {
-        self.results.close_statement()?;
-        self.failed += 1;
-        if self.interactive {
-            eprintln!("Error: {err}");
-        } else if let SourceName::Argument(_) = origin.source {
-            eprintln!("Error: in {}: {err}", origin.source);
-        } else {
-            eprintln!("Error: near {}:{}: {err}", origin.source, origin.line);
-        }
-        Ok(())
-    }
-
-    fn notice(&mut self, msg: &str) -> Result<()> {
-        eprintln!("Note: {msg}");
-        Ok(())
-    }
-}
-
-/// Collects rows of the shell's own queries (`.tables`, completion names).
-#[derive(Default)]
-struct Rows {
-    rows: Vec<Vec<Value>>,
-    error: Option<SqlError>,
-}
-
-impl Output for Rows {
-    fn begin(&mut self, _: &[Column]) -> Result<()> {
-        Ok(())
-    }
-    fn row(&mut self, row: &[Value]) -> Result<()> {
-        self.rows.push(row.to_vec());
-        Ok(())
-    }
-    fn end(&mut self, _: &StmtSummary) -> Result<()> {
-        Ok(())
-    }
-    fn error(&mut self, _: &Origin, _: &str, err: &SqlError) -> Result<()> {
-        self.error.get_or_insert_with(|| err.clone());
-        Ok(())
-    }
-    fn notice(&mut self, msg: &str) -> Result<()> {
-        eprintln!("Note: {msg}");
-        Ok(())
-    }
-}
-
 pub(super) fn open_session(
     db: Option<&str>,
     conn: &ConnArgs,
@@ -274,6 +186,13 @@ impl Shell {
 
     pub fn failures(&self) -> usize {
         self.failures
+    }
+
+    /// The exit status `.exit N` asked for, unless it is 0: N's low byte, as the status of
+    /// sqlite3's `exit(N)` is (`.exit -1` is 255, never success).
+    pub fn quit_status(&self) -> Option<std::process::ExitCode> {
+        let code = self.quit.filter(|c| *c != 0)?;
+        Some(std::process::ExitCode::from((code & 0xff) as u8))
     }
 
     /// Stop reading input: `.quit`, or a failure with `.bail on`.
@@ -512,10 +431,21 @@ impl Shell {
         self.session
             .submit(stmt, Origin::synthetic("shell"), &mut rows)?;
         self.session.sync(&mut rows)?;
-        match rows.error {
-            Some(e) => Err(anyhow::Error::new(e)),
-            None => Ok(rows.rows),
+        if let Some(e) = rows.error {
+            return Err(anyhow::Error::new(e));
         }
+        // The callers read rows by column: a server that answers with fewer columns than
+        // the query has is not believed.
+        if let (Some(want), Some(got)) = (crate::sql::column_count(sql), rows.columns) {
+            if got < want {
+                return Err(anyhow::Error::new(
+                    crate::transport::TransportError::Protocol(format!(
+                        "the server answered {got} column(s) for a query of {want}"
+                    )),
+                ));
+            }
+        }
+        Ok(rows.rows)
     }
 
     /// Table and column names for completion, read once per schema change (1 request).
@@ -568,7 +498,10 @@ impl Shell {
                 return Err(e);
             }
             self.failures += 1;
-            eprintln!("Error: {}", crate::error::one_line(&e));
+            // Statement failures were reported one by one already.
+            if !e.chain().any(|c| c.is::<crate::error::StatementsFailed>()) {
+                eprintln!("Error: {}", crate::error::one_line(&e));
+            }
         }
         if !matches!(
             dot::parse(line),

@@ -9,6 +9,7 @@ mod dot_commands;
 mod dot_files;
 mod dot_info;
 mod engine;
+mod outputs;
 mod repl;
 mod timer;
 
@@ -134,10 +135,8 @@ pub fn run(
     let finished = shell.finish();
     result?;
     finished?;
-    if let Some(code) = shell.quit {
-        if code != 0 {
-            return Ok(ExitCode::from(code.clamp(0, 255) as u8));
-        }
+    if let Some(code) = shell.quit_status() {
+        return Ok(code);
     }
     if shell.failures() > 0 {
         return Err(anyhow::Error::new(StatementsFailed(shell.failures())));

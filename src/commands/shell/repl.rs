@@ -183,12 +183,14 @@ pub fn run(shell: Shell) -> Result<ExitCode> {
         }
     }
     install_interrupt(&shell.borrow());
-    println!(
+    use std::io::Write as _;
+    writeln!(
+        std::io::stdout(),
         "libsql-shell {} connected to {} ({}). Enter \".help\" for usage hints.",
         env!("CARGO_PKG_VERSION"),
         shell.borrow().name(),
         shell.borrow().session().transport().info().protocol
-    );
+    )?;
     let mut splitter = Splitter::new();
     let stdin = SourceName::File("<stdin>".into());
     let mut fatal = None;
@@ -257,8 +259,8 @@ pub fn run(shell: Shell) -> Result<ExitCode> {
         return Err(e);
     }
     finished?;
-    let code = shell.borrow().quit.unwrap_or(0);
-    Ok(ExitCode::from(code.clamp(0, 255) as u8))
+    let code = shell.borrow().quit_status();
+    Ok(code.unwrap_or(ExitCode::SUCCESS))
 }
 
 /// Save history with mode 0600; failing to is a warning, never an error.

@@ -180,11 +180,6 @@ impl CursorReplay {
         self.replication_index
     }
 
-    /// Whether the cursor's last entry arrived (the final entry, or a batch error).
-    pub fn ended(&self) -> bool {
-        self.ended
-    }
-
     fn at(&self, step: usize) -> StepRef {
         StepRef {
             request: self.request,

@@ -7,13 +7,15 @@ use serde::{Deserialize, Deserializer, Serialize};
 use super::cursor::CursorEntry;
 use super::stmt::{WireBatch, WireBatchResult, WireError, WireStmt, WireStmtResult};
 use super::stream::ResponseParts;
+use crate::token::AuthToken;
 
 /// WebSocket messages from client to server.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ClientMsg {
     Hello {
-        jwt: Option<String>,
+        /// Held as a secret, so printing the message never shows the token.
+        jwt: Option<AuthToken>,
     },
     Request {
         request_id: i32,
@@ -275,5 +277,17 @@ mod tests {
         let missing: Result<ServerMsg, _> =
             serde_json::from_str(r#"{"type":"response_ok","response":{"type":"close_stream"}}"#);
         assert!(missing.is_err(), "a response without its request id");
+    }
+
+    #[test]
+    fn hello_sends_the_token_but_never_prints_it() {
+        let hello = ClientMsg::Hello {
+            jwt: Some(AuthToken::new("SECRET-JWT-1")),
+        };
+        assert!(!format!("{hello:?}").contains("SECRET-JWT-1"));
+        assert_eq!(
+            serde_json::to_string(&hello).unwrap(),
+            r#"{"type":"hello","jwt":"SECRET-JWT-1"}"#
+        );
     }
 }

@@ -140,7 +140,8 @@ fn replay(
     while let Some(line) = lines.next()? {
         let entry: CursorEntry = serde_json::from_slice(line).map_err(|e| {
             TransportError::Protocol(format!(
-                "the cursor sent a line that is not a Hrana entry ({e}): {}",
+                "the cursor sent a line that is not a Hrana entry ({}): {}",
+                client.scrub(&e.to_string()),
                 client.excerpt(line)
             ))
         })?;

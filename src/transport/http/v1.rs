@@ -71,11 +71,11 @@ pub fn pipeline(
         let resp = match r {
             Request::Execute(_) => StreamResponse::Execute {
                 result: serde_json::from_value(result)
-                    .map_err(|e| TransportError::Protocol(e.to_string()))?,
+                    .map_err(|e| TransportError::Protocol(client.scrub(&e.to_string())))?,
             },
             _ => StreamResponse::Batch {
                 result: serde_json::from_value(result)
-                    .map_err(|e| TransportError::Protocol(e.to_string()))?,
+                    .map_err(|e| TransportError::Protocol(client.scrub(&e.to_string())))?,
             },
         };
         out.push(replay_result(

@@ -30,7 +30,7 @@ impl Peer {
             })?,
         };
         let hello = ClientMsg::Hello {
-            jwt: self.token().map(|t| t.expose().to_string()),
+            jwt: self.token().cloned(),
         };
         let text =
             serde_json::to_string(&hello).map_err(|e| TransportError::Protocol(e.to_string()))?;

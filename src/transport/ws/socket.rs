@@ -137,7 +137,8 @@ impl Peer {
 pub fn parse_message(text: &str, access: &Access) -> Result<ServerMsg, TransportError> {
     serde_json::from_str(text).map_err(|e| {
         TransportError::Protocol(format!(
-            "the server sent a message that is not Hrana JSON ({e}): {}",
+            "the server sent a message that is not Hrana JSON ({}): {}",
+            access.scrub(&e.to_string()),
             replay::excerpt(access, text.as_bytes())
         ))
     })

@@ -264,7 +264,7 @@ impl Session<'_> {
                         .cfg
                         .token
                         .as_ref()
-                        .is_some_and(|t| jwt.as_ref() != Some(t));
+                        .is_some_and(|t| jwt.as_ref().map(|j| j.expose()) != Some(t.as_str()));
                     if bad_jwt || self.shared.ws_hello_error.load(Ordering::SeqCst) {
                         let error = exec::err(
                             "AUTH_JWT_INVALID",
