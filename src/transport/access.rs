@@ -20,6 +20,9 @@ pub struct Access {
 /// value, so either picks the same database.
 pub const NAMESPACE_HEADERS: [&str; 2] = ["x-namespace", "x-namespace-bin"];
 
+/// How much of an unexpected body is quoted in an error message.
+const EXCERPT: usize = 200;
+
 /// The header that carries an encrypted Turso database's key.
 pub const ENCRYPTION_KEY_HEADER: &str = "x-turso-encryption-key";
 
@@ -85,6 +88,31 @@ impl Access {
         })
     }
 
+    /// What a refusal's body says (`{"error": "..."}`, a Hrana `Error`, else the start of the
+    /// body), every secret removed.
+    pub fn refusal_message(&self, body: &[u8]) -> String {
+        match error_message(body) {
+            Some(m) => self.scrub(&m),
+            None => self.excerpt(body),
+        }
+    }
+
+    /// The start of an unexpected body for a message, on one line, every secret removed
+    /// before it is cut (so no part of a secret survives at the cut).
+    pub fn excerpt(&self, body: &[u8]) -> String {
+        let text = self.scrub(&String::from_utf8_lossy(body));
+        let text = text.trim();
+        let mut s: String = match text.char_indices().nth(EXCERPT) {
+            Some((cut, _)) => format!("{}...", &text[..cut]),
+            None => text.to_string(),
+        };
+        s = s.replace(['\n', '\r'], " ");
+        if s.is_empty() {
+            s = "(empty body)".into();
+        }
+        s
+    }
+
     /// Text that came from the server (which might echo a secret), every secret removed.
     pub fn scrub(&self, text: &str) -> String {
         let mut s = text.to_string();
@@ -93,6 +121,24 @@ impl Access {
         }
         s
     }
+}
+
+/// The message inside an error body, whatever its shape (`{"error": ...}`, a Hrana `Error`).
+fn error_message(body: &[u8]) -> Option<String> {
+    let v: serde_json::Value = serde_json::from_slice(body).ok()?;
+    if let Some(s) = v.get("error").and_then(|e| e.as_str()) {
+        return Some(s.to_string());
+    }
+    if let Some(s) = v
+        .get("error")
+        .and_then(|e| e.get("message"))
+        .and_then(|m| m.as_str())
+    {
+        return Some(s.to_string());
+    }
+    v.get("message")
+        .and_then(|m| m.as_str())
+        .map(str::to_string)
 }
 
 #[cfg(test)]
@@ -122,5 +168,20 @@ mod tests {
         );
         assert!(!format!("{a:?}").contains("TOK") && !format!("{a:?}").contains("KEY="));
         assert!(Access::default().headers(true).is_empty());
+    }
+
+    /// A secret that straddles the cut is removed whole, not cut in two with its start
+    /// quoted; the encryption key is scrubbed as the token is.
+    #[test]
+    fn excerpts_never_quote_part_of_a_secret() {
+        let access = Access {
+            token: Some(AuthToken::new("TOKEN-ABCDEFGH")),
+            encryption_key: Some(EncryptionKey::new("KEY-12345678")),
+            ..Access::default()
+        };
+        let body = format!("{}TOKEN-ABCDEFGH and KEY-12345678", "x".repeat(195));
+        let e = access.excerpt(body.as_bytes());
+        assert!(!e.contains("TOKEN") && !e.contains("KEY-"), "{e}");
+        assert!(e.ends_with("..."), "{e}");
     }
 }

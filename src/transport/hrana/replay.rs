@@ -7,7 +7,6 @@ use super::messages::WsResponse;
 use super::replication::Replication;
 use super::stmt::{batch_outcomes, row_values, WireBatchResult, WireError, WireStmtResult};
 use super::stream::StreamResponse;
-use crate::transport::access::Access;
 use crate::transport::error::{PipelineError, TransportError};
 use crate::transport::request::{Request, RequestResult, Response, SqlError, StepOutcome, StepRef};
 use crate::transport::sink::StepSink;
@@ -176,25 +175,6 @@ fn replay_batch(
     Ok(outcomes)
 }
 
-/// How much of an unexpected body is quoted in an error message.
-const EXCERPT: usize = 200;
-
-/// The first bytes of an unexpected body, on one line, every secret of `access` removed
-/// before it is cut (so no part of a secret survives at the cut).
-pub fn excerpt(access: &Access, body: &[u8]) -> String {
-    let text = access.scrub(&String::from_utf8_lossy(body));
-    let text = text.trim();
-    let mut s: String = match text.char_indices().nth(EXCERPT) {
-        Some((cut, _)) => format!("{}...", &text[..cut]),
-        None => text.to_string(),
-    };
-    s = s.replace(['\n', '\r'], " ");
-    if s.is_empty() {
-        s = "(empty body)".into();
-    }
-    s
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -223,20 +203,5 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
-    }
-
-    /// A secret that straddles the cut is removed whole, not cut in two with its start
-    /// quoted; the encryption key is scrubbed as the token is.
-    #[test]
-    fn excerpts_never_quote_part_of_a_secret() {
-        let access = Access {
-            token: Some(crate::token::AuthToken::new("TOKEN-ABCDEFGH")),
-            encryption_key: Some(crate::token::EncryptionKey::new("KEY-12345678")),
-            ..Access::default()
-        };
-        let body = format!("{}TOKEN-ABCDEFGH and KEY-12345678", "x".repeat(195));
-        let e = excerpt(&access, body.as_bytes());
-        assert!(!e.contains("TOKEN") && !e.contains("KEY-"), "{e}");
-        assert!(e.ends_with("..."), "{e}");
     }
 }

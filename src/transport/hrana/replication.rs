@@ -17,7 +17,9 @@ use std::sync::{Arc, Mutex};
 use serde::{Deserializer, Serializer};
 
 use crate::transport::error::{PipelineError, TransportError};
-use crate::transport::request::{Request, RequestResult, Stmt};
+use crate::transport::request::{After, Request, RequestResult, Stmt};
+use crate::transport::sink::Discard;
+use crate::transport::Transport;
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 struct Marks {
@@ -71,14 +73,28 @@ pub fn carried_and_answered(reqs: &[Request], results: &[RequestResult]) -> bool
         .any(|(req, res)| matches!(req, Request::Execute(_) | Request::Batch(_)) && res.is_ok())
 }
 
-/// The one cheap request of [`Transport::settle`](crate::transport::Transport::settle): a
-/// read, carrying the index like every request.
-pub fn probe() -> [Request; 1] {
-    [Request::Execute(Stmt::no_rows("SELECT 1"))]
+/// [`Transport::settle`] for a Hrana transport: when a write's index has not been carried by
+/// an answered request yet, one cheap read carrying it (on the open stream, if there is
+/// one), so the node answers only once it has that frame.
+pub fn settle(
+    t: &mut (impl Transport + ?Sized),
+    unconfirmed: Option<u64>,
+) -> Result<(), PipelineError> {
+    let Some(index) = unconfirmed else {
+        return Ok(());
+    };
+    let after = if t.stream_open() {
+        After::KeepOpen
+    } else {
+        After::Close
+    };
+    let probe = [Request::Execute(Stmt::no_rows("SELECT 1"))];
+    let results = t.pipeline(&probe, after, &mut Discard)?;
+    probed(index, results)
 }
 
 /// The probe's answer: a failed probe means the node did not confirm it has the frame.
-pub fn probed(index: u64, results: Vec<RequestResult>) -> Result<(), PipelineError> {
+fn probed(index: u64, results: Vec<RequestResult>) -> Result<(), PipelineError> {
     match results.into_iter().next() {
         Some(Ok(_)) => Ok(()),
         Some(Err(e)) => Err(TransportError::Protocol(format!(

@@ -11,7 +11,6 @@ use std::time::Duration;
 use crate::token::AuthToken;
 use crate::transport::access::Access;
 use crate::transport::error::TransportError;
-use crate::transport::hrana::replay;
 use crate::transport::trace;
 
 /// The body of an answer, read as it arrives.
@@ -209,9 +208,7 @@ impl Client {
         had_baton: bool,
     ) -> Option<TransportError> {
         let text = self.excerpt(body);
-        let message = error_message(body)
-            .map(|m| self.scrub(&m))
-            .unwrap_or_else(|| text.clone());
+        let message = self.access.refusal_message(body);
         if let Some(e) = self.access.namespace_error(&message) {
             return Some(e);
         }
@@ -234,26 +231,8 @@ impl Client {
 
     /// The start of a body for a message, every secret removed before it is cut.
     pub fn excerpt(&self, body: &[u8]) -> String {
-        replay::excerpt(&self.access, body)
+        self.access.excerpt(body)
     }
-}
-
-/// The message inside an error body, whatever its shape (`{"error": ...}`, a Hrana `Error`).
-fn error_message(body: &[u8]) -> Option<String> {
-    let v: serde_json::Value = serde_json::from_slice(body).ok()?;
-    if let Some(s) = v.get("error").and_then(|e| e.as_str()) {
-        return Some(s.to_string());
-    }
-    if let Some(s) = v
-        .get("error")
-        .and_then(|e| e.get("message"))
-        .and_then(|m| m.as_str())
-    {
-        return Some(s.to_string());
-    }
-    v.get("message")
-        .and_then(|m| m.as_str())
-        .map(str::to_string)
 }
 
 fn agent(timeout: Duration, tls: Option<Arc<rustls::ClientConfig>>) -> ureq::Agent {

@@ -36,7 +36,7 @@ use crate::transport::hrana::{
 };
 use crate::transport::trace;
 use crate::transport::{
-    run_ahead, After, Batch, Capabilities, Discard, Pending, PipelineError, Request, RequestResult,
+    run_ahead, After, Batch, Capabilities, Pending, PipelineError, Request, RequestResult,
     StepSink, Transport, TransportError, TransportInfo,
 };
 
@@ -408,19 +408,11 @@ impl Transport for HttpTransport {
     }
 
     fn settle(&mut self) -> Result<(), PipelineError> {
-        let Some(index) = self.replication.unconfirmed() else {
-            return Ok(());
-        };
         if self.version == Some(Version::V1) {
             return Ok(()); // the stateless API carries no index
         }
-        let after = if self.stream_open() {
-            After::KeepOpen
-        } else {
-            After::Close
-        };
-        let results = self.pipeline(&replication::probe(), after, &mut Discard)?;
-        replication::probed(index, results)
+        let unconfirmed = self.replication.unconfirmed();
+        replication::settle(self, unconfirmed)
     }
 
     fn stream_open(&self) -> bool {

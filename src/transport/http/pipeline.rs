@@ -4,7 +4,7 @@
 
 use crate::transport::access::Access;
 use crate::transport::error::{PipelineError, TransportError};
-use crate::transport::hrana::replay::{excerpt, replay};
+use crate::transport::hrana::replay::replay;
 use crate::transport::hrana::{
     PipelineResponse, Replication, StreamRequest, StreamResult, Version, WireBatch, WireError,
     WireStmt,
@@ -92,7 +92,7 @@ pub fn decode(
             TransportError::Protocol(format!(
                 "server answered HTTP {} with a body that is not Hrana JSON: {}",
                 body.status,
-                excerpt(access, &body.bytes)
+                access.excerpt(&body.bytes)
             ))
         }
     })?;

@@ -144,13 +144,15 @@ impl Peer {
         match e {
             E::Http(resp) => {
                 let status = resp.status().as_u16();
-                let body = self.excerpt(resp.body().as_deref().unwrap_or_default());
-                if let Some(e) = self.access.namespace_error(&body) {
+                let raw = resp.body().as_deref().unwrap_or_default();
+                let body = self.excerpt(raw);
+                let message = self.access.refusal_message(raw);
+                if let Some(e) = self.access.namespace_error(&message) {
                     return e;
                 }
                 match status {
-                    401 => TransportError::Auth(body),
-                    403 => TransportError::Forbidden(body),
+                    401 => TransportError::Auth(message),
+                    403 => TransportError::Forbidden(message),
                     400 => TransportError::Protocol(format!(
                         "the server refused the WebSocket subprotocols {offered} (HTTP 400: {body})"
                     )),

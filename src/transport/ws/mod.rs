@@ -26,7 +26,7 @@ use crate::transport::access::Access;
 use crate::transport::hrana::replication::{self, carried_and_answered};
 use crate::transport::hrana::{Replication, Version, WireBatch, WireStmt, WsRequest};
 use crate::transport::{
-    run_ahead, After, Batch, Capabilities, Discard, Pending, PipelineError, Request, RequestResult,
+    run_ahead, After, Batch, Capabilities, Pending, PipelineError, Request, RequestResult,
     SqlError, StepSink, Transport, TransportError, TransportInfo,
 };
 
@@ -336,16 +336,8 @@ impl Transport for WsTransport {
     }
 
     fn settle(&mut self) -> Result<(), PipelineError> {
-        let Some(index) = self.replication.unconfirmed() else {
-            return Ok(());
-        };
-        let after = if self.stream_open() {
-            After::KeepOpen
-        } else {
-            After::Close
-        };
-        let results = self.pipeline(&replication::probe(), after, &mut Discard)?;
-        replication::probed(index, results)
+        let unconfirmed = self.replication.unconfirmed();
+        replication::settle(self, unconfirmed)
     }
 
     fn stream_open(&self) -> bool {

@@ -14,7 +14,6 @@ use tungstenite::{Message, WebSocket};
 use crate::token::AuthToken;
 use crate::transport::access::Access;
 use crate::transport::error::TransportError;
-use crate::transport::hrana::replay;
 use crate::transport::hrana::ServerMsg;
 
 pub type Socket = WebSocket<MaybeTlsStream<TcpStream>>;
@@ -58,7 +57,7 @@ impl Peer {
 
     /// The start of a message for an error, every secret removed before it is cut.
     pub fn excerpt(&self, bytes: &[u8]) -> String {
-        replay::excerpt(&self.access, bytes)
+        self.access.excerpt(bytes)
     }
 
     /// A socket failure; `unanswered` says whether a request of ours may have run.
@@ -139,7 +138,7 @@ pub fn parse_message(text: &str, access: &Access) -> Result<ServerMsg, Transport
         TransportError::Protocol(format!(
             "the server sent a message that is not Hrana JSON ({}): {}",
             access.scrub(&e.to_string()),
-            replay::excerpt(access, text.as_bytes())
+            access.excerpt(text.as_bytes())
         ))
     })
 }
