@@ -85,6 +85,24 @@ fn parse_secret(s: &str) -> Result<EncryptionKey, String> {
     Ok(EncryptionKey::new(s))
 }
 
+/// Where a setting was given, for messages: a flag applies to the target the user named (a
+/// mistake for a local file), a variable or a named connection's entry may be meant for
+/// another database (ignored for a local file).
+enum Given {
+    Flag(&'static str),
+    Env(&'static str),
+    Entry(String),
+}
+
+impl std::fmt::Display for Given {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Given::Flag(name) | Given::Env(name) => f.write_str(name),
+            Given::Entry(name) => write!(f, "@{name}"),
+        }
+    }
+}
+
 /// The longest namespace name accepted (sqld's own limit is only "not empty").
 const MAX_NAMESPACE_BYTES: usize = 128;
 
@@ -233,18 +251,18 @@ pub fn resolve_in(db: Option<&str>, args: &ConnArgs, world: &World) -> Result<Co
     let entry = named.as_ref().map(|(cfg, n)| (cfg, n.as_str()));
 
     let namespace = match (&args.namespace, world.env(NAMESPACE_ENV)) {
-        (Some(ns), _) => Some((ns.clone(), "--namespace".to_string())),
-        (None, Some(ns)) => Some((ns, NAMESPACE_ENV.to_string())),
+        (Some(ns), _) => Some((ns.clone(), Given::Flag("--namespace"))),
+        (None, Some(ns)) => Some((ns, Given::Env(NAMESPACE_ENV))),
         (None, None) => entry.and_then(|(cfg, n)| {
             cfg.get(n)
                 .ok()?
                 .namespace
                 .clone()
-                .map(|ns| (ns, format!("@{n}")))
+                .map(|ns| (ns, Given::Entry(n.to_string())))
         }),
     };
     let namespace = match namespace {
-        Some((_, from)) if local && from == "--namespace" => {
+        Some((_, Given::Flag(_))) if local => {
             return Err(usage(format!(
                 "--namespace names a database of a multi-tenant sqld; {} is a local file",
                 target.display_name()
@@ -264,23 +282,23 @@ pub fn resolve_in(db: Option<&str>, args: &ConnArgs, world: &World) -> Result<Co
     };
 
     let key = match &args.encryption_key {
-        Some(k) => Some((k.clone(), "--encryption-key".to_string())),
+        Some(k) => Some((k.clone(), Given::Flag("--encryption-key"))),
         None => match KEY_ENV.iter().find_map(|var| {
             world
                 .env(var)
-                .map(|v| (EncryptionKey::new(v), var.to_string()))
+                .map(|v| (EncryptionKey::new(v), Given::Env(var)))
         }) {
             Some(k) => Some(k),
             None => match entry {
                 Some((cfg, n)) => cfg
                     .entry_encryption_key(n, world.env)?
-                    .map(|k| (k, format!("@{n}"))),
+                    .map(|k| (k, Given::Entry(n.to_string()))),
                 None => None,
             },
         },
     };
     let encryption_key = match key {
-        Some((_, from)) if local && from == "--encryption-key" => {
+        Some((_, Given::Flag(_))) if local => {
             return Err(usage(format!(
                 "--encryption-key is for encrypted Turso databases; {} is a local file, opened as it is",
                 target.display_name()
