@@ -25,6 +25,11 @@ struct Run {
 /// of this process would count the pages it shares with the parent before `exec`, and the
 /// parent here may hold a whole test server.)
 fn run(cmd: &mut Command) -> Run {
+    run_with_stdin(cmd, None)
+}
+
+/// [`run`], with standard input read from a file (a piped shell session).
+fn run_with_stdin(cmd: &mut Command, stdin: Option<&Path>) -> Run {
     let report = tempfile::NamedTempFile::new().unwrap();
     let mut timed = Command::new("/usr/bin/time");
     timed
@@ -42,6 +47,9 @@ fn run(cmd: &mut Command) -> Run {
         timed.current_dir(d);
     }
     timed.stdout(Stdio::null()).stderr(Stdio::inherit());
+    if let Some(path) = stdin {
+        timed.stdin(std::fs::File::open(path).expect("open the piped script"));
+    }
     let start = Instant::now();
     let status = timed.status().expect("run under /usr/bin/time");
     let wall = start.elapsed();
@@ -462,6 +470,87 @@ fn csv_remote() {
                 server.requests() / 3
             ),
             Some(&theirs),
+        );
+    }
+    shell_remote(&server, &want);
+}
+
+/// The same 1,000,000 rows read by the shell: a piped script (`libsql-shell -csv URL <
+/// script.sql`) and a `.once FILE` given as arguments, over HTTP and WebSocket, each against
+/// `sqlite3` run the same way on the file; outputs are compared byte for byte before timing.
+fn shell_remote(server: &server::TestServer, want: &[u8]) {
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("script.sql");
+    std::fs::write(&script, "SELECT * FROM t;\n").unwrap();
+    let once = dir.path().join("once.csv");
+    let once_arg = format!(".once {}", once.display());
+    let sql = "SELECT * FROM t";
+    let db = server.db_path();
+    let sqlite3_piped = Command::new("sqlite3")
+        .arg("-csv")
+        .arg(&db)
+        .stdin(std::fs::File::open(&script).unwrap())
+        .output()
+        .unwrap();
+    assert!(
+        sqlite3_piped.stdout == want,
+        "sqlite3's piped output is not its -csv output"
+    );
+    let piped_ref = best_of(3, || {
+        run_with_stdin(Command::new("sqlite3").arg("-csv").arg(&db), Some(&script))
+    });
+    let once_ref = best_of(3, || {
+        run(Command::new("sqlite3")
+            .arg("-csv")
+            .arg(&db)
+            .args([&once_arg, sql]))
+    });
+    assert!(
+        std::fs::read(&once).unwrap() == want,
+        "sqlite3's .once file differs"
+    );
+    for (label, url) in [("HTTP", server.http_url()), ("WebSocket", server.ws_url())] {
+        let piped = Command::new(BIN)
+            .args(["-csv", &url])
+            .stdin(std::fs::File::open(&script).unwrap())
+            .output()
+            .unwrap();
+        assert!(
+            piped.status.success(),
+            "{}",
+            String::from_utf8_lossy(&piped.stderr)
+        );
+        assert!(
+            piped.stdout == want,
+            "the piped shell's output differs ({url})"
+        );
+        let ours = best_of(3, || {
+            run_with_stdin(Command::new(BIN).args(["-csv", &url]), Some(&script))
+        });
+        report(
+            &format!("csv: piped shell script, {label} (cursor)"),
+            &ours,
+            "sqlite3 -csv DB < script.sql, local file",
+            Some(&piped_ref),
+        );
+        let _ = std::fs::remove_file(&once);
+        let status = Command::new(BIN)
+            .args(["-csv", &url, &once_arg, sql])
+            .status()
+            .unwrap();
+        assert!(status.success());
+        assert!(
+            std::fs::read(&once).unwrap() == want,
+            "the .once file differs ({url})"
+        );
+        let ours = best_of(3, || {
+            run(Command::new(BIN).args(["-csv", &url, &once_arg, sql]))
+        });
+        report(
+            &format!("csv: shell .once FILE, {label} (cursor)"),
+            &ours,
+            "sqlite3 -csv DB '.once FILE' QUERY, local file",
+            Some(&once_ref),
         );
     }
 }

@@ -213,7 +213,34 @@ fn timer_connect_open_show(db: &Db) {
     );
 }
 
+/// Into a pipe the shell writes rows in blocks, yet with standard output and standard error
+/// on one file (`2>&1`) each message still comes after the rows before it, as in sqlite3.
+fn rows_and_messages_keep_their_order_on_one_file(db: &Db) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("both.txt");
+    let file = std::fs::File::create(&path).unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_libsql-shell"))
+        .arg(db.target())
+        .stdin(std::process::Stdio::piped())
+        .stdout(file.try_clone().unwrap())
+        .stderr(file)
+        .spawn()
+        .unwrap();
+    let script = "SELECT 1;\nSELECT 2 UNION ALL SELECT 3;\nselec 4;\nSELECT 5;\n.changes on\nCREATE TABLE t(x);\nSELECT 6;\n";
+    std::io::Write::write_all(child.stdin.as_mut().unwrap(), script.as_bytes()).unwrap();
+    drop(child.stdin.take());
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(1));
+    let both = std::fs::read_to_string(&path).unwrap();
+    let lines: Vec<&str> = both.lines().collect();
+    assert_eq!(lines.len(), 7, "{both}");
+    assert_eq!(&lines[..3], ["1", "2", "3"], "{both}");
+    assert!(lines[3].starts_with("Error: near <stdin>:3: "), "{both}");
+    assert_eq!(&lines[4..], ["5", "changes: 0", "6"], "{both}");
+}
+
 on_every_transport!(
+    rows_and_messages_keep_their_order_on_one_file,
     timer_connect_open_show,
     dump_and_import_dot_commands,
     dot_commands_in_a_piped_session,

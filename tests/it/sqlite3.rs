@@ -381,6 +381,7 @@ fn excel_and_www_open_the_next_output() {
         .arg("--no-init")
         .arg(db.path())
         .env("PATH", &path)
+        .env("TMPDIR", &dir.path().display().to_string())
         .stdin(
             ".excel\nSELECT id, s FROM t WHERE id < 3;\nSELECT 'back';\n.www\nSELECT 1 AS one;\n",
         )

@@ -2,6 +2,7 @@
 //! goes. Lines (typed, piped or from `.read`) and arguments are fed to it; statements go
 //! through the same [`Feeder`] as `exec` and `batch`, dot-commands to `dot_commands`.
 
+use std::cell::RefCell;
 use std::fs::File;
 use std::io::{self, BufReader, IsTerminal, Read, Write};
 use std::time::Instant;
@@ -9,7 +10,7 @@ use std::time::Instant;
 use anyhow::Result;
 
 use super::dot::{self, Dot};
-use super::outputs::{Crlf, Rows, ShellOutput};
+use super::outputs::{Crlf, Rows, Shared, ShellOutput};
 use super::timer;
 use crate::connect::{self, ConnArgs};
 use crate::error::usage;
@@ -257,21 +258,33 @@ impl Shell {
         let start = Instant::now();
         let cpu = timer::cpu_times();
         let crlf = self.settings.crlf;
-        let writer: Box<dyn Write + '_> = match &mut self.out {
-            Out::Stdout if crlf => Box::new(Crlf(io::stdout().lock())),
-            Out::Stdout => Box::new(io::stdout().lock()),
-            Out::File(w, _) if crlf => Box::new(Crlf(w)),
-            Out::File(w, _) => Box::new(w),
+        // Into a pipe or a file, rows are written in blocks (as sqlite3's stdio does) and
+        // flushed before any message and when the statements end; a terminal sees each line
+        // as it comes.
+        let piped = (matches!(self.out, Out::Stdout) && !io::stdout().is_terminal())
+            .then(|| RefCell::new(io::BufWriter::with_capacity(1 << 16, io::stdout().lock())));
+        let writer: Box<dyn Write + '_> = match (&mut self.out, piped.as_ref()) {
+            (Out::Stdout, Some(w)) if crlf => Box::new(Crlf(Shared(w))),
+            (Out::Stdout, Some(w)) => Box::new(Shared(w)),
+            (Out::Stdout, None) if crlf => Box::new(Crlf(io::stdout().lock())),
+            (Out::Stdout, None) => Box::new(io::stdout().lock()),
+            (Out::File(w, _), _) if crlf => Box::new(Crlf(w)),
+            (Out::File(w, _), _) => Box::new(w),
         };
         let mut out = ShellOutput {
             results: ResultOutput::new(render::renderer(self.settings.format, &opts, writer)),
             changes: self.settings.changes,
             interactive: self.interactive,
             failed: 0,
+            piped: piped.as_ref(),
         };
         let r = f(&mut self.session, &mut out);
         let failed = out.failed;
         drop(out);
+        if let Some(w) = piped {
+            // Flushed here, not on drop, so a write error (a full disk) is reported.
+            w.into_inner().flush()?;
+        }
         self.failures += failed;
         if timed && self.settings.timer {
             // sqlite3 prints it on standard output, whatever `.output` says.

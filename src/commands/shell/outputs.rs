@@ -1,7 +1,9 @@
 //! Where the shell's statements report: [`ShellOutput`] renders results and prints errors as
-//! sqlite3 does, [`Rows`] keeps the rows of the shell's own queries, [`Crlf`] is `.crlf on`.
+//! sqlite3 does, [`Rows`] keeps the rows of the shell's own queries, [`Crlf`] is `.crlf on`,
+//! [`Shared`] lets the renderer and the messages share one buffered standard output.
 
-use std::io::{self, Write};
+use std::cell::RefCell;
+use std::io::{self, BufWriter, StdoutLock, Write};
 
 use anyhow::Result;
 
@@ -28,12 +30,40 @@ impl<W: Write> Write for Crlf<W> {
     }
 }
 
+/// A writer held by reference: the renderer writes rows through it while [`ShellOutput`]
+/// can still flush it before a message goes to standard error.
+pub(super) struct Shared<'a, W: Write>(pub(super) &'a RefCell<W>);
+
+impl<W: Write> Write for Shared<'_, W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0.borrow_mut().write(buf)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.0.borrow_mut().flush()
+    }
+}
+
+/// Standard output buffered for a pipe or a file.
+pub(super) type PipedStdout = RefCell<BufWriter<StdoutLock<'static>>>;
+
 /// Results and errors of the shell's statements: exec's rendering, the shell's messages.
 pub(super) struct ShellOutput<'a> {
     pub(super) results: ResultOutput<'a>,
     pub(super) changes: bool,
     pub(super) interactive: bool,
     pub(super) failed: usize,
+    /// Buffered standard output, flushed before each message so rows and messages keep
+    /// their order (as sqlite3's do).
+    pub(super) piped: Option<&'a PipedStdout>,
+}
+
+impl ShellOutput<'_> {
+    fn flush_rows(&mut self) -> Result<()> {
+        if let Some(w) = self.piped {
+            w.borrow_mut().flush()?;
+        }
+        Ok(())
+    }
 }
 
 impl Output for ShellOutput<'_> {
@@ -47,6 +77,7 @@ impl Output for ShellOutput<'_> {
 
     fn end(&mut self, summary: &StmtSummary) -> Result<()> {
         if !self.results.close_statement()? && self.changes {
+            self.flush_rows()?;
             eprintln!("changes: {}", summary.affected_row_count);
         }
         Ok(())
@@ -54,6 +85,7 @@ impl Output for ShellOutput<'_> {
 
     fn error(&mut self, origin: &Origin, _sql: &str, err: &SqlError) -> Result<()> {
         self.results.close_statement()?;
+        self.flush_rows()?;
         self.failed += 1;
         if self.interactive {
             eprintln!("Error: {err}");
@@ -66,6 +98,7 @@ impl Output for ShellOutput<'_> {
     }
 
     fn notice(&mut self, msg: &str) -> Result<()> {
+        self.flush_rows()?;
         eprintln!("Note: {msg}");
         Ok(())
     }
