@@ -221,6 +221,7 @@ mod tests {
     // The parsers of user input. Each target's case count is in its `cases(weight)`.
 
     use crate::session::{ErrorMode, Origin, Output, Session};
+    use crate::transport::access::Access;
     use crate::transport::hrana::replay::replay;
     use crate::transport::hrana::Replication;
     use crate::transport::hrana::{CursorEntry, PipelineResponse, ServerMsg, StreamResult};
@@ -430,6 +431,7 @@ mod tests {
                         &reqs[i % reqs.len()],
                         answer,
                         &Replication::default(),
+                        &Access::default(),
                         &mut Collect::default(),
                     );
                 }
@@ -443,6 +445,7 @@ mod tests {
                         req,
                         Ok(response.clone().into()),
                         &Replication::default(),
+                        &Access::default(),
                         &mut Collect::default(),
                     );
                 }

@@ -25,6 +25,8 @@ pub struct Failure {
     pub err: SqlError,
     /// Rows of `PRAGMA foreign_key_check`: (table, rowid, parent, fkid).
     pub fk_rows: Vec<Vec<Value>>,
+    /// The step was a COMMIT whose outcome is unknown (a replica could not forward it).
+    pub commit_unknown: bool,
 }
 
 impl Failure {
@@ -32,18 +34,22 @@ impl Failure {
     /// there, or a revert that found no row: another runner got there first, and this
     /// transaction rolled back entirely.
     pub fn lost_race(&self) -> bool {
-        match self.role {
-            Some(Role::Track) => {
-                self.err
-                    .code
-                    .as_deref()
-                    .is_some_and(|c| c.contains("CONSTRAINT"))
-                    || self.err.message.contains("UNIQUE constraint failed")
-                    || self.err.message.contains("PRIMARY KEY")
-            }
-            Some(Role::TrackGuard | Role::UntrackGuard) => true,
-            _ => false,
-        }
+        matches!(
+            self.role,
+            Some(Role::Track | Role::TrackGuard | Role::UntrackGuard)
+        ) && self.constraint()
+    }
+
+    /// The step failed on a constraint: a guard's condition held (guards fail on a
+    /// constraint of the tool's table and on nothing else), or a key conflicted. Any other
+    /// error (a lock, a replica that could not forward the step) says nothing of the data.
+    pub fn constraint(&self) -> bool {
+        self.err
+            .code
+            .as_deref()
+            .is_some_and(|c| c.contains("CONSTRAINT"))
+            || self.err.message.contains("constraint failed")
+            || self.err.message.contains("PRIMARY KEY")
     }
 
     /// The step failed after COMMIT succeeded: the migration is applied.
@@ -134,6 +140,7 @@ impl Output for Collector<'_> {
             sql: sql.to_string(),
             err: err.clone(),
             fk_rows: Vec::new(),
+            commit_unknown: false,
         });
         Ok(())
     }
@@ -177,12 +184,14 @@ pub fn execute(t: &mut dyn Transport, steps: &[Step], source: &str) -> Result<Ou
         sent = session.sync(&mut out);
     }
     let finished = session.finish(&mut out);
+    let commit_unknown = session.commit_unknown();
     let elapsed = started.elapsed();
     if let Err(e) = sent {
         return Ok(Outcome::Lost(e));
     }
     if let Some(mut f) = out.failure.take() {
         f.fk_rows = std::mem::take(&mut out.fk_rows);
+        f.commit_unknown = commit_unknown;
         return Ok(Outcome::Failed(f));
     }
     if let Err(e) = finished {

@@ -5,11 +5,17 @@
 //! the batch again through a cursor, which has no cap, from a point where that is exact:
 //! everything before it ran and lasted, and anything from it on that may have run either
 //! changed nothing (a query) or was rolled back. This module finds that point, or says why
-//! there is none; the session does the sending.
+//! there is none, and sends the batch again from it ([`Session::stream_large`]).
 
+use anyhow::Result;
+
+use super::batch;
 use super::item::Item;
+use super::output::Output;
+use super::route::Route;
+use super::{ErrorMode, Large, Session};
 use crate::sql::{leading_words, StmtKind};
-use crate::transport::After;
+use crate::transport::{After, Batch, Discard, PipelineError, Request, RequestResult, SqlError};
 
 /// Why the batch cannot be streamed again: statements that change the database may have
 /// run after the first one that returns rows.
@@ -91,6 +97,86 @@ fn changes_nothing(item: &Item) -> bool {
             .any(|w| matches!(w.as_str(), "INSERT" | "UPDATE" | "DELETE" | "REPLACE")),
         Some("PRAGMA") => !item.stmt.sql.contains('='),
         _ => false,
+    }
+}
+
+impl Session<'_> {
+    /// `items` were refused whole as too large for one response (`err`): send them again
+    /// through a cursor from where that is exact ([`restart_at`]), on the stream the
+    /// pipeline left (or a new one), then read the server's transaction state and close the
+    /// stream when `after` says so. Without a cursor, or without such a point, the refusal
+    /// is reported with what to do instead. Returns the failures reported and, when the
+    /// batch was streamed, results whose second is the `get_autocommit` answer, as
+    /// [`Session::send`] reads them.
+    pub(super) fn stream_large(
+        &mut self,
+        items: &[Item],
+        large: Large,
+        out: &mut dyn Output,
+    ) -> Result<(usize, Option<Vec<RequestResult>>)> {
+        let Large {
+            err,
+            after,
+            was_live,
+            in_tx_after,
+        } = large;
+        let caps = self.t.capabilities();
+        let stop = self.mode == ErrorMode::Stop;
+        let start = match restart_at(items, stop, after, in_tx_after) {
+            Ok(start) if caps.cursors => start,
+            refused => {
+                let why = refused.err().unwrap_or(NO_CURSOR);
+                let item = items
+                    .iter()
+                    .find(|i| i.kind == StmtKind::Read)
+                    .or(items.first());
+                if let Some(item) = item {
+                    let err = SqlError {
+                        message: format!("{}; {why}", err.message),
+                        code: err.code,
+                    };
+                    out.error(&item.origin, &item.stmt.sql, &err)?;
+                }
+                return Ok((1, None));
+            }
+        };
+        if start > 0 && !stop {
+            out.notice(&format!(
+                "statements {} to {} ran, but what they reported was lost with the answer \
+                 the server refused as too large",
+                items[0].origin.index,
+                items[start - 1].origin.index
+            ))?;
+        }
+        let tail = &items[start..];
+        let (steps, step_item) = batch::build(tail, stop, caps.autocommit_queries);
+        let mut sink = Route::new(out, tail, &step_item, false);
+        let streamed = self.t.cursor(&Batch { steps }, &mut sink);
+        let (failures, incomplete) = (sink.failures, sink.incomplete());
+        self.commit_unknown |= sink.commit_unknown;
+        let streamed = match streamed {
+            Ok(r) => r,
+            Err(PipelineError::Sink(e)) => return Err(e),
+            Err(PipelineError::Transport(te)) => {
+                return Err(self.lost(te, items, was_live).context(incomplete))
+            }
+        };
+        // The transaction state, as a pipeline would have read it, and the stream closed
+        // when the batch ended the transaction (or ran in autocommit).
+        let follow: Vec<Request> = if caps.autocommit_queries {
+            vec![Request::GetAutocommit]
+        } else {
+            Vec::new()
+        };
+        let mut results = vec![streamed];
+        if !follow.is_empty() || after == After::Close {
+            match self.t.pipeline(&follow, after, &mut Discard) {
+                Ok(r) => results.extend(r),
+                Err(PipelineError::Sink(e)) => return Err(e),
+                Err(PipelineError::Transport(te)) => return Err(self.lost(te, items, was_live)),
+            }
+        }
+        Ok((failures, Some(results)))
     }
 }
 

@@ -10,9 +10,9 @@
 
 //!
 //! [`batch`] builds the request a group of statements is sent as, [`route`] feeds its
-//! results to the [`Output`], [`loss`] explains a lost connection, [`large`] says from
-//! where a batch refused as too large for one response can be streamed again through a
-//! cursor.
+//! results to the [`Output`], [`loss`] explains a lost connection (and a replica's lost
+//! primary), [`large`] says from where a batch refused as too large for one response can
+//! be streamed again through a cursor, and streams it.
 
 mod batch;
 mod item;
@@ -26,13 +26,12 @@ pub use output::{Origin, Output, SourceName};
 use anyhow::Result;
 
 use item::Item;
-use loss::explain_loss;
+use loss::{explain_loss, Stake};
 use route::Route;
 
 use crate::sql::{classify, StmtKind};
 use crate::transport::{
-    After, Batch, Discard, PipelineError, Request, RequestResult, Response, SqlError, Stmt,
-    Transport, TransportError,
+    After, Batch, PipelineError, Request, Response, SqlError, Stmt, Transport, TransportError,
 };
 
 /// What happens after a failed statement.
@@ -80,6 +79,8 @@ pub struct Session<'t> {
     live: bool,
     failures: usize,
     stopped: bool,
+    /// A COMMIT failed with an unknown outcome (a replica could not forward it).
+    commit_unknown: bool,
 }
 
 impl<'t> Session<'t> {
@@ -100,6 +101,7 @@ impl<'t> Session<'t> {
             live: false,
             failures: 0,
             stopped: false,
+            commit_unknown: false,
         }
     }
 
@@ -124,6 +126,12 @@ impl<'t> Session<'t> {
     /// Statements failed so far.
     pub fn failures(&self) -> usize {
         self.failures
+    }
+
+    /// A COMMIT failed, but whether it took effect is unknown: a replica could not forward
+    /// it to its primary (the statement's error said so).
+    pub fn commit_unknown(&self) -> bool {
+        self.commit_unknown
     }
 
     /// In stop mode, a statement failed: accept no more input.
@@ -441,6 +449,7 @@ impl<'t> Session<'t> {
         let mut sink = Route::new(out, &items, &step_item, true);
         let result = self.t.pipeline(&reqs, after, &mut sink);
         let (mut failures, too_large) = (sink.failures, sink.too_large.take());
+        self.commit_unknown |= sink.commit_unknown;
         let mut results = match result {
             Ok(r) => r,
             Err(PipelineError::Sink(e)) => return Err(e),
@@ -494,87 +503,8 @@ impl<'t> Session<'t> {
     /// A lost connection while `items` were sent: the session is back in autocommit, and
     /// the error says what that means for the data.
     fn lost(&mut self, te: TransportError, items: &[Item], was_live: bool) -> anyhow::Error {
-        let had_commit = items.iter().any(|i| i.in_tx && !i.in_tx_after);
-        let tx_work = was_live || items.iter().any(|i| i.in_tx || i.in_tx_after);
         self.reset_after_loss();
-        explain_loss(te, had_commit, tx_work, was_live)
-    }
-
-    /// `items` were refused whole as too large for one response (`err`): send them again
-    /// through a cursor from where that is exact (see [`large`]), on the stream the
-    /// pipeline left (or a new one), then read the server's transaction state and close the
-    /// stream when `after` says so. Without a cursor, or without such a point, the refusal
-    /// is reported with what to do instead. Returns the failures reported and, when the
-    /// batch was streamed, results whose second is the `get_autocommit` answer, as
-    /// [`Session::send`] reads them.
-    fn stream_large(
-        &mut self,
-        items: &[Item],
-        large: Large,
-        out: &mut dyn Output,
-    ) -> Result<(usize, Option<Vec<RequestResult>>)> {
-        let Large {
-            err,
-            after,
-            was_live,
-            in_tx_after,
-        } = large;
-        let caps = self.t.capabilities();
-        let stop = self.mode == ErrorMode::Stop;
-        let start = match large::restart_at(items, stop, after, in_tx_after) {
-            Ok(start) if caps.cursors => start,
-            refused => {
-                let why = refused.err().unwrap_or(large::NO_CURSOR);
-                let item = items
-                    .iter()
-                    .find(|i| i.kind == StmtKind::Read)
-                    .or(items.first());
-                if let Some(item) = item {
-                    let err = SqlError {
-                        message: format!("{}; {why}", err.message),
-                        code: err.code,
-                    };
-                    out.error(&item.origin, &item.stmt.sql, &err)?;
-                }
-                return Ok((1, None));
-            }
-        };
-        if start > 0 && !stop {
-            out.notice(&format!(
-                "statements {} to {} ran, but what they reported was lost with the answer \
-                 the server refused as too large",
-                items[0].origin.index,
-                items[start - 1].origin.index
-            ))?;
-        }
-        let tail = &items[start..];
-        let (steps, step_item) = batch::build(tail, stop, caps.autocommit_queries);
-        let mut sink = Route::new(out, tail, &step_item, false);
-        let streamed = self.t.cursor(&Batch { steps }, &mut sink);
-        let (failures, incomplete) = (sink.failures, sink.incomplete());
-        let streamed = match streamed {
-            Ok(r) => r,
-            Err(PipelineError::Sink(e)) => return Err(e),
-            Err(PipelineError::Transport(te)) => {
-                return Err(self.lost(te, items, was_live).context(incomplete))
-            }
-        };
-        // The transaction state, as a pipeline would have read it, and the stream closed
-        // when the batch ended the transaction (or ran in autocommit).
-        let follow: Vec<Request> = if caps.autocommit_queries {
-            vec![Request::GetAutocommit]
-        } else {
-            Vec::new()
-        };
-        let mut results = vec![streamed];
-        if !follow.is_empty() || after == After::Close {
-            match self.t.pipeline(&follow, after, &mut Discard) {
-                Ok(r) => results.extend(r),
-                Err(PipelineError::Sink(e)) => return Err(e),
-                Err(PipelineError::Transport(te)) => return Err(self.lost(te, items, was_live)),
-            }
-        }
-        Ok((failures, Some(results)))
+        explain_loss(te, Stake::of(items, was_live), was_live)
     }
 
     /// Back to autocommit with nothing buffered and no transaction on the stream.

@@ -5,6 +5,7 @@
 
 use crate::token::{AuthToken, EncryptionKey};
 use crate::transport::error::TransportError;
+use crate::transport::request::SqlError;
 
 /// The credentials and routing of a connection. `Debug` never shows a secret.
 #[derive(Debug, Clone, Default)]
@@ -111,6 +112,15 @@ impl Access {
             s = "(empty body)".into();
         }
         s
+    }
+
+    /// A statement's error as the server worded it (which might echo a secret, or relay
+    /// another server's words), every secret removed.
+    pub fn scrub_error(&self, e: SqlError) -> SqlError {
+        SqlError {
+            message: self.scrub(&e.message),
+            code: e.code,
+        }
     }
 
     /// Text that came from the server (which might echo a secret), every secret removed.

@@ -13,6 +13,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 use super::replication::{de_opt_index, ser_opt_index};
 use super::stmt::{row_values, WireCol, WireError};
 use super::value::{de_opt_i64_lenient, ser_opt_i64_str, WireValue};
+use crate::transport::access::Access;
 use crate::transport::error::{PipelineError, TransportError};
 use crate::transport::request::{RequestResult, Response, SqlError, StepOutcome, StepRef};
 use crate::transport::sink::StepSink;
@@ -155,6 +156,8 @@ pub struct CursorReplay {
     ended: bool,
     /// What the last entry said.
     replication_index: Option<u64>,
+    /// The connection's secrets, removed from the errors the server sends.
+    access: Access,
 }
 
 fn protocol(msg: impl Into<String>) -> PipelineError {
@@ -162,8 +165,8 @@ fn protocol(msg: impl Into<String>) -> PipelineError {
 }
 
 impl CursorReplay {
-    /// A replay for a batch of `steps` steps.
-    pub fn new(request: usize, steps: usize) -> Self {
+    /// A replay for a batch of `steps` steps on a connection with `access`.
+    pub fn new(request: usize, steps: usize, access: &Access) -> Self {
         CursorReplay {
             request,
             outcomes: vec![StepOutcome::Skipped; steps],
@@ -172,6 +175,7 @@ impl CursorReplay {
             batch_error: None,
             ended: false,
             replication_index: None,
+            access: access.clone(),
         }
     }
 
@@ -266,12 +270,12 @@ impl CursorReplay {
                     }
                     None => self.next_step(step)?,
                 };
-                let e = SqlError::from(error);
+                let e = self.access.scrub_error(SqlError::from(error));
                 sink.error(self.at(step), &e).map_err(PipelineError::Sink)?;
                 self.outcomes[step] = StepOutcome::Err(e);
             }
             CursorEntry::Error { error } => {
-                let e = SqlError::from(error);
+                let e = self.access.scrub_error(SqlError::from(error));
                 let at = StepRef {
                     request: self.request,
                     step: None,
@@ -378,7 +382,7 @@ mod tests {
 
     fn replay(lines: &str, steps: usize) -> (Collect, Result<RequestResult, PipelineError>) {
         let mut sink = Collect::default();
-        let mut r = CursorReplay::new(0, steps);
+        let mut r = CursorReplay::new(0, steps, &Access::default());
         for e in entries(lines) {
             if let Err(e) = r.feed(e, &mut sink) {
                 return (sink, Err(e));

@@ -1,12 +1,13 @@
 //! What the two Hrana transports (HTTP and WebSocket) share once a response has arrived:
 //! feeding each request's result to the [`StepSink`] in order, converting it to a
 //! [`RequestResult`], and quoting what a server sent in error messages without ever quoting
-//! the token.
+//! a secret (statements' errors included: [`Access::scrub_error`]).
 
 use super::messages::WsResponse;
 use super::replication::Replication;
 use super::stmt::{batch_outcomes, row_values, WireBatchResult, WireError, WireStmtResult};
 use super::stream::StreamResponse;
+use crate::transport::access::Access;
 use crate::transport::error::{PipelineError, TransportError};
 use crate::transport::request::{Request, RequestResult, Response, SqlError, StepOutcome, StepRef};
 use crate::transport::sink::StepSink;
@@ -87,12 +88,14 @@ fn answer_index(a: &Answer) -> Option<u64> {
 
 /// Feed request `i`'s result to the sink in order and convert it to a [`RequestResult`].
 /// A failed `execute` or `batch` is also reported to the sink (as a request-level error).
-/// A replication index the answer carries is noted in `seen`.
+/// A replication index the answer carries is noted in `seen`; errors are scrubbed of the
+/// secrets of `access`.
 pub fn replay(
     i: usize,
     req: &Request,
     res: Result<Answer, WireError>,
     seen: &Replication,
+    access: &Access,
     sink: &mut dyn StepSink,
 ) -> Result<RequestResult, PipelineError> {
     let at = StepRef {
@@ -105,7 +108,7 @@ pub fn replay(
             a
         }
         Err(error) => {
-            let e = SqlError::from(error);
+            let e = access.scrub_error(SqlError::from(error));
             if matches!(req, Request::Execute(_) | Request::Batch(_)) {
                 sink.error(at, &e).map_err(PipelineError::Sink)?;
             }
@@ -120,6 +123,7 @@ pub fn replay(
             i,
             b.steps.len(),
             result,
+            access,
             sink,
         )?))),
         (Request::Sequence(_), Answer::Sequence) => Ok(Ok(Response::Sequence)),
@@ -154,9 +158,16 @@ fn replay_batch(
     request: usize,
     steps: usize,
     mut result: WireBatchResult,
+    access: &Access,
     sink: &mut dyn StepSink,
 ) -> Result<Vec<StepOutcome>, PipelineError> {
-    let outcomes = batch_outcomes(&result, steps);
+    let outcomes: Vec<StepOutcome> = batch_outcomes(&result, steps)
+        .into_iter()
+        .map(|o| match o {
+            StepOutcome::Err(e) => StepOutcome::Err(access.scrub_error(e)),
+            o => o,
+        })
+        .collect();
     for (j, o) in outcomes.iter().enumerate() {
         let at = StepRef {
             request,
@@ -178,6 +189,7 @@ fn replay_batch(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::token::Secret;
     use crate::transport::request::Stmt;
     use crate::transport::sink::Collect;
 
@@ -194,7 +206,8 @@ mod tests {
             0,
             &req,
             Ok(Answer::Execute(result)),
-            &super::super::replication::Replication::default(),
+            &Replication::default(),
+            &Access::default(),
             &mut Collect::default(),
         );
         match r {
@@ -203,5 +216,65 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
+    }
+
+    /// A statement's error quotes what the server sent, and that may be a secret (a server
+    /// echoing the key, a replica relaying its primary's words): it never reaches the user.
+    #[test]
+    fn statement_errors_are_scrubbed_of_secrets() {
+        let access = Access {
+            token: Some(Secret::new("TOKEN-1")),
+            encryption_key: Some(Secret::new("KEY-2")),
+            ..Access::default()
+        };
+        let quoting = |code: &str| WireError {
+            message: "error executing a request on the primary: bad TOKEN-1 with KEY-2".into(),
+            code: Some(code.into()),
+        };
+        let said = "error executing a request on the primary: bad (redacted) with (redacted)";
+        let batch = Request::Batch(crate::transport::Batch {
+            steps: vec![crate::transport::BatchStep {
+                condition: None,
+                stmt: Stmt::new("insert into t values (1)"),
+            }],
+        });
+        let result = WireBatchResult {
+            step_results: vec![None],
+            step_errors: vec![Some(quoting("PROXY_ERROR"))],
+            replication_index: None,
+        };
+        struct Told(Vec<String>);
+        impl StepSink for Told {
+            fn begin(&mut self, _: StepRef, _: &[Column]) -> anyhow::Result<()> {
+                Ok(())
+            }
+            fn row(&mut self, _: StepRef, _: &[crate::value::Value]) -> anyhow::Result<()> {
+                Ok(())
+            }
+            fn end(&mut self, _: StepRef, _: &StmtSummary) -> anyhow::Result<()> {
+                Ok(())
+            }
+            fn error(&mut self, _: StepRef, e: &SqlError) -> anyhow::Result<()> {
+                self.0.push(e.message.clone());
+                Ok(())
+            }
+        }
+        let mut sink = Told(Vec::new());
+        let seen = Replication::default();
+        let r = replay(
+            0,
+            &batch,
+            Ok(Answer::Batch(result)),
+            &seen,
+            &access,
+            &mut sink,
+        );
+        let Ok(Ok(Response::Batch(outcomes))) = r else {
+            panic!("{r:?}")
+        };
+        assert!(matches!(&outcomes[0], StepOutcome::Err(e) if e.message == said));
+        let r = replay(0, &batch, Err(quoting("X")), &seen, &access, &mut sink);
+        assert!(matches!(&r, Ok(Err(e)) if e.message == said), "{r:?}");
+        assert_eq!(sink.0, [said, said]);
     }
 }

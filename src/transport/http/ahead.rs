@@ -101,7 +101,7 @@ impl Unread {
             )
             .into());
         }
-        pipeline::replay_all(&self.reqs, resp.results, &self.seen, sink)
+        pipeline::replay_all(&self.reqs, resp.results, &self.seen, &self.access, sink)
     }
 }
 

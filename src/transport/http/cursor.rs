@@ -136,7 +136,7 @@ fn replay(
     sink: &mut dyn StepSink,
 ) -> Result<RequestResult, PipelineError> {
     let client = lines.client;
-    let mut replay = CursorReplay::new(0, steps);
+    let mut replay = CursorReplay::new(0, steps, client.access());
     while let Some(line) = lines.next()? {
         let entry: CursorEntry = serde_json::from_slice(line).map_err(|e| {
             TransportError::Protocol(format!(

@@ -305,7 +305,8 @@ impl HttpTransport {
                 continue;
             };
             self.version = Some(version);
-            let results = pipeline::replay_all(reqs, resp.results, &self.replication, sink)
+            let access = self.client.access();
+            let results = pipeline::replay_all(reqs, resp.results, &self.replication, access, sink)
                 .inspect_err(|_| self.drop_stream())?;
             if carried_and_answered(reqs, &results) {
                 self.replication.confirm(carried);

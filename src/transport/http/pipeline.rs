@@ -119,17 +119,19 @@ pub fn decode(
     Ok(resp)
 }
 
-/// Feed every request's result to the sink, in order.
+/// Feed every request's result to the sink, in order (errors scrubbed of `access`'s
+/// secrets).
 pub fn replay_all(
     reqs: &[Request],
     results: Vec<StreamResult>,
     seen: &Replication,
+    access: &Access,
     sink: &mut dyn StepSink,
 ) -> Result<Vec<RequestResult>, PipelineError> {
     reqs.iter()
         .zip(results)
         .enumerate()
-        .map(|(i, (req, res))| replay_result(i, req, res, seen, sink))
+        .map(|(i, (req, res))| replay_result(i, req, res, seen, access, sink))
         .collect()
 }
 
@@ -138,11 +140,12 @@ pub fn replay_result(
     req: &Request,
     res: StreamResult,
     seen: &Replication,
+    access: &Access,
     sink: &mut dyn StepSink,
 ) -> Result<RequestResult, PipelineError> {
     match res {
-        StreamResult::Ok { response } => replay(i, req, Ok(response.into()), seen, sink),
-        StreamResult::Error { error } => replay(i, req, Err(error), seen, sink),
+        StreamResult::Ok { response } => replay(i, req, Ok(response.into()), seen, access, sink),
+        StreamResult::Error { error } => replay(i, req, Err(error), seen, access, sink),
         StreamResult::Unknown => {
             Err(TransportError::Protocol("unknown result type from server".into()).into())
         }

@@ -44,7 +44,7 @@ pub fn pipeline(
         let (status, bytes) = client.post(&url, body.to_string().as_bytes(), protocol, counts)?;
         if !(200..300).contains(&status) {
             if let (400, Ok(e)) = (status, serde_json::from_slice::<WireError>(&bytes)) {
-                let e = SqlError::from(e);
+                let e = client.access().scrub_error(SqlError::from(e));
                 sink.error(
                     StepRef {
                         request: i,
@@ -84,6 +84,7 @@ pub fn pipeline(
             StreamResult::Ok { response: resp },
             // The stateless API carries no replication index: nothing to remember.
             &Replication::default(),
+            client.access(),
             sink,
         )?);
     }

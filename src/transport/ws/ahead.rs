@@ -84,7 +84,7 @@ impl Pending for WsUnread {
                     .into())
                 }
             };
-            out.push(replay(i, req, answer, &self.seen, sink)?);
+            out.push(replay(i, req, answer, &self.seen, &self.access, sink)?);
         }
         Ok(out)
     }

@@ -85,9 +85,9 @@ pub fn run(
         .into());
     }
     if let Err(e) = opened {
-        return Ok(Err(SqlError::from(e)));
+        return Ok(Err(peer.access.scrub_error(SqlError::from(e))));
     }
-    let mut replay = CursorReplay::new(0, steps);
+    let mut replay = CursorReplay::new(0, steps, &peer.access);
     loop {
         let (entries, done) = match fetched {
             Ok(WsResponse::FetchCursor { entries, done }) => (entries, done),

@@ -165,7 +165,14 @@ pub fn exchange(
             match (msgs[next].1, answer) {
                 (Slot::Open, Err(e)) => open_error = Some(e.into()),
                 (Slot::User(i), answer) if open_error.is_none() && sink_error.is_none() => {
-                    match replay(i, &reqs[i], answer.map(Into::into), seen, sink) {
+                    match replay(
+                        i,
+                        &reqs[i],
+                        answer.map(Into::into),
+                        seen,
+                        &peer.access,
+                        sink,
+                    ) {
                         Ok(r) => out[i] = Some(r),
                         // Keep reading, so the connection and the stream stay in step.
                         Err(PipelineError::Sink(e)) => sink_error = Some(e),

@@ -25,7 +25,7 @@ use serde::Serialize;
 use serde_json::value::RawValue;
 use serde_json::{json, Value as Json};
 
-use super::Shared;
+use super::{replica, Shared};
 
 /// Limits of sqld: stored SQL texts per HTTP stream, per WebSocket connection, and size.
 pub const MAX_SQL_HTTP: usize = 50;
@@ -410,6 +410,9 @@ pub fn execute(
     if let Some(e) = shape_error(&stmt.sql) {
         return Err(e);
     }
+    if replica::unforwarded(shared, t.connection(), &[stmt.sql.as_str()])[0] {
+        return Err(replica::proxy_error());
+    }
     let started = Instant::now();
     let (r, mut sink) = run_budgeted(t, &[Request::Execute(stmt.clone())], max)?;
     match r.into_iter().next() {
@@ -442,7 +445,13 @@ pub fn batch(
     if let Some(e) = parse_error(b) {
         return Err(e);
     }
-    let (b, bad) = bad_steps(b);
+    let (mut b, mut bad) = bad_steps(b);
+    let sqls: Vec<&str> = batch_sqls(&b).collect();
+    let unforwarded = replica::unforwarded(shared, t.connection(), &sqls);
+    for (i, _) in unforwarded.iter().enumerate().filter(|(_, u)| **u) {
+        bad.insert(i, replica::proxy_error());
+        b.steps[i].stmt = Stmt::new(FAILS);
+    }
     let (r, sink) = run_budgeted(t, &[Request::Batch(b)], max)?;
     let outcomes = match r.into_iter().next() {
         Some(Ok(Response::Batch(o))) => o,
@@ -507,6 +516,9 @@ pub fn parse_error(b: &Batch) -> Option<WireError> {
     ))
 }
 
+/// A statement that fails without doing anything, standing in for a step that must fail.
+const FAILS: &str = "SELECT raise(ABORT, 'bad statement')";
+
 /// Steps with no statement or several fail as on sqld. They run as a statement that fails
 /// (so later conditions see an error), and their error is replaced afterwards.
 pub fn bad_steps(b: &Batch) -> (Batch, HashMap<usize, WireError>) {
@@ -515,7 +527,7 @@ pub fn bad_steps(b: &Batch) -> (Batch, HashMap<usize, WireError>) {
     for (i, s) in b.steps.iter_mut().enumerate() {
         if let Some(e) = shape_error(&s.stmt.sql) {
             bad.insert(i, e);
-            s.stmt = Stmt::new("SELECT raise(ABORT, 'bad statement')");
+            s.stmt = Stmt::new(FAILS);
         }
     }
     (b, bad)

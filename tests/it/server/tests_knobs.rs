@@ -1,5 +1,6 @@
-//! Self-tests of the test server's knobs (faults, latency, read-only) and of its HTTP
-//! framing (keep-alive, chunked bodies, shutdown on drop), and the panic check of its drop.
+//! Self-tests of the test server's knobs (faults, latency, read-only, a replica's unreachable
+//! primary) and of its HTTP framing (keep-alive, chunked bodies, shutdown on drop), and the
+//! panic check of its drop.
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
@@ -139,6 +140,83 @@ fn server_latency_and_read_only_knobs() {
         &s,
         None,
         json!([exec("INSERT INTO t VALUES (1)"), {"type": "close"}]),
+    );
+    assert_eq!(count(&s, "t"), 1);
+}
+
+#[test]
+fn server_primary_unreachable_knob() {
+    let s = TestServer::builder().replica(true).start();
+    pipeline(
+        &s,
+        None,
+        json!([exec("CREATE TABLE t(x)"), {"type": "close"}]),
+    );
+    let step = |sql: &str| json!({"stmt": {"sql": sql}});
+    let after = |sql: &str, cond: Json| json!({"stmt": {"sql": sql}, "condition": cond});
+    s.set_primary_unreachable(true);
+    let r = pipeline(
+        &s,
+        None,
+        json!([
+            exec("INSERT INTO t VALUES (1)"),
+            exec("SELECT 42"),
+            {"type": "batch", "batch": {"steps": [
+                step("SELECT 1"), step("BEGIN IMMEDIATE"), step("BEGIN"),
+                step("DELETE FROM t"), step("COMMIT"),
+            ]}},
+            {"type": "close"},
+        ]),
+    );
+    let results = &r["results"];
+    assert_eq!(results[0]["type"], "error", "{r}");
+    assert_eq!(results[0]["error"]["code"], "PROXY_ERROR");
+    let message = results[0]["error"]["message"].as_str().unwrap();
+    assert!(
+        message.starts_with("error executing a request on the primary: "),
+        "{message}"
+    );
+    assert_eq!(results[1]["type"], "ok", "a read still runs: {r}");
+    let batch = &results[2]["response"]["result"];
+    let codes: Vec<&Json> = (0..5).map(|i| &batch["step_errors"][i]["code"]).collect();
+    assert_eq!(
+        codes,
+        [
+            &Json::Null,
+            &json!("PROXY_ERROR"),
+            &Json::Null,
+            &json!("PROXY_ERROR"),
+            &Json::Null
+        ],
+        "a transaction that wrote nothing commits on the replica: {batch}"
+    );
+    assert_eq!(count(&s, "t"), 0);
+
+    // The primary takes one write, then goes: the COMMIT that would publish it fails, and
+    // the ROLLBACK after it leaves nothing.
+    s.primary_unreachable_after(1);
+    let r = pipeline(
+        &s,
+        None,
+        json!([
+            {"type": "batch", "batch": {"steps": [
+                step("BEGIN"), step("INSERT INTO t VALUES (2)"), step("COMMIT"),
+                after("ROLLBACK", json!({"type": "not", "cond": {"type": "ok", "step": 2}})),
+            ]}},
+            {"type": "close"},
+        ]),
+    );
+    let batch = &r["results"][0]["response"]["result"];
+    assert!(batch["step_errors"][1].is_null(), "{batch}");
+    assert_eq!(batch["step_errors"][2]["code"], "PROXY_ERROR", "{batch}");
+    assert!(batch["step_results"][3].is_object(), "{batch}");
+    assert_eq!(count(&s, "t"), 0);
+
+    s.set_primary_unreachable(false);
+    pipeline(
+        &s,
+        None,
+        json!([exec("INSERT INTO t VALUES (3)"), {"type": "close"}]),
     );
     assert_eq!(count(&s, "t"), 1);
 }
