@@ -217,6 +217,10 @@ fn remote_prompt_costs_one_request_per_transaction_and_per_schema_change() {
     p.exp_string("accounts").unwrap();
     p.send("\x15").unwrap();
     p.send_line("").unwrap();
+    // The new prompt, not Ctrl-U's redraw of the old one: keys typed before the line editor
+    // is back in raw mode (where it turns bracketed paste on) are dropped by the terminal, so
+    // `.quit` waits for that.
+    p.exp_string("\x1b[?2004h").unwrap();
     p.exp_string("127.0.0.1> ").unwrap();
     assert_eq!(
         server.requests(),
