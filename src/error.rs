@@ -85,3 +85,9 @@ pub fn one_line(err: &anyhow::Error) -> String {
 pub fn print_message(msg: &str) {
     crate::color::eprint_error(msg);
 }
+
+/// Print a note on stderr: something the user should know that is not an error (a dump
+/// that left the vector index to rebuild itself, an adopted migration table...).
+pub fn print_note(msg: &str) {
+    eprintln!("libsql-shell: note: {msg}");
+}

@@ -218,7 +218,7 @@ impl Output for ResultOutput<'_> {
     }
 
     fn notice(&mut self, msg: &str) -> Result<()> {
-        eprintln!("libsql-shell: note: {msg}");
+        error::print_note(msg);
         Ok(())
     }
 }
@@ -233,13 +233,18 @@ pub fn sql_excerpt(sql: &str) -> String {
     }
 }
 
-/// Build render options from the output flags (table width from the terminal on a TTY).
-pub fn render_options(o: &OutputArgs) -> RenderOptions {
-    let max_width = if io::stdout().is_terminal() {
+/// The width tables may take: the terminal's, when standard output is one.
+pub fn terminal_width() -> Option<u16> {
+    if io::stdout().is_terminal() {
         terminal_size::terminal_size().map(|(w, _)| w.0)
     } else {
         None
-    };
+    }
+}
+
+/// Build render options from the output flags (table width from the terminal on a TTY).
+pub fn render_options(o: &OutputArgs) -> RenderOptions {
+    let max_width = terminal_width();
     RenderOptions {
         header: o.header(),
         null_text: o.null_text.clone(),

@@ -61,7 +61,7 @@ impl Output for ImportOutput {
         Ok(())
     }
     fn notice(&mut self, msg: &str) -> Result<()> {
-        eprintln!("libsql-shell: note: {msg}");
+        crate::error::print_note(msg);
         Ok(())
     }
 }

@@ -64,7 +64,7 @@ pub fn dump(t: &mut dyn Transport, opts: &DumpOptions, out: &mut dyn Write) -> R
     let result = d.run(out);
     let notices = std::mem::take(&mut d.notices);
     for n in notices {
-        eprintln!("libsql-shell: note: {n}");
+        crate::error::print_note(&n);
     }
     match result {
         Ok(()) => {

@@ -35,7 +35,7 @@ pub struct UpOptions {
 }
 
 pub fn note(msg: &str) {
-    eprintln!("libsql-shell: note: {msg}");
+    crate::error::print_note(msg);
 }
 
 /// The start of a checksum for a message (a recorded one may hold any text).

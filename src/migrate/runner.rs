@@ -198,7 +198,7 @@ pub fn execute(t: &mut dyn Transport, steps: &[Step], source: &str) -> Result<Ou
         return Ok(Outcome::Lost(e));
     }
     for n in &out.notices {
-        eprintln!("libsql-shell: note: {n}");
+        crate::error::print_note(n);
     }
     Ok(Outcome::Done(elapsed))
 }

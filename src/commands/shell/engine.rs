@@ -17,7 +17,7 @@ use crate::error::usage;
 use crate::feed::{self, Feeder};
 use crate::params::Params;
 use crate::render::{self, Format, RenderOptions};
-use crate::results::{OutputArgs, ResultOutput};
+use crate::results::{self, OutputArgs, ResultOutput};
 use crate::session::{ErrorMode, Origin, Output, Session, SourceName};
 use crate::sql::{self, Piece, Splitter};
 use crate::transport::Stmt;
@@ -227,10 +227,9 @@ impl Shell {
     }
 
     pub(super) fn render_options(&self) -> RenderOptions {
-        let max_width = if matches!(self.out, Out::Stdout) && io::stdout().is_terminal() {
-            terminal_size::terminal_size().map(|(w, _)| w.0)
-        } else {
-            None
+        let max_width = match self.out {
+            Out::Stdout => results::terminal_width(),
+            Out::File(..) => None,
         };
         let s = &self.settings;
         RenderOptions {
