@@ -252,6 +252,86 @@ fn dot_commands_match_sqlite3(db: &Db) {
     }
 }
 
+/// Every storage class for `.sha3sum`: integers (negative, the extremes), reals (0.1, -0.0,
+/// 1e300), non-ASCII text, blobs, NULL; a WITHOUT ROWID table, an AUTOINCREMENT table, an
+/// index, a view and the statistics tables.
+const HASHED: &str = "CREATE TABLE n(id INTEGER PRIMARY KEY, i INTEGER, r REAL, x);
+    INSERT INTO n(i, r, x) VALUES (0, 0.1, -0.0), (-1, -0.0, 1e300),
+      (9223372036854775807, 1e300, -9223372036854775808), (-9223372036854775808, 2.5, 'naïve ☃ 日本'),
+      (NULL, NULL, x'00ff10'), (42, -1e-300, x''), (7, 0.30000000000000004, '');
+    CREATE TABLE t_kv(k TEXT PRIMARY KEY, v) WITHOUT ROWID;
+    INSERT INTO t_kv VALUES ('b', 0.1), ('a', x'68656c6c6f'), ('é', NULL), ('it''s', -0.0);
+    CREATE TABLE t_auto(id INTEGER PRIMARY KEY AUTOINCREMENT, s TEXT);
+    INSERT INTO t_auto(s) VALUES ('x'), ('');
+    CREATE TABLE \"T q\"\"\"(a);
+    INSERT INTO \"T q\"\"\" VALUES (1);
+    CREATE TABLE \"t;s\"(a);
+    INSERT INTO \"t;s\" VALUES ('x;y');
+    CREATE INDEX n_i ON n(i);
+    CREATE VIEW v AS SELECT i FROM n;
+    ANALYZE;";
+
+fn sha3sum_matches_sqlite3(db: &Db) {
+    db.sql(HASHED);
+    for script in [
+        ".sha3sum\n",
+        ".sha3sum --schema\n",
+        ".sha3sum --sha3-256\n",
+        ".sha3sum t%\n",
+        ".sha3sum -sha3-512 --schema %\n",
+        ".sha3sum --debug --schema\n.sha3sum --debug t%\n",
+        ".headers on\n.mode column\n.sha3sum --sha3-384 T%\n.mode quote\n.sha3sum sqlite_stat%\n",
+        ".sha3sum nothing%\n",
+    ] {
+        same_as_sqlite3(db, &[], script);
+    }
+    let script = ".sha3sum --bogus\n.sha3sum a b\nSELECT 1;\n";
+    let (code, want) = sqlite3(db.path(), &[], script);
+    assert_eq!(code, 1);
+    let got = ours(db, &[], script);
+    got.fails(1, "");
+    assert_eq!(got.stdout, want);
+    assert!(want.starts_with(".sha3sum ...  "), "{want}");
+    assert_eq!(
+        got.stderr,
+        "Unknown option \"--bogus\" on \"sha3sum\"\nUsage: .sha3sum ?OPTIONS? ?LIKE-PATTERN?\n"
+    );
+    // A table that cannot be read: the tables before it are printed, as sqlite3 prints them,
+    // and the failure is reported (sqlite3 says nothing and exits 0).
+    db.sql(
+        "CREATE TABLE u_g(a, b AS (abs(a))); INSERT INTO u_g(a) VALUES (1);
+         PRAGMA writable_schema = ON;
+         UPDATE sqlite_schema SET sql = 'CREATE TABLE u_g(a, b AS (nosuch(a)))' WHERE name = 'u_g';",
+    );
+    for pattern in ["%", ""] {
+        let script = format!(".sha3sum {pattern}\n");
+        let (code, want) = sqlite3(db.path(), &[], &script);
+        assert_eq!(code, 0);
+        // Per table: every table but the broken one, which sorts last.
+        let tables = db.query_strings(
+            "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite%'",
+        );
+        assert_eq!(want.lines().count(), (tables.len() - 1) * pattern.len());
+        let got = ours(db, &[], &script);
+        got.fails(1, "nosuch");
+        assert_eq!(got.stdout, want, "{script}");
+    }
+}
+
+/// Text that is not UTF-8 is hashed as it arrives (with U+FFFD, as it is shown), so its digest
+/// is sqlite3's digest of the replaced text, not of the original bytes.
+#[test]
+fn sha3sum_hashes_invalid_utf8_as_shown() {
+    let raw = Db::new(Backend::Local);
+    raw.sql("CREATE TABLE t(s); INSERT INTO t VALUES (CAST(x'61ff' AS TEXT));");
+    let shown = Db::new(Backend::Local);
+    shown.sql("CREATE TABLE t(s); INSERT INTO t VALUES ('a\u{FFFD}');");
+    let (_, of_raw) = sqlite3(raw.path(), &[".sha3sum"], "");
+    let (_, of_shown) = sqlite3(shown.path(), &[".sha3sum"], "");
+    assert_ne!(of_raw, of_shown);
+    assert_eq!(ours(&raw, &[".sha3sum"], "").ok(), of_shown);
+}
+
 fn copies_into_local_files(db: &Db) {
     db.sql(FIXTURE);
     db.sql("PRAGMA user_version = 7");
@@ -308,6 +388,7 @@ on_every_transport!(
     a_script_with_an_error_continues_and_exits_1,
     timer_prints_real_user_sys,
     dot_commands_match_sqlite3,
+    sha3sum_matches_sqlite3,
     copies_into_local_files,
 );
 

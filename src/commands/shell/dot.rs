@@ -189,6 +189,13 @@ pub enum Dot {
     /// Show status information about the database.
     #[command(name = ".dbinfo")]
     Dbinfo { db: Option<String> },
+    /// Compute a SHA3 hash of database content: --schema, --sha3-224 (the default),
+    /// --sha3-256, --sha3-384, --sha3-512, --debug; a LIKE pattern hashes each table apart.
+    #[command(name = ".sha3sum")]
+    Sha3sum {
+        #[arg(allow_hyphen_values = true, trailing_var_arg = true)]
+        options: Vec<String>,
+    },
     /// Display or change the value of an SQLITE_LIMIT (local databases).
     #[command(name = ".limit")]
     Limit {
@@ -328,6 +335,12 @@ const ONE_DASH_OPTIONS: &[&str] = &[".mode", ".lint", ".fullschema"];
 /// Parse one dot-command line.
 pub fn parse(line: &str) -> Result<Dot, String> {
     let mut args = split_args(line)?;
+    if args.first().is_some_and(|c| c == ".sha3sum") {
+        // Its arguments are read as sqlite3 reads them ("--" and "--help" included).
+        return Ok(Dot::Sha3sum {
+            options: args.split_off(1),
+        });
+    }
     if args
         .first()
         .is_some_and(|c| ONE_DASH_OPTIONS.contains(&c.as_str()))
@@ -452,6 +465,10 @@ mod tests {
         assert!(matches!(
             parse(".shell ls -la").unwrap(),
             Dot::Shell { cmd } if cmd == ["ls", "-la"]
+        ));
+        assert!(matches!(
+            parse(".sha3sum -- --help x").unwrap(),
+            Dot::Sha3sum { options } if options == ["--", "--help", "x"]
         ));
         assert!(matches!(
             parse(".lint fkey-indexes -groupbyparent").unwrap(),

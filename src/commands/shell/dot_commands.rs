@@ -235,6 +235,7 @@ impl Shell {
                 .map_err(|e| usage(format!("cannot change to {directory}: {e}")))?,
             Dot::Fullschema { indent: _ } => self.fullschema()?,
             Dot::Dbinfo { db } => self.dbinfo(db.as_deref())?,
+            Dot::Sha3sum { options } => self.sha3sum(&options)?,
             Dot::Limit { limit, value } => self.limit(limit.as_deref(), value)?,
             Dot::Lint {
                 check: _,

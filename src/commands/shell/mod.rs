@@ -2,11 +2,12 @@
 //! then arguments run in order (SQL or dot-commands) and the shell exits; a piped script runs
 //! like `sqlite3 DB < script.sql`; on a terminal the interactive REPL ([`repl`]) drives the
 //! same [`engine`] line by line. [`dot`] parses dot-commands and [`dot_commands`] runs them,
-//! with [`dot_info`] and [`dot_files`]; [`timer`] is `.timer`'s clock.
+//! with [`dot_info`], [`dot_hash`] and [`dot_files`]; [`timer`] is `.timer`'s clock.
 
 mod dot;
 mod dot_commands;
 mod dot_files;
+mod dot_hash;
 mod dot_info;
 mod engine;
 mod outputs;
