@@ -98,9 +98,7 @@ pub fn run(args: BatchArgs, conn: &ConnArgs) -> Result<ExitCode> {
     finished?;
     let failures = session.failures();
     if failures > 0 {
-        if wrapped && session.commit_unknown() {
-            eprintln!("libsql-shell: batch failed: whether it was committed is unknown");
-        } else if wrapped {
+        if wrapped {
             eprintln!("libsql-shell: batch failed: nothing was committed");
         } else {
             eprintln!(

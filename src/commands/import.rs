@@ -141,9 +141,7 @@ pub fn load(
     let finished = session.finish(&mut out);
     let failures = session.failures();
     let rows = importer.rows;
-    let outcome = if session.commit_unknown() {
-        "whether the rows were imported is unknown".to_string()
-    } else if opts.transaction {
+    let outcome = if opts.transaction {
         "nothing was imported".to_string()
     } else {
         "the rows before it were imported".to_string()

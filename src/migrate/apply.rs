@@ -395,17 +395,7 @@ pub fn explain(
     } else {
         "reverted"
     };
-    let consequence = if f.commit_unknown {
-        let which = if one_transaction && units.len() > 1 {
-            format!("its {} migrations were", units.len())
-        } else {
-            format!("{} was", m.file_name)
-        };
-        format!(
-            "whether {which} {verb} is unknown (the COMMIT may have reached the primary): \
-             `migrate status` tells once the primary is reachable"
-        )
-    } else if m.no_transaction {
+    let consequence = if m.no_transaction {
         format!(
             "{} runs outside a transaction: the statements before the failing one were applied \
              and it is not recorded as {verb}; repair by hand, then re-run",

@@ -25,8 +25,6 @@ pub struct Failure {
     pub err: SqlError,
     /// Rows of `PRAGMA foreign_key_check`: (table, rowid, parent, fkid).
     pub fk_rows: Vec<Vec<Value>>,
-    /// The step was a COMMIT whose outcome is unknown (a replica could not forward it).
-    pub commit_unknown: bool,
 }
 
 impl Failure {
@@ -42,7 +40,8 @@ impl Failure {
 
     /// The step failed on a constraint: a guard's condition held (guards fail on a
     /// constraint of the tool's table and on nothing else), or a key conflicted. Any other
-    /// error (a lock, a replica that could not forward the step) says nothing of the data.
+    /// error (a lock, say) says nothing of the data. A replica relays its primary's refusal as
+    /// `PROXY_ERROR` with the primary's message, so the message is read too.
     pub fn constraint(&self) -> bool {
         self.err
             .code
@@ -140,7 +139,6 @@ impl Output for Collector<'_> {
             sql: sql.to_string(),
             err: err.clone(),
             fk_rows: Vec::new(),
-            commit_unknown: false,
         });
         Ok(())
     }
@@ -184,14 +182,12 @@ pub fn execute(t: &mut dyn Transport, steps: &[Step], source: &str) -> Result<Ou
         sent = session.sync(&mut out);
     }
     let finished = session.finish(&mut out);
-    let commit_unknown = session.commit_unknown();
     let elapsed = started.elapsed();
     if let Err(e) = sent {
         return Ok(Outcome::Lost(e));
     }
     if let Some(mut f) = out.failure.take() {
         f.fk_rows = std::mem::take(&mut out.fk_rows);
-        f.commit_unknown = commit_unknown;
         return Ok(Outcome::Failed(f));
     }
     if let Err(e) = finished {

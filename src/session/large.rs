@@ -153,7 +153,6 @@ impl Session<'_> {
         let mut sink = Route::new(out, tail, &step_item, false);
         let streamed = self.t.cursor(&Batch { steps }, &mut sink);
         let (failures, incomplete) = (sink.failures, sink.incomplete());
-        self.commit_unknown |= sink.commit_unknown;
         let streamed = match streamed {
             Ok(r) => r,
             Err(PipelineError::Sink(e)) => return Err(e),

@@ -79,8 +79,6 @@ pub struct Session<'t> {
     live: bool,
     failures: usize,
     stopped: bool,
-    /// A COMMIT failed with an unknown outcome (a replica could not forward it).
-    commit_unknown: bool,
 }
 
 impl<'t> Session<'t> {
@@ -101,7 +99,6 @@ impl<'t> Session<'t> {
             live: false,
             failures: 0,
             stopped: false,
-            commit_unknown: false,
         }
     }
 
@@ -126,12 +123,6 @@ impl<'t> Session<'t> {
     /// Statements failed so far.
     pub fn failures(&self) -> usize {
         self.failures
-    }
-
-    /// A COMMIT failed, but whether it took effect is unknown: a replica could not forward
-    /// it to its primary (the statement's error said so).
-    pub fn commit_unknown(&self) -> bool {
-        self.commit_unknown
     }
 
     /// In stop mode, a statement failed: accept no more input.
@@ -449,7 +440,6 @@ impl<'t> Session<'t> {
         let mut sink = Route::new(out, &items, &step_item, true);
         let result = self.t.pipeline(&reqs, after, &mut sink);
         let (mut failures, too_large) = (sink.failures, sink.too_large.take());
-        self.commit_unknown |= sink.commit_unknown;
         let mut results = match result {
             Ok(r) => r,
             Err(PipelineError::Sink(e)) => return Err(e),

@@ -2,13 +2,11 @@
 //! statement's origin, hiding the session's own ROLLBACK steps. It keeps count of the rows
 //! written for the statement in progress, so a result cut short says that the output is
 //! incomplete, and it can hold back a batch refused as too large for one response, for the
-//! session to stream it through a cursor instead. A statement a replica could not forward to
-//! its primary is reported with what that means for the data ([`proxy_error`]).
+//! session to stream it through a cursor instead.
 
 use anyhow::Result;
 
 use super::item::Item;
-use super::loss::{proxy_error, PROXY_ERROR};
 use super::output::{Origin, Output};
 use crate::transport::{SqlError, StepRef, StepSink};
 use crate::value::{Column, StmtSummary, Value};
@@ -27,8 +25,6 @@ pub struct Route<'a> {
     /// reporting it.
     hold_too_large: bool,
     pub too_large: Option<SqlError>,
-    /// A COMMIT failed with an unknown outcome (a replica could not forward it).
-    pub commit_unknown: bool,
     /// The statement whose result is being written (item index) and its rows so far.
     open: Option<(usize, u64)>,
 }
@@ -47,7 +43,6 @@ impl<'a> Route<'a> {
             failures: 0,
             hold_too_large,
             too_large: None,
-            commit_unknown: false,
             open: None,
         }
     }
@@ -102,22 +97,6 @@ impl StepSink for Route<'_> {
     }
 
     fn error(&mut self, at: StepRef, err: &SqlError) -> Result<()> {
-        // The statements it is about: one step's, or the whole request's.
-        let about = match at.step {
-            None => Some(self.items),
-            Some(_) => self
-                .item_index(at)
-                .map(|k| std::slice::from_ref(&self.items[k])),
-        };
-        let proxied = match about {
-            Some(items) if err.code.as_deref() == Some(PROXY_ERROR) => {
-                let (e, commit_unknown) = proxy_error(err, items);
-                self.commit_unknown |= commit_unknown;
-                Some(e)
-            }
-            _ => None,
-        };
-        let err = proxied.as_ref().unwrap_or(err);
         if at.step.is_none() {
             // The whole batch request failed (e.g. a server-side batch error).
             if self.hold_too_large && err.code.as_deref() == Some(TOO_LARGE) {

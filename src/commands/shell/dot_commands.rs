@@ -6,7 +6,7 @@ use std::io::{self, BufReader, Write};
 use anyhow::Result;
 
 use super::dot::{self, Dot, OnOff, ParamAction};
-use super::engine::{open_session, Out, Shell};
+use super::state::{open_session, Out, Shell};
 use crate::error::usage;
 use crate::params::parse_value;
 use crate::render::Format;

@@ -15,7 +15,7 @@ use anyhow::Result;
 
 use super::dot_commands::TESTCASE_OUT;
 use super::dot_info::glob;
-use super::engine::{Out, Shell, TraceTo};
+use super::state::{Out, Shell, TraceTo};
 use crate::error::usage;
 use crate::feed::{Feeder, Source};
 use crate::params::Params;

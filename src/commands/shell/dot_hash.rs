@@ -17,7 +17,7 @@
 use anyhow::Result;
 use sha3::{Digest, Sha3_224, Sha3_256, Sha3_384, Sha3_512};
 
-use super::engine::Shell;
+use super::state::Shell;
 use crate::session::{Origin, Output};
 use crate::transport::{SqlError, Stmt};
 use crate::value::{hex, Column, StmtSummary, Value};

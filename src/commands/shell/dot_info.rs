@@ -5,7 +5,7 @@
 
 use anyhow::Result;
 
-use super::engine::Shell;
+use super::state::Shell;
 use crate::error::usage;
 use crate::render::quote_identifier;
 use crate::sql;

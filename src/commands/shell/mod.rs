@@ -1,7 +1,7 @@
 //! `libsql-shell [DB] [SQL...]`: the shell. The startup file and `--cmd` commands run first;
 //! then arguments run in order (SQL or dot-commands) and the shell exits; a piped script runs
 //! like `sqlite3 DB < script.sql`; on a terminal the interactive REPL ([`repl`]) drives the
-//! same [`engine`] line by line. [`dot`] parses dot-commands and [`dot_commands`] runs them,
+//! same shell [`state`] line by line. [`dot`] parses dot-commands and [`dot_commands`] runs them,
 //! with [`dot_info`], [`dot_hash`] and [`dot_files`]; [`timer`] is `.timer`'s clock.
 
 mod dot;
@@ -9,9 +9,9 @@ mod dot_commands;
 mod dot_files;
 mod dot_hash;
 mod dot_info;
-mod engine;
 mod outputs;
 mod repl;
+mod state;
 mod timer;
 
 use std::fs::File;
@@ -22,7 +22,7 @@ use std::process::ExitCode;
 use anyhow::Result;
 use clap::Args;
 
-use engine::Shell;
+use state::Shell;
 
 use crate::connect::ConnArgs;
 use crate::error::{usage, StatementsFailed};

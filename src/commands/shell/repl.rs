@@ -13,7 +13,7 @@ use rustyline::error::ReadlineError;
 use rustyline::history::DefaultHistory;
 use rustyline::{Context, Editor, Helper, Highlighter, Hinter, Validator};
 
-use super::engine::Shell;
+use super::state::Shell;
 use crate::session::SourceName;
 use crate::sql::Splitter;
 

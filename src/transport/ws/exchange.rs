@@ -84,12 +84,13 @@ pub fn traced<T>(
     result
 }
 
-/// sqld answers a request the token may not make (a write with a read-only token) by
-/// closing the socket; say so, since the close itself does not.
+/// sqld answers a request that fails inside the server, rather than as a statement, by
+/// closing the socket: a write with a read-only token, or a replica that cannot reach its
+/// primary. Say so, since the close itself does not.
 fn refusal_hint(unanswered: bool) -> &'static str {
     if unanswered {
-        " (sqld closes the connection this way when the token may not do what was asked, \
-         e.g. a read-only token writing)"
+        " (sqld closes the connection this way when a request fails inside the server, e.g. a \
+         read-only token writing, or a replica that cannot reach its primary)"
     } else {
         ""
     }

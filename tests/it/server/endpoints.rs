@@ -28,6 +28,7 @@ fn failure_reply(f: Failure) -> Reply {
             403,
             &json!({"error": "Authorization forbidden: the token is read-only (test server)"}),
         ),
+        Failure::Internal(msg) => json_reply(500, &json!({ "error": msg })),
         Failure::Cut => Reply::Drop,
     }
 }
@@ -173,7 +174,7 @@ fn stream_request(
         StreamRequest::Execute { stmt } => {
             let index = stmt.replication_index;
             let stmt = exec::to_stmt(stmt, &s.sqls, version)?;
-            exec::check_writable(shared, &s.t, [stmt.sql.as_str()])?;
+            exec::admit(shared, &s.t, [stmt.sql.as_str()])?;
             replica::run(shared, &mut s.t, index, [stmt.sql.as_str()], |t| {
                 exec::execute(shared, t, &stmt, max)
             })
@@ -182,7 +183,7 @@ fn stream_request(
         }
         StreamRequest::Batch { batch } => {
             let b = exec::to_batch(batch, &s.sqls, version)?;
-            exec::check_writable(shared, &s.t, exec::batch_sqls(&b))?;
+            exec::admit(shared, &s.t, exec::batch_sqls(&b))?;
             let index = batch.replication_index;
             replica::run(shared, &mut s.t, index, exec::batch_sqls(&b), |t| {
                 exec::batch(shared, t, &b, max)
@@ -192,7 +193,7 @@ fn stream_request(
         }
         StreamRequest::Sequence { sql, sql_id } => {
             let sql = s.sqls.resolve(sql.as_deref(), *sql_id, version)?;
-            exec::check_writable(shared, &s.t, [sql.as_str()])?;
+            exec::admit(shared, &s.t, [sql.as_str()])?;
             exec::sequence(&mut s.t, &sql).map(|_| raw(&json!({"type": "sequence"})))
         }
         StreamRequest::Describe { sql, sql_id } => {
@@ -236,7 +237,7 @@ pub fn cursor(shared: &Shared, db: &Path, body: &[u8]) -> Reply {
         Err(r) => return r,
     };
     let checked = exec::to_batch(&req.batch, &stream.sqls, 3)
-        .and_then(|b| exec::check_writable(shared, &stream.t, exec::batch_sqls(&b)).map(|_| b));
+        .and_then(|b| exec::admit(shared, &stream.t, exec::batch_sqls(&b)).map(|_| b));
     let batch = match checked {
         Ok(b) => b,
         Err(f) => return failure_reply(f),
@@ -334,7 +335,7 @@ pub fn v1(shared: &Shared, db: &Path, body: &[u8], is_batch: bool) -> Reply {
             Err(r) => return r,
         };
         let b = exec::to_batch(&req.batch, &sqls, 1)
-            .and_then(|b| exec::check_writable(shared, &t, exec::batch_sqls(&b)).map(|_| b));
+            .and_then(|b| exec::admit(shared, &t, exec::batch_sqls(&b)).map(|_| b));
         match b {
             Ok(b) => exec::batch(shared, &mut t, &b, shared.cfg.max_response_size),
             Err(f) => return failure_reply(f),
@@ -345,7 +346,7 @@ pub fn v1(shared: &Shared, db: &Path, body: &[u8], is_batch: bool) -> Reply {
             Err(r) => return r,
         };
         let stmt = exec::to_stmt(&req.stmt, &sqls, 1)
-            .and_then(|s| exec::check_writable(shared, &t, [s.sql.as_str()]).map(|_| s));
+            .and_then(|s| exec::admit(shared, &t, [s.sql.as_str()]).map(|_| s));
         match stmt {
             Ok(s) => exec::execute(shared, &mut t, &s, shared.cfg.max_response_size),
             Err(f) => return failure_reply(f),

@@ -63,6 +63,9 @@ pub enum Failure {
     Protocol(String),
     /// A write while the server plays a read-only token: HTTP 403, WebSocket close 1008.
     Forbidden,
+    /// The request failed as a whole inside the server (sqld's replica when its primary
+    /// cannot be reached): HTTP 500 `{"error": …}`, WebSocket close 1011.
+    Internal(String),
     /// A fault cut the connection: drop it without answering.
     Cut,
 }
@@ -206,13 +209,17 @@ pub fn to_batch(w: &WireBatch, sqls: &SqlStore, version: u8) -> Result<Batch, Fa
     Ok(Batch { steps })
 }
 
-/// With the read-only knob on, refuse any statement SQLite does not call read-only (what a
-/// read-only token gets from sqld: the whole request fails with 403).
-pub fn check_writable<'a>(
+/// Whether the server takes the request at all. With the read-only knob on, any statement
+/// SQLite does not call read-only is refused (what a read-only token gets from sqld: the
+/// whole request fails with 403); a replica whose primary cannot be reached fails a request
+/// it would forward there ([`replica::admit`]).
+pub fn admit<'a>(
     shared: &Shared,
     t: &LocalTransport,
     sqls: impl IntoIterator<Item = &'a str>,
 ) -> Result<(), Failure> {
+    let sqls: Vec<&str> = sqls.into_iter().collect();
+    replica::admit(shared, t.connection(), &sqls)?;
     if !shared.read_only.load(std::sync::atomic::Ordering::SeqCst) {
         return Ok(());
     }
@@ -410,9 +417,7 @@ pub fn execute(
     if let Some(e) = shape_error(&stmt.sql) {
         return Err(e);
     }
-    if replica::unforwarded(shared, t.connection(), &[stmt.sql.as_str()])[0] {
-        return Err(replica::proxy_error());
-    }
+    let forwarded = replica::forwarded(shared, t.connection(), &[stmt.sql.as_str()]);
     let started = Instant::now();
     let (r, mut sink) = run_budgeted(t, &[Request::Execute(stmt.clone())], max)?;
     match r.into_iter().next() {
@@ -424,6 +429,7 @@ pub fn execute(
                 .unwrap_or_default();
             Ok(stmt_result(&summary, &rows, started, shared))
         }
+        Some(Err(e)) if forwarded[0] => Err(replica::refused_by_primary(wire_error(e))),
         Some(Err(e)) => Err(wire_error(e)),
         other => Err(err(
             "INTERNAL",
@@ -445,13 +451,9 @@ pub fn batch(
     if let Some(e) = parse_error(b) {
         return Err(e);
     }
-    let (mut b, mut bad) = bad_steps(b);
+    let (b, bad) = bad_steps(b);
     let sqls: Vec<&str> = batch_sqls(&b).collect();
-    let unforwarded = replica::unforwarded(shared, t.connection(), &sqls);
-    for (i, _) in unforwarded.iter().enumerate().filter(|(_, u)| **u) {
-        bad.insert(i, replica::proxy_error());
-        b.steps[i].stmt = Stmt::new(FAILS);
-    }
+    let forwarded = replica::forwarded(shared, t.connection(), &sqls);
     let (r, sink) = run_budgeted(t, &[Request::Batch(b)], max)?;
     let outcomes = match r.into_iter().next() {
         Some(Ok(Response::Batch(o))) => o,
@@ -478,6 +480,10 @@ pub fn batch(
                 let r = rows.remove(&i).unwrap_or_default();
                 results.push(Some(stmt_result(&s, &r, started, shared)));
                 errors.push(None);
+            }
+            StepOutcome::Err(e) if forwarded[i] => {
+                results.push(None);
+                errors.push(Some(replica::refused_by_primary(wire_error(e))));
             }
             StepOutcome::Err(e) => {
                 results.push(None);
@@ -516,9 +522,6 @@ pub fn parse_error(b: &Batch) -> Option<WireError> {
     ))
 }
 
-/// A statement that fails without doing anything, standing in for a step that must fail.
-const FAILS: &str = "SELECT raise(ABORT, 'bad statement')";
-
 /// Steps with no statement or several fail as on sqld. They run as a statement that fails
 /// (so later conditions see an error), and their error is replaced afterwards.
 pub fn bad_steps(b: &Batch) -> (Batch, HashMap<usize, WireError>) {
@@ -527,7 +530,7 @@ pub fn bad_steps(b: &Batch) -> (Batch, HashMap<usize, WireError>) {
     for (i, s) in b.steps.iter_mut().enumerate() {
         if let Some(e) = shape_error(&s.stmt.sql) {
             bad.insert(i, e);
-            s.stmt = Stmt::new(FAILS);
+            s.stmt = Stmt::new("SELECT raise(ABORT, 'bad statement')");
         }
     }
     (b, bad)

@@ -594,15 +594,16 @@ impl TestServer {
         self.shared.read_only.store(ro, Ordering::SeqCst);
     }
 
-    /// Replica mode: the primary cannot be reached (`on`), or can again. Every step the
-    /// replica would forward to it (writes, `BEGIN IMMEDIATE`, the COMMIT of a transaction
-    /// that wrote: [`replica::unforwarded`]) fails with `PROXY_ERROR`, as on sqld, and
-    /// applies nothing; reads still run.
+    /// Replica mode: the primary cannot be reached (`on`), or can again. A request with a
+    /// step the replica would forward to it (writes, `BEGIN IMMEDIATE`, the COMMIT of a
+    /// transaction that wrote: [`replica::forwarded`]) fails as a whole, as on sqld (HTTP
+    /// 500, the WebSocket closed), and runs nothing; reads still run.
     pub fn set_primary_unreachable(&self, on: bool) {
         *lock(&self.shared.replica.primary) = on.then_some(0);
     }
 
-    /// Replica mode: the primary takes `steps` more forwarded steps, then cannot be reached
+    /// Replica mode: the primary takes `steps` more forwarded steps (a request's steps all
+    /// count when it is admitted), then cannot be reached
     /// (as with [`set_primary_unreachable`](Self::set_primary_unreachable)).
     pub fn primary_unreachable_after(&self, steps: usize) {
         *lock(&self.shared.replica.primary) = Some(steps);

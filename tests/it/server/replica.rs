@@ -8,10 +8,10 @@
 //! request carrying the latest index (or more) makes the replica catch up first (the
 //! snapshot is taken again) and is answered fresh. Cursors and `sequence` are not modelled.
 //!
-//! The primary can become unreachable (`TestServer::set_primary_unreachable`, or
-//! `primary_unreachable_after` some steps): then every step the replica would forward to it
-//! ([`unforwarded`]) fails with sqld's `PROXY_ERROR` and applies nothing, while reads still
-//! run on the replica.
+//! A step the replica forwards to its primary ([`forwarded`]) that the primary refuses fails
+//! with sqld's `PROXY_ERROR` ([`refused_by_primary`]). The primary can also become
+//! unreachable ([`admit`]): then a request it would forward fails as a whole (HTTP 500, a
+//! closed WebSocket) and nothing of it runs, while reads still run on the replica.
 
 use std::sync::Mutex;
 
@@ -21,7 +21,7 @@ use libsql_shell::transport::local::LocalTransport;
 use libsql_shell::transport::{After, Collect, Request, Stmt, Transport};
 use rusqlite::TransactionState;
 
-use super::exec::{err, open_stream};
+use super::exec::{err, open_stream, Failure};
 use super::Shared;
 
 /// The snapshot of a replica that has not caught up (off unless the knob is on).
@@ -93,27 +93,47 @@ pub fn run<'a, R>(
     f(view.as_mut().expect("taken above"))
 }
 
-/// sqld's error for a step its replica could not forward (`StmtError::Proxy`).
-pub fn proxy_error() -> WireError {
+/// What sqld's replica answers when the primary refused a step it forwarded there (a
+/// constraint, say): `PROXY_ERROR`, with the primary's message after sqld's prefix.
+pub fn refused_by_primary(e: WireError) -> WireError {
     err(
         "PROXY_ERROR",
-        "error executing a request on the primary: transport error: tcp connect error: \
-         Connection refused (os error 111)",
+        format!("error executing a request on the primary: {}", e.message),
     )
 }
 
-/// For each of `sqls` (the steps of one request, in order, on the connection `conn`),
-/// whether it fails because the replica would forward it to a primary that cannot be
-/// reached: a statement SQLite does not call read-only (judged by its keywords when it
-/// does not prepare yet, as an INSERT into a table an earlier step creates), `BEGIN
-/// IMMEDIATE` or `EXCLUSIVE`, and the COMMIT (or END) of a transaction that wrote. Each
-/// step forwarded while the primary is still reachable counts against what it takes.
-/// Decided before the request runs, as if every step ran.
-pub fn unforwarded(shared: &Shared, conn: &rusqlite::Connection, sqls: &[&str]) -> Vec<bool> {
+/// With the primary unreachable (`TestServer::set_primary_unreachable`, or
+/// `primary_unreachable_after` some forwarded steps), a request with a step the replica
+/// must forward fails as a whole and runs nothing: sqld's write proxy gets no answer
+/// (`RpcQueryExecutionError`), which is not a statement error, so HTTP answers 500 and a
+/// WebSocket is closed. Reads still run. The steps of an admitted request count against
+/// what the primary takes.
+pub fn admit(shared: &Shared, conn: &rusqlite::Connection, sqls: &[&str]) -> Result<(), Failure> {
     let mut primary = super::lock(&shared.replica.primary);
-    let Some(left) = primary.as_mut().filter(|_| shared.replica.on) else {
-        return vec![false; sqls.len()];
+    let Some(left) = primary.as_mut() else {
+        return Ok(());
     };
+    let n = forwarded(shared, conn, sqls).iter().filter(|f| **f).count();
+    if n > *left {
+        return Err(Failure::Internal(
+            "Failed to execute query via RPC: transport error: tcp connect error: Connection \
+             refused (os error 111)"
+                .into(),
+        ));
+    }
+    *left -= n;
+    Ok(())
+}
+
+/// For each of `sqls` (the steps of one request, in order, on the connection `conn`),
+/// whether a replica forwards it to its primary: a statement SQLite does not call
+/// read-only (judged by its keywords when it does not prepare yet, as an INSERT into a
+/// table an earlier step creates), `BEGIN IMMEDIATE` or `EXCLUSIVE`, and the COMMIT (or
+/// END) of a transaction that wrote. All `false` when the server is not a replica.
+pub fn forwarded(shared: &Shared, conn: &rusqlite::Connection, sqls: &[&str]) -> Vec<bool> {
+    if !shared.replica.on {
+        return vec![false; sqls.len()];
+    }
     let mut in_tx = !conn.is_autocommit();
     let mut wrote = in_tx && conn.transaction_state(None).ok() == Some(TransactionState::Write);
     sqls.iter()
@@ -140,15 +160,8 @@ pub fn unforwarded(shared: &Shared, conn: &rusqlite::Connection, sqls: &[&str]) 
                     Err(_) => classify(sql) == StmtKind::Write,
                 },
             };
-            if !forwarded {
-                return false;
-            }
-            if *left == 0 {
-                return true;
-            }
-            *left -= 1;
-            wrote |= in_tx;
-            false
+            wrote |= forwarded && in_tx;
+            forwarded
         })
         .collect()
 }

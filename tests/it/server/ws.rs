@@ -324,6 +324,9 @@ impl Session<'_> {
                             let _ = ws.get_ref().shutdown(Shutdown::Both);
                             return;
                         }
+                        Err(Failure::Internal(m)) => {
+                            return self.close(&mut ws, CloseCode::Error, &m)
+                        }
                         Err(Failure::Forbidden) => {
                             return self.close(
                                 &mut ws,
@@ -414,7 +417,7 @@ impl Session<'_> {
                     Ok(t) => t,
                     Err(e) => return Ok(Err(e)),
                 };
-                exec::check_writable(shared, t, [stmt.sql.as_str()])?;
+                exec::admit(shared, t, [stmt.sql.as_str()])?;
                 let index = wire_stmt.replication_index;
                 let r = replica::run(shared, t, index, [stmt.sql.as_str()], |t| {
                     exec::execute(shared, t, &stmt, max)
@@ -427,7 +430,7 @@ impl Session<'_> {
                     Ok(t) => t,
                     Err(e) => return Ok(Err(e)),
                 };
-                exec::check_writable(shared, t, exec::batch_sqls(&b))?;
+                exec::admit(shared, t, exec::batch_sqls(&b))?;
                 let index = batch.replication_index;
                 let r = replica::run(shared, t, index, exec::batch_sqls(&b), |t| {
                     exec::batch(shared, t, &b, max)
@@ -445,7 +448,7 @@ impl Session<'_> {
                     Ok(t) => t,
                     Err(e) => return Ok(Err(e)),
                 };
-                exec::check_writable(shared, t, [sql.as_str()])?;
+                exec::admit(shared, t, [sql.as_str()])?;
                 Ok(exec::sequence(t, &sql).map(|_| raw(&json!({"type": "sequence"}))))
             }
             WsRequest::Describe {
@@ -493,7 +496,7 @@ impl Session<'_> {
                         return Ok(Err(e));
                     }
                 };
-                exec::check_writable(shared, t, exec::batch_sqls(&b))?;
+                exec::admit(shared, t, exec::batch_sqls(&b))?;
                 let t = self
                     .streams
                     .remove(stream_id)

@@ -1,4 +1,4 @@
-//! The shell's engine: a session, the output settings dot-commands change, and where output
+//! The shell's state: a session, the output settings dot-commands change, and where output
 //! goes. Lines (typed, piped or from `.read`) and arguments are fed to it; statements go
 //! through the same [`Feeder`] as `exec` and `batch`, dot-commands to `dot_commands`.
 
