@@ -262,6 +262,16 @@ impl<'t> Session<'t> {
         self.send(n, out)
     }
 
+    /// Send every statement held, the buffered writes of an open transaction included: the
+    /// shell does before its own queries (`.tables` after `BEGIN; INSERT …`), so that their
+    /// answers are not mixed with the user's statements'.
+    pub fn send_all(&mut self, out: &mut dyn Output) -> Result<()> {
+        if self.pending.is_empty() {
+            return Ok(());
+        }
+        self.send(self.pending.len(), out)
+    }
+
     /// Before a prompt: a transaction whose stream was lost while the user was idle is
     /// announced now, not discovered at the next statement.
     pub fn check_stream(&mut self, out: &mut dyn Output) -> Result<()> {

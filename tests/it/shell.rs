@@ -239,7 +239,34 @@ fn rows_and_messages_keep_their_order_on_one_file(db: &Db) {
     assert_eq!(&lines[4..], ["5", "changes: 0", "6"], "{both}");
 }
 
+/// A dot-command that reads the database inside a transaction with buffered writes sees
+/// them, and its own query's answer is not mixed with theirs (it failed with "the server
+/// answered 0 column(s)"); a buffered write's error is reported as the statement's.
+fn dot_commands_inside_a_transaction_with_buffered_writes(db: &Db) {
+    let out = run_script(
+        db,
+        "CREATE TABLE t(x UNIQUE);\nBEGIN;\nINSERT INTO t VALUES (1);\n.tables\n\
+         INSERT INTO t VALUES (1);\n.sha3sum --sha3-256\nSELECT count(*) FROM t;\nCOMMIT;\n",
+    );
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert_eq!(lines.len(), 3, "{}", out.stdout);
+    assert_eq!(lines[0], "t");
+    assert_eq!(lines[2], "1");
+    assert!(
+        out.stderr
+            .starts_with("Error: near <stdin>:5: UNIQUE constraint failed: t.x"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(
+        db.query_strings("SELECT count(*) FROM t"),
+        vec!["Integer(1)"]
+    );
+}
+
 on_every_transport!(
+    dot_commands_inside_a_transaction_with_buffered_writes,
     rows_and_messages_keep_their_order_on_one_file,
     timer_connect_open_show,
     dump_and_import_dot_commands,

@@ -87,16 +87,32 @@ fn parse_args(args: &[String]) -> Result<Options, Refused> {
 }
 
 /// SQLite's LIKE without an escape character: `%` any run, `_` one character, ASCII letters
-/// matched without regard to case.
+/// matched without regard to case. Greedy with one backtrack point (the last `%`), so it
+/// takes time proportional to the lengths' product at worst, whatever the `%`s.
 fn like(pattern: &[char], text: &[char]) -> bool {
-    match pattern.split_first() {
-        None => text.is_empty(),
-        Some(('%', rest)) => (0..=text.len()).any(|i| like(rest, &text[i..])),
-        Some(('_', rest)) => !text.is_empty() && like(rest, &text[1..]),
-        Some((p, rest)) => text
-            .first()
-            .is_some_and(|t| t.eq_ignore_ascii_case(p) && like(rest, &text[1..])),
+    let (mut p, mut t) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while t < text.len() {
+        match pattern.get(p) {
+            Some('%') => {
+                star = Some((p, t));
+                p += 1;
+            }
+            Some(c) if *c == '_' || c.eq_ignore_ascii_case(&text[t]) => {
+                p += 1;
+                t += 1;
+            }
+            _ => match star {
+                Some((sp, st)) => {
+                    p = sp + 1;
+                    t = st + 1;
+                    star = Some((sp, st + 1));
+                }
+                None => return false,
+            },
+        }
     }
+    pattern[p..].iter().all(|c| *c == '%')
 }
 
 /// The statement sqlite3 reads a table with (`table` as `lower(name)` gives it). A table of
@@ -328,7 +344,9 @@ impl Shell {
         let which = if o.schema {
             " UNION ALL SELECT 'sqlite_schema'"
         } else {
-            " AND name NOT LIKE 'sqlite__%' ESCAPE '_'"
+            // sqlite3 3.40's filter: `_` matches any character, so a table named
+            // `sqliteXfoo` is left out too.
+            " AND name NOT LIKE 'sqlite_%'"
         };
         let names = self.query(
             &format!(
@@ -467,6 +485,13 @@ mod tests {
         assert!(!l("t_", "t12"));
         assert!(l("%", ""));
         assert!(!l("é", "É"));
+        assert!(l("a%b%c", "aXbYbZc"));
+        assert!(!l("a%b%c", "aXbYbZ"));
+        assert!(l("%%_", "x"));
+        // Many `%`s against a name that fails at its end: answered at once (a recursive
+        // matcher took exponential time here).
+        let name = "a".repeat(40);
+        assert!(!l(&format!("{}b", "%".repeat(30)), &name));
     }
 
     #[test]

@@ -278,13 +278,16 @@ impl Shell {
             piped: piped.as_ref(),
         };
         let r = f(&mut self.session, &mut out);
-        let failed = out.failed;
+        self.failures += out.failed;
         drop(out);
         if let Some(w) = piped {
-            // Flushed here, not on drop, so a write error (a full disk) is reported.
-            w.into_inner().flush()?;
+            // Flushed here, not on drop, so a write error (a full disk) is reported; the
+            // statements' own error (a COMMIT whose outcome is unknown, say) comes first.
+            let flushed = w.into_inner().flush();
+            if r.is_ok() {
+                flushed?;
+            }
         }
-        self.failures += failed;
         if timed && self.settings.timer {
             // sqlite3 prints it on standard output, whatever `.output` says.
             let line = timer::run_time(start.elapsed(), cpu);
@@ -437,6 +440,11 @@ impl Shell {
 
     /// Run a query of the shell's own and return its rows.
     pub(super) fn query(&mut self, sql: &str, args: Vec<Value>) -> Result<Vec<Vec<Value>>> {
+        // The user's statements still held (writes buffered in a transaction) go first,
+        // reported as theirs: only this query's answer belongs to the caller.
+        if self.session.pending_count() > 0 {
+            self.with_output(false, |s, out| s.send_all(out))?;
+        }
         let mut rows = Rows::default();
         let mut stmt = Stmt::new(sql);
         stmt.args = args;
