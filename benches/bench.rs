@@ -560,6 +560,7 @@ fn shell_remote(server: &server::TestServer, want: &[u8]) {
 /// the pipeline that reads the transaction state and closes the stream; and a 1,000,000-row
 /// query through the cursor at once against a pipeline refused at the 10 MB cap first.
 fn cursor_choice() {
+    use libsql_shell::transport::endpoint::Endpoint;
     use libsql_shell::transport::http::HttpTransport;
     use libsql_shell::transport::ws::WsTransport;
     use libsql_shell::transport::{After, Batch, BatchStep, Discard, Request, Stmt, Transport};
@@ -569,16 +570,16 @@ fn cursor_choice() {
     let connect = |ws: bool| -> Box<dyn Transport> {
         if ws {
             Box::new(
-                WsTransport::connect(&server.ws_url(), "127.0.0.1", port, None, timeout).unwrap(),
+                WsTransport::connect(Endpoint::new(&server.ws_url(), "127.0.0.1", port, timeout))
+                    .unwrap(),
             )
         } else {
-            Box::new(HttpTransport::new(
+            Box::new(HttpTransport::new(&Endpoint::new(
                 &server.http_url(),
                 "127.0.0.1",
                 port,
-                None,
                 timeout,
-            ))
+            )))
         }
     };
     let batch = |sql: &str| Batch {

@@ -12,6 +12,7 @@ use crate::error::usage;
 use crate::target::{self, Force, Target};
 use crate::token::{AuthToken, EncryptionKey};
 use crate::transport::access::Access;
+use crate::transport::endpoint::Endpoint;
 use crate::transport::http::HttpTransport;
 use crate::transport::local::{BeginMode, LocalOptions, LocalTransport};
 use crate::transport::tls;
@@ -344,26 +345,24 @@ pub fn open(spec: &ConnectSpec) -> Result<Box<dyn Transport>> {
     match &spec.target {
         Target::Local { path } => Ok(Box::new(LocalTransport::open(path, spec.local.clone())?)),
         Target::Http { url, host, port } => {
-            let t =
-                HttpTransport::new(url, host, *port, None, spec.timeout).with_access(spec.access());
-            Ok(Box::new(match url.starts_with("https:") {
-                true => t.with_tls(tls::client_config()?),
-                false => t,
-            }))
+            let tls = match url.starts_with("https:") {
+                true => Some(tls::client_config()?),
+                false => None,
+            };
+            let endpoint = Endpoint::new(url, host, *port, spec.timeout)
+                .with_access(spec.access())
+                .with_tls(tls);
+            Ok(Box::new(HttpTransport::new(&endpoint)))
         }
         Target::Ws { url, host, port } => {
             let tls = match url.starts_with("wss:") {
                 true => Some(tls::client_config()?),
                 false => None,
             };
-            Ok(Box::new(WsTransport::connect_with_access(
-                url,
-                host,
-                *port,
-                spec.access(),
-                spec.timeout,
-                tls,
-            )?))
+            let endpoint = Endpoint::new(url, host, *port, spec.timeout)
+                .with_access(spec.access())
+                .with_tls(tls);
+            Ok(Box::new(WsTransport::connect(endpoint)?))
         }
     }
 }

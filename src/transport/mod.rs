@@ -6,12 +6,14 @@
 //! delivered to a [`StepSink`] in order, so a local query streams straight to the renderer.
 //!
 //! This directory is the whole protocol: [`request`], [`sink`] and [`error`] are the
-//! transport-neutral vocabulary, [`hrana`] the wire format both remote transports speak,
+//! transport-neutral vocabulary, [`endpoint`] (with [`access`]) what a remote transport is
+//! built from, [`hrana`] the wire format both remote transports speak,
 //! [`http`], [`ws`] and [`local`] the three implementations, [`native`] what only an
 //! in-process connection can do, [`trace`] the `--trace` lines and [`tls`] the TLS client
 //! configuration.
 
 pub mod access;
+pub mod endpoint;
 pub mod error;
 pub mod hrana;
 pub mod http;

@@ -5,6 +5,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::Result;
 use libsql_shell::session::{ErrorMode, Origin, Output, Session, SourceName};
+use libsql_shell::transport::endpoint::Endpoint;
 use libsql_shell::transport::http::HttpTransport;
 use libsql_shell::transport::{SqlError, Stmt};
 use libsql_shell::value::{Column, StmtSummary, Value};
@@ -40,13 +41,12 @@ impl Output for Seen {
 }
 
 fn session(server: &TestServer, every: Duration) -> Session<'static> {
-    let mut t = HttpTransport::new(
+    let mut t = HttpTransport::new(&Endpoint::new(
         &server.http_url(),
         "127.0.0.1",
         server.port(),
-        None,
         Duration::from_secs(5),
-    );
+    ));
     t.set_keepalive_interval(every);
     Session::owned(Box::new(t), ErrorMode::KeepGoing)
 }

@@ -7,6 +7,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use libsql_shell::token::AuthToken;
+use libsql_shell::transport::endpoint::Endpoint;
 use libsql_shell::transport::ws::WsTransport;
 use libsql_shell::transport::{
     After, Batch, BatchStep, Collect, Cond, PipelineError, Request, RequestResult, Response, Stmt,
@@ -36,13 +37,12 @@ fn exec(s: &TestServer, extra: &[&str], sql: &str) -> Output {
 }
 
 fn connect(s: &TestServer) -> WsTransport {
-    WsTransport::connect(
+    WsTransport::connect(Endpoint::new(
         &s.ws_url(),
         "127.0.0.1",
         s.port(),
-        None,
         Duration::from_secs(10),
-    )
+    ))
     .expect("connect")
 }
 
@@ -439,7 +439,8 @@ fn send_all(ws: &mut ServerWs, msgs: impl IntoIterator<Item = Json>) {
 fn connect_port(port: u16) -> WsTransport {
     let url = format!("ws://127.0.0.1:{port}");
     let token = Some(AuthToken::new("tok"));
-    WsTransport::connect(&url, "127.0.0.1", port, token, Duration::from_secs(10)).unwrap()
+    let endpoint = Endpoint::new(&url, "127.0.0.1", port, Duration::from_secs(10));
+    WsTransport::connect(endpoint.with_token(token)).unwrap()
 }
 
 /// Pings before answering, answers out of order, and sends a message type nobody knows.

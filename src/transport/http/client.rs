@@ -8,8 +8,8 @@ use std::io::Read;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::token::AuthToken;
 use crate::transport::access::Access;
+use crate::transport::endpoint::Endpoint;
 use crate::transport::error::TransportError;
 use crate::transport::trace;
 
@@ -28,30 +28,28 @@ pub struct Client {
 }
 
 impl Client {
-    pub fn new(host: &str, port: u16, token: Option<AuthToken>, timeout: Duration) -> Self {
-        Client {
-            agent: agent(timeout, None),
-            stream_agent: stream_agent(timeout, None),
-            host: host.to_string(),
+    /// A client for `endpoint`'s host, sending its access headers with every request.
+    pub fn new(endpoint: &Endpoint) -> Self {
+        let Endpoint {
+            host,
             port,
-            access: Access::token(token),
+            access,
             timeout,
+            tls,
+            ..
+        } = endpoint;
+        Client {
+            agent: agent(*timeout, tls.clone()),
+            stream_agent: stream_agent(*timeout, tls.clone()),
+            host: host.clone(),
+            port: *port,
+            access: access.clone(),
+            timeout: *timeout,
         }
-    }
-
-    /// Send these credentials and routing headers with every request.
-    pub fn set_access(&mut self, access: Access) {
-        self.access = access;
     }
 
     pub fn access(&self) -> &Access {
         &self.access
-    }
-
-    /// Use this TLS client configuration (see [`crate::transport::tls`]) for `https://`.
-    pub fn set_tls(&mut self, tls: Arc<rustls::ClientConfig>) {
-        self.agent = agent(self.timeout, Some(tls.clone()));
-        self.stream_agent = stream_agent(self.timeout, Some(tls));
     }
 
     pub fn agent(&self) -> &ureq::Agent {

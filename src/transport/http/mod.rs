@@ -28,8 +28,7 @@ use client::Client;
 use keepalive::KeepAlive;
 use pipeline::Body;
 
-use crate::token::AuthToken;
-use crate::transport::access::Access;
+use crate::transport::endpoint::Endpoint;
 use crate::transport::hrana::replication::{self, carried_and_answered};
 use crate::transport::hrana::{
     CursorRequest, PipelineRequest, PipelineResponse, Replication, Version, WireBatch,
@@ -59,16 +58,12 @@ pub struct HttpTransport {
 }
 
 impl HttpTransport {
-    pub fn new(
-        base_url: &str,
-        host: &str,
-        port: u16,
-        token: Option<AuthToken>,
-        timeout: Duration,
-    ) -> Self {
+    /// A transport for the database at `endpoint` (an `http(s)://` URL); nothing is sent
+    /// until the first request, which also decides the protocol version.
+    pub fn new(endpoint: &Endpoint) -> Self {
         HttpTransport {
-            client: Client::new(host, port, token, timeout),
-            base_url: base_url.trim_end_matches('/').to_string(),
+            client: Client::new(endpoint),
+            base_url: endpoint.url.trim_end_matches('/').to_string(),
             version: None,
             baton: None,
             stream_url: None,
@@ -77,19 +72,6 @@ impl HttpTransport {
             ahead_failed: Arc::new(AtomicBool::new(false)),
             replication: Replication::default(),
         }
-    }
-
-    /// Use this TLS client configuration (see [`crate::transport::tls`]) for `https://`.
-    pub fn with_tls(mut self, tls: Arc<rustls::ClientConfig>) -> Self {
-        self.client.set_tls(tls);
-        self
-    }
-
-    /// Send these credentials and routing headers (token, namespace, encryption key) with
-    /// every request, keep-alive renewals included.
-    pub fn with_access(mut self, access: Access) -> Self {
-        self.client.set_access(access);
-        self
     }
 
     /// How often an idle kept stream is renewed (default 4 s; sqld expires streams at 10 s).
@@ -463,13 +445,12 @@ mod tests {
 
     #[test]
     fn a_bad_response_read_ahead_leaves_no_trusted_stream() {
-        let mut t = HttpTransport::new(
+        let mut t = HttpTransport::new(&Endpoint::new(
             "http://127.0.0.1:9",
             "127.0.0.1",
             9,
-            None,
             Duration::from_secs(1),
-        );
+        ));
         t.version = Some(Version::V3);
         t.baton = Some("b".into());
         let cut = br#"{"baton":"b","base_url":null,"results":[{"type":"ok","respo"#;
@@ -482,7 +463,7 @@ mod tests {
             version: Version::V3,
             reqs: vec![Request::Execute(crate::transport::Stmt::new("SELECT 1"))],
             baton: Some("b".into()),
-            access: Access::default(),
+            access: crate::transport::access::Access::default(),
             failed: t.ahead_failed.clone(),
             seen: Replication::default(),
         });

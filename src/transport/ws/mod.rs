@@ -13,16 +13,12 @@ mod exchange;
 mod handshake;
 mod socket;
 
-use std::sync::Arc;
-use std::time::Duration;
-
 use ahead::{read_ahead, WsUnread};
 use cursor::CursorAt;
 use exchange::{exchange, traced, Burst, Slot};
 use socket::{idle_socket_closed, Conn, Peer};
 
-use crate::token::AuthToken;
-use crate::transport::access::Access;
+use crate::transport::endpoint::Endpoint;
 use crate::transport::hrana::replication::{self, carried_and_answered};
 use crate::transport::hrana::{Replication, Version, WireBatch, WireStmt, WsRequest};
 use crate::transport::{
@@ -46,49 +42,12 @@ pub struct WsTransport {
 }
 
 impl WsTransport {
-    /// Connect, negotiate the subprotocol and send `hello` (its answer is read later).
-    pub fn connect(
-        url: &str,
-        host: &str,
-        port: u16,
-        token: Option<AuthToken>,
-        timeout: Duration,
-    ) -> Result<Self, TransportError> {
-        Self::connect_with_tls(url, host, port, token, timeout, None)
-    }
-
-    /// [`WsTransport::connect`] with this TLS client configuration (see
-    /// [`crate::transport::tls`]).
-    pub fn connect_with_tls(
-        url: &str,
-        host: &str,
-        port: u16,
-        token: Option<AuthToken>,
-        timeout: Duration,
-        tls: Option<Arc<rustls::ClientConfig>>,
-    ) -> Result<Self, TransportError> {
-        Self::connect_with_access(url, host, port, Access::token(token), timeout, tls)
-    }
-
-    /// [`WsTransport::connect_with_tls`] with a namespace and encryption key as well, sent
-    /// with the handshake (the token still goes in `hello`).
-    pub fn connect_with_access(
-        url: &str,
-        host: &str,
-        port: u16,
-        access: Access,
-        timeout: Duration,
-        tls: Option<Arc<rustls::ClientConfig>>,
-    ) -> Result<Self, TransportError> {
+    /// Connect to `endpoint` (a `ws(s)://` URL), negotiate the subprotocol and send `hello`
+    /// (its answer is read later). The token goes in `hello`; the namespace and the key go
+    /// with the handshake.
+    pub fn connect(endpoint: Endpoint) -> Result<Self, TransportError> {
         let mut t = WsTransport {
-            peer: Peer {
-                url: url.to_string(),
-                host: host.to_string(),
-                port,
-                access,
-                timeout,
-                tls,
-            },
+            peer: Peer(endpoint),
             version: Version::V3,
             conn: None,
             stream_id: None,

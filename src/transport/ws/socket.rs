@@ -4,8 +4,7 @@
 
 use std::io;
 use std::net::TcpStream;
-use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use tungstenite::error::ProtocolError;
 use tungstenite::stream::MaybeTlsStream;
@@ -13,21 +12,22 @@ use tungstenite::{Message, WebSocket};
 
 use crate::token::AuthToken;
 use crate::transport::access::Access;
+use crate::transport::endpoint::Endpoint;
 use crate::transport::error::TransportError;
 use crate::transport::hrana::ServerMsg;
 
 pub type Socket = WebSocket<MaybeTlsStream<TcpStream>>;
 
-/// Where the server is and how to speak to it; fixed for the transport's life.
-pub struct Peer {
-    pub url: String,
-    pub host: String,
-    pub port: u16,
-    /// The token (sent in `hello`), the namespace and the key (sent with the handshake).
-    pub access: Access,
-    pub timeout: Duration,
-    /// The TLS client configuration for `wss://` (tungstenite's default roots when `None`).
-    pub tls: Option<Arc<rustls::ClientConfig>>,
+/// Where the server is and how to speak to it, fixed for the transport's life: its
+/// [`Endpoint`] (the token is sent in `hello`, the namespace and the key with the handshake;
+/// `tls: None` means tungstenite's default roots).
+pub struct Peer(pub Endpoint);
+
+impl std::ops::Deref for Peer {
+    type Target = Endpoint;
+    fn deref(&self) -> &Endpoint {
+        &self.0
+    }
 }
 
 pub struct Conn {

@@ -18,6 +18,7 @@ use std::time::Duration;
 
 use libsql_shell::session::{Origin, Output as SessionOutput, Session, SourceName};
 use libsql_shell::token::AuthToken;
+use libsql_shell::transport::endpoint::Endpoint;
 use libsql_shell::transport::http::HttpTransport;
 use libsql_shell::transport::{SqlError, Stmt};
 use libsql_shell::value::{Column, StmtSummary, Value};
@@ -135,11 +136,13 @@ fn one_batch() -> Vec<Vec<String>> {
 
 fn transport(s: &TestServer, token: Option<&str>) -> HttpTransport {
     HttpTransport::new(
-        &s.http_url(),
-        "127.0.0.1",
-        s.port(),
-        token.map(AuthToken::new),
-        Duration::from_secs(30),
+        &Endpoint::new(
+            &s.http_url(),
+            "127.0.0.1",
+            s.port(),
+            Duration::from_secs(30),
+        )
+        .with_token(token.map(AuthToken::new)),
     )
 }
 
