@@ -66,12 +66,26 @@ pub struct Params {
 }
 
 impl Params {
-    /// Named parameters only (the shell's `.parameter set`).
-    pub fn named(named: Vec<(String, Value)>) -> Self {
-        Params {
-            named,
-            positional: Vec::new(),
-        }
+    /// Set a named parameter (the shell's `.parameter set`), replacing one of that name.
+    pub fn set(&mut self, name: String, value: Value) {
+        self.unset(&name);
+        self.named.push((name, value));
+    }
+
+    /// `.parameter unset NAME`.
+    pub fn unset(&mut self, name: &str) {
+        self.named.retain(|(n, _)| n != name);
+    }
+
+    /// `.parameter clear`.
+    pub fn clear(&mut self) {
+        self.named.clear();
+        self.positional.clear();
+    }
+
+    /// The named parameters, in the order they were set.
+    pub fn named(&self) -> &[(String, Value)] {
+        &self.named
     }
 
     pub fn from_args(a: &ParamArgs) -> Result<Self> {

@@ -190,15 +190,15 @@ impl Shell {
             }
             Dot::Parameter { action } => match action {
                 ParamAction::Set { name, value } => {
-                    let v = parse_value(&value);
-                    self.params.retain(|(n, _)| n != &name);
-                    self.params.push((name, v));
+                    self.feeder.params.set(name, parse_value(&value))
                 }
-                ParamAction::Unset { name } => self.params.retain(|(n, _)| n != &name),
-                ParamAction::Clear => self.params.clear(),
+                ParamAction::Unset { name } => self.feeder.params.unset(&name),
+                ParamAction::Clear => self.feeder.params.clear(),
                 ParamAction::List => {
                     let text: String = self
+                        .feeder
                         .params
+                        .named()
                         .iter()
                         .map(|(n, v)| format!("{n} {}\n", v.to_sql_literal()))
                         .collect();

@@ -109,7 +109,6 @@ pub struct Shell {
     pub(super) name: String,
     pub(super) conn: ConnArgs,
     pub settings: Settings,
-    pub(super) params: Vec<(String, Value)>,
     pub(super) out: Out,
     /// `.once`: back to stdout after the next command.
     pub(super) once: bool,
@@ -162,7 +161,6 @@ impl Shell {
             name,
             conn: conn.clone(),
             settings: Settings::new(output, bail, echo),
-            params: Vec::new(),
             out: Out::Stdout,
             once: false,
             interactive,
@@ -322,7 +320,6 @@ impl Shell {
         }
         // The feeder is taken out while the output borrows the shell.
         let mut feeder = std::mem::replace(&mut self.feeder, Feeder::new(Params::default()));
-        feeder.params = Params::named(self.params.clone());
         let r = self.with_output(false, |s, out| feeder.add(s, out, piece, source, multiline));
         self.feeder = feeder;
         r
