@@ -38,6 +38,12 @@ pub fn note(msg: &str) {
     crate::error::print_note(msg);
 }
 
+/// What a re-check read after a lost answer cannot rule out: the server it read may be a
+/// replica that has not caught up with the lost COMMIT. A retry is safe either way (the
+/// tracking row is checked in the retry's own transaction).
+const LAG: &str = " (read from this server: a replica cut off from its primary may not have \
+                   caught up; `migrate status` tells for certain once it has)";
+
 /// The start of a checksum for a message (a recorded one may hold any text).
 pub fn short(checksum: &str) -> &str {
     match checksum.char_indices().nth(12) {
@@ -512,14 +518,14 @@ pub fn recheck(
         )
     } else if done.is_empty() {
         format!(
-            "connection lost while running {} ({reason}); checked again: it was not \
-             {verb}, safe to retry",
+            "connection lost while running {} ({reason}); checked again: it is not recorded \
+             as {verb}, safe to retry{LAG}",
             names(&not)
         )
     } else {
         format!(
             "connection lost while running {} ({reason}); checked again: {} {} {verb}, {} \
-             not: safe to retry",
+             not recorded: safe to retry{LAG}",
             names(&all),
             names(&done),
             if done.len() == 1 { "was" } else { "were" },

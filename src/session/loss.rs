@@ -3,6 +3,7 @@
 //! answers HTTP 500 or drops the WebSocket: the same reasoning applies.)
 
 use super::item::Item;
+use crate::sql::StmtKind;
 use crate::transport::TransportError;
 
 /// A COMMIT whose answer was lost.
@@ -16,6 +17,8 @@ pub struct Stake {
     pub commit: bool,
     /// It worked inside a transaction (or the stream held one).
     pub tx_work: bool,
+    /// It carried a statement that may change the database.
+    pub writes: bool,
 }
 
 impl Stake {
@@ -24,6 +27,7 @@ impl Stake {
         Stake {
             commit: items.iter().any(|i| i.in_tx && !i.in_tx_after),
             tx_work: was_live || items.iter().any(|i| i.in_tx || i.in_tx_after),
+            writes: items.iter().any(|i| i.kind != StmtKind::Read),
         }
     }
 }
@@ -43,6 +47,14 @@ pub fn explain_loss(te: TransportError, stake: Stake, was_live: bool) -> anyhow:
         | TransportError::Http { .. }
         | TransportError::Protocol(_) => unanswered(stake),
         _ => None,
+    };
+    // An error status on an autocommit write says nothing of the write itself (a lost
+    // WebSocket or HTTP connection already says the outcome is unknown).
+    let outcome = match &te {
+        TransportError::Http { .. } if outcome.is_none() && stake.writes && !te.ran_nothing() => {
+            Some("the outcome is unknown: the statement may or may not have been applied")
+        }
+        _ => outcome,
     };
     match (te, outcome) {
         (TransportError::ConnectionLost { reason, .. }, Some(outcome)) => {

@@ -1,8 +1,8 @@
 //! Read-your-writes on a read replica (the test server's replica mode, a delayed view):
 //! without the index a new connection reads the replica's old copy; `batch` ends with a
-//! request carrying its commit's replication index, so the next command sees the write. And
-//! a replica whose primary cannot be reached (`PROXY_ERROR`): one clear line, exit 1,
-//! nothing applied.
+//! request carrying its commit's replication index, so the next command sees the write. A
+//! write the primary refuses (`PROXY_ERROR`) is an ordinary statement failure; a primary the
+//! replica cannot reach fails the whole request: one line, exit 2, nothing applied.
 
 use crate::harness::shell;
 use crate::server::TestServer;
@@ -142,13 +142,21 @@ fn unreachable_primary(url: impl Fn(&TestServer) -> String) {
     let stderr = out.fails(2, "Failed to execute query via RPC");
     assert_eq!(stderr.lines().count(), 1, "one line: {stderr}");
     assert!(
+        stderr.contains("may or may not have been applied"),
+        "{stderr}"
+    );
+    assert!(
         stderr.contains("HTTP 500") || stderr.contains("a replica that cannot reach its primary"),
         "{stderr}"
     );
     assert_eq!(rows(&s, "t"), Some(1));
 
-    // A read still works.
+    // A read still works, and so does a transaction of reads.
     let out = shell().args(["exec", &url, "SELECT count(*) FROM t"]).run();
+    assert_eq!(out.ok(), "1\n");
+    let reads = dir.path().join("reads.sql");
+    std::fs::write(&reads, "SELECT count(*) FROM t;\n").unwrap();
+    let out = shell().arg("batch").arg(&url).arg(&reads).run();
     assert_eq!(out.ok(), "1\n");
 
     let load = dir.path().join("load.sql");
@@ -175,10 +183,12 @@ fn unreachable_primary(url: impl Fn(&TestServer) -> String) {
         .args(["migrate", "up", &url, "--dir"])
         .arg(&migrations)
         .run();
-    // migrate reads the state again after a lost answer: it knows nothing was applied.
+    // migrate reads the state again after a lost answer, from this replica: not recorded,
+    // safe to retry, and why that read may lag.
     let stderr = out.fails(2, "connection lost while running 0001_m.sql");
     assert!(
-        stderr.contains("checked again: it was not applied, safe to retry"),
+        stderr.contains("checked again: it is not recorded as applied, safe to retry")
+            && stderr.contains("a replica cut off from its primary may not have caught up"),
         "{stderr}"
     );
     assert_eq!(rows(&s, "m"), None);

@@ -441,6 +441,11 @@ impl Shell {
         // reported as theirs: only this query's answer belongs to the caller.
         if self.session.pending_count() > 0 {
             self.with_output(false, |s, out| s.send_all(out))?;
+            if self.session.stopped() {
+                // `.bail on` and one of them failed: the shell stops, as sqlite3 does, before
+                // the dot-command runs.
+                return Ok(Vec::new());
+            }
         }
         let mut rows = Rows::default();
         let mut stmt = Stmt::new(sql);

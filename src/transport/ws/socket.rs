@@ -183,6 +183,13 @@ pub fn idle_socket_closed(conn: &mut Conn) -> bool {
     let closed = loop {
         match conn.ws.read() {
             Ok(Message::Close(_)) => break true,
+            // The answer to `hello` may come while idle: an accepted hello is no longer
+            // awaited; a refused one means the server is closing the connection.
+            Ok(Message::Text(text)) => match serde_json::from_str::<ServerMsg>(&text) {
+                Ok(ServerMsg::HelloOk {}) => conn.hello_pending = false,
+                Ok(ServerMsg::HelloError { .. }) => break true,
+                _ => continue,
+            },
             Ok(_) => continue,
             Err(tungstenite::Error::Io(e)) if e.kind() == io::ErrorKind::WouldBlock => break false,
             Err(_) => break true,

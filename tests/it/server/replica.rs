@@ -76,10 +76,12 @@ pub fn run<'a, R>(
         return f(t);
     }
     let conn = t.connection();
+    // SQLite calls BEGIN and COMMIT read-only, but the snapshot already holds a transaction:
+    // a request that controls one runs on its stream.
     let read_only = sqls.into_iter().all(|sql| {
-        libsql_shell::sql::split(sql)
-            .iter()
-            .all(|p| conn.prepare(&p.sql).is_ok_and(|s| s.readonly()))
+        libsql_shell::sql::split(sql).iter().all(|p| {
+            classify(&p.sql) == StmtKind::Read && conn.prepare(&p.sql).is_ok_and(|s| s.readonly())
+        })
     });
     if !read_only || !conn.is_autocommit() {
         return f(t);
@@ -115,6 +117,8 @@ pub fn admit(shared: &Shared, conn: &rusqlite::Connection, sqls: &[&str]) -> Res
     };
     let n = forwarded(shared, conn, sqls).iter().filter(|f| **f).count();
     if n > *left {
+        // Gone: no later request gets through either, however few steps it has.
+        *left = 0;
         return Err(Failure::Internal(
             "Failed to execute query via RPC: transport error: tcp connect error: Connection \
              refused (os error 111)"

@@ -225,6 +225,14 @@ fn server_replica_primary_knobs() {
     );
     assert_eq!(status, 500);
     assert_eq!(count(&s, "t"), 1);
+    // Gone for good: a request of one forwarded step is refused too.
+    let (status, _, _) = post(
+        &url,
+        &body(json!([exec("INSERT INTO t VALUES (2)"), {"type": "close"}])),
+        None,
+    );
+    assert_eq!(status, 500);
+    assert_eq!(count(&s, "t"), 1);
 
     s.set_primary_unreachable(false);
     pipeline(
