@@ -165,6 +165,28 @@ mod tests {
             .collect()
     }
 
+    /// The list is sqlite3's vocabulary, kept by hand; each word must be a long option the
+    /// shell's command line has, or the rewrite would turn it into an unknown option.
+    #[test]
+    fn every_sqlite3_word_is_a_long_option() {
+        use clap::CommandFactory;
+        let cmd = Cli::command();
+        let longs: Vec<&str> = cmd
+            .get_arguments()
+            .flat_map(|a| {
+                a.get_long()
+                    .into_iter()
+                    .chain(a.get_all_aliases().unwrap_or_default())
+            })
+            .collect();
+        for w in SQLITE3_WORDS {
+            assert!(
+                longs.contains(w) || *w == "help" || *w == "version",
+                "-{w} has no --{w}"
+            );
+        }
+    }
+
     #[test]
     fn sqlite3_one_dash_options_become_long_options() {
         assert_eq!(
