@@ -265,7 +265,30 @@ fn dot_commands_inside_a_transaction_with_buffered_writes(db: &Db) {
     );
 }
 
+/// As sqlite3: the first statement that fails ends the command-line arguments, the rest
+/// of its own argument included; exit 1.
+fn arguments_stop_at_the_first_failure(db: &Db) {
+    let out = shell()
+        .arg(db.target())
+        .args([
+            "CREATE TABLE IF NOT EXISTS s(x)",
+            "SELECT 1; SELECT * FROM nope; SELECT 3",
+            "SELECT 5",
+        ])
+        .run();
+    let stderr = out.fails(1, "no such table: nope");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert_eq!(out.stdout, "1\n");
+    let out = shell()
+        .arg(db.target())
+        .args([".print x", ".bogus", "SELECT 5"])
+        .run();
+    out.fails(1, ".bogus");
+    assert_eq!(out.stdout, "x\n");
+}
+
 on_every_transport!(
+    arguments_stop_at_the_first_failure,
     dot_commands_inside_a_transaction_with_buffered_writes,
     rows_and_messages_keep_their_order_on_one_file,
     timer_connect_open_show,

@@ -517,10 +517,12 @@ fn readonly_opens_local_files_read_only_and_refuses_remote() {
     let out = shell()
         .args(["-readonly", "--no-init"])
         .arg(db.path())
-        .args(["INSERT INTO t(i) VALUES (1)", ".databases"])
+        .args([".databases", "INSERT INTO t(i) VALUES (1)", ".databases"])
         .run();
     out.fails(1, "readonly");
+    // sqlite3 stops at the argument that failed: one `.databases` line.
     assert!(out.stdout.ends_with(" r/o\n"), "{}", out.stdout);
+    assert_eq!(out.stdout.lines().count(), 1, "{}", out.stdout);
     let remote = Db::new(Backend::Http);
     let out = shell()
         .args(["-readonly", &remote.target(), "SELECT 1"])

@@ -27,7 +27,7 @@ use state::Shell;
 use crate::connect::ConnArgs;
 use crate::error::{usage, StatementsFailed};
 use crate::results::OutputArgs;
-use crate::session::SourceName;
+use crate::session::{ErrorMode, SourceName};
 
 /// The startup file read before anything else, unless `--init` or `--no-init` (sqlite3 reads
 /// `~/.sqliterc`; this is ours).
@@ -124,10 +124,14 @@ pub fn run(
             shell.run_script(stdin, &name, !stdin_is_a_file())
         }
     } else {
+        // As sqlite3: the first statement that fails ends the arguments (the rest of its
+        // own argument included), and the shell exits 1.
+        shell.session.set_mode(ErrorMode::Stop);
         let mut r = Ok(());
         for (i, a) in sql_args.iter().enumerate() {
+            let failed_before = shell.failures();
             r = shell.run_arg(i + 1, a);
-            if r.is_err() || shell.done() {
+            if r.is_err() || shell.done() || shell.failures() > failed_before {
                 break;
             }
         }
