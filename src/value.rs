@@ -12,6 +12,10 @@ pub enum Value {
     Real(f64),
     Text(String),
     Blob(Vec<u8>),
+    /// TEXT whose bytes are not valid UTF-8 (a Latin-1 value, say), kept as SQLite stores
+    /// them: shown with U+FFFD in their place, written in SQL as `CAST(X'…' AS TEXT)` so it
+    /// reads back byte for byte.
+    RawText(Vec<u8>),
 }
 
 impl Value {
@@ -28,6 +32,7 @@ impl Value {
             Value::Real(f) => format_real(*f),
             Value::Text(s) => s.clone(),
             Value::Blob(b) => hex(b),
+            Value::RawText(b) => String::from_utf8_lossy(b).into_owned(),
         }
     }
 
@@ -50,6 +55,11 @@ impl Value {
                 out.push_str("X'");
                 push_hex(b, out);
                 out.push('\'');
+            }
+            Value::RawText(b) => {
+                out.push_str("CAST(X'");
+                push_hex(b, out);
+                out.push_str("' AS TEXT)");
             }
         }
     }

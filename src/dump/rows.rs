@@ -296,6 +296,7 @@ fn json_size(v: &Value) -> usize {
             Value::Integer(_) | Value::Real(_) => 20,
             Value::Text(s) => s.len() + s.len() / 8,
             Value::Blob(b) => b.len() * 4 / 3 + 4,
+            Value::RawText(b) => b.len() * 3,
         }
 }
 

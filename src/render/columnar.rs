@@ -86,6 +86,7 @@ pub fn quoted(v: &Value) -> String {
         Value::Real(f) => format_real(*f),
         Value::Text(s) => format!("'{}'", s.replace('\'', "''")),
         Value::Blob(b) => format!("x'{}'", hex(b)),
+        Value::RawText(_) => v.to_sql_literal(),
     }
 }
 

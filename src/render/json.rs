@@ -57,6 +57,7 @@ fn write_json_value(out: &mut dyn Write, v: &Value) -> io::Result<()> {
         // `format_real`'s layouts (`0.1`, `-0.0`, `1.0e+300`, `1.0e-05`) are all JSON numbers.
         Value::Real(f) => out.write_all(format_real(*f).as_bytes()),
         Value::Text(s) => write_json_str(out, s),
+        Value::RawText(b) => write_json_str(out, &String::from_utf8_lossy(b)),
         Value::Blob(b) => {
             out.write_all(b"\"")?;
             out.write_all(hex(b).as_bytes())?;

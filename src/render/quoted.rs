@@ -81,6 +81,9 @@ impl<'a> Quoted<'a> {
                             buf.extend_from_slice(sql_real_literal(*r).as_bytes())
                         }
                         Field::Value(Value::Blob(b)) => write!(buf, "X'{}'", hex(b))?,
+                        Field::Value(v @ Value::RawText(_)) => {
+                            buf.extend_from_slice(v.to_sql_literal().as_bytes())
+                        }
                     }
                 }
             }

@@ -23,17 +23,22 @@ impl ToSql for Value {
             Value::Real(f) => ValueRef::Real(*f),
             Value::Text(s) => ValueRef::Text(s.as_bytes()),
             Value::Blob(b) => ValueRef::Blob(b),
+            Value::RawText(b) => ValueRef::Text(b),
         }))
     }
 }
 
-/// Convert a value read from SQLite; invalid UTF-8 text is converted lossily, never a panic.
+/// Convert a value read from SQLite; text that is not valid UTF-8 keeps its bytes
+/// ([`Value::RawText`]), never a panic.
 pub fn value_from_ref(v: ValueRef<'_>) -> Value {
     match v {
         ValueRef::Null => Value::Null,
         ValueRef::Integer(i) => Value::Integer(i),
         ValueRef::Real(f) => Value::Real(f),
-        ValueRef::Text(t) => Value::Text(String::from_utf8_lossy(t).into_owned()),
+        ValueRef::Text(t) => match std::str::from_utf8(t) {
+            Ok(s) => Value::Text(s.to_string()),
+            Err(_) => Value::RawText(t.to_vec()),
+        },
         ValueRef::Blob(b) => Value::Blob(b.to_vec()),
     }
 }

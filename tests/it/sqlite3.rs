@@ -321,18 +321,33 @@ fn sha3sum_matches_sqlite3(db: &Db) {
     }
 }
 
-/// Text that is not UTF-8 is hashed as it arrives (with U+FFFD, as it is shown), so its digest
-/// is sqlite3's digest of the replaced text, not of the original bytes.
+/// Text that is not UTF-8 keeps its bytes locally: `.sha3sum` equals sqlite3's, `.dump`,
+/// `.mode quote` and `.mode insert` write it so that it reads back byte for byte (as
+/// `CAST(X'…' AS TEXT)`), and the text modes show it with U+FFFD.
 #[test]
-fn sha3sum_hashes_invalid_utf8_as_shown() {
+fn text_that_is_not_utf8_keeps_its_bytes() {
     let raw = Db::new(Backend::Local);
-    raw.sql("CREATE TABLE t(s); INSERT INTO t VALUES (CAST(x'61ff' AS TEXT));");
-    let shown = Db::new(Backend::Local);
-    shown.sql("CREATE TABLE t(s); INSERT INTO t VALUES ('a\u{FFFD}');");
+    raw.sql("CREATE TABLE t(s); INSERT INTO t VALUES (CAST(x'61ff27' AS TEXT));");
     let (_, of_raw) = sqlite3(raw.path(), &[".sha3sum"], "");
-    let (_, of_shown) = sqlite3(shown.path(), &[".sha3sum"], "");
-    assert_ne!(of_raw, of_shown);
-    assert_eq!(ours(&raw, &[".sha3sum"], "").ok(), of_shown);
+    assert_eq!(ours(&raw, &[".sha3sum"], "").ok(), of_raw);
+    let shown = ours(&raw, &["SELECT s FROM t"], "");
+    assert_eq!(shown.ok(), "a\u{FFFD}'\n");
+    for mode in [".mode quote", ".mode insert t"] {
+        let out = ours(&raw, &[mode, "SELECT s FROM t"], "");
+        assert!(
+            out.ok().contains("CAST(X'61ff27' AS TEXT)"),
+            "{mode}: {}",
+            out.stdout
+        );
+    }
+    let dumped = ours(&raw, &[".dump"], "");
+    let back = Db::new(Backend::Local);
+    let (status, _) = sqlite3(back.path(), &[], dumped.ok());
+    assert_eq!(status, 0, "{}", dumped.stdout);
+    assert_eq!(
+        back.query_strings("SELECT hex(s) || ' ' || typeof(s) FROM t"),
+        vec!["Text(\"61FF27 text\")"]
+    );
 }
 
 fn copies_into_local_files(db: &Db) {

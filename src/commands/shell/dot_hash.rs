@@ -164,6 +164,10 @@ fn feed_value(v: &Value, mut put: impl FnMut(&[u8])) {
             put(format!("T{}:", s.len()).as_bytes());
             put(s.as_bytes());
         }
+        Value::RawText(b) => {
+            put(format!("T{}:", b.len()).as_bytes());
+            put(b);
+        }
         Value::Blob(b) => {
             put(format!("B{}:", b.len()).as_bytes());
             put(b);

@@ -152,6 +152,11 @@ impl From<&Value> for WireValue {
             Value::Blob(b) => WireValue::Blob {
                 base64: B64.encode(b),
             },
+            // JSON text is UTF-8: the bytes that are not are replaced (sqld itself cannot
+            // send such text at all).
+            Value::RawText(b) => WireValue::Text {
+                value: String::from_utf8_lossy(b).into_owned(),
+            },
         }
     }
 }
@@ -182,6 +187,10 @@ impl Serialize for WireValueRef<'_> {
             Value::Blob(b) => {
                 m.serialize_entry("type", "blob")?;
                 m.serialize_entry("base64", &B64.encode(b))?;
+            }
+            Value::RawText(b) => {
+                m.serialize_entry("type", "text")?;
+                m.serialize_entry("value", &String::from_utf8_lossy(b))?;
             }
         }
         m.end()

@@ -299,6 +299,7 @@ pub fn value_size(v: &Value) -> usize {
         Value::Integer(i) => 30 + itoa::Buffer::new().format(*i).len(),
         Value::Real(_) => 50,
         Value::Text(t) => 27 + t.len(),
+        Value::RawText(t) => 27 + t.len(),
         Value::Blob(b) => 30 + b.len() * 4 / 3,
     }
 }
