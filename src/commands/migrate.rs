@@ -231,7 +231,7 @@ pub fn run(args: MigrateArgs, conn: &ConnArgs) -> Result<ExitCode> {
         MigrateCommand::Up(up) => {
             check_up_args(&up)?;
             with_db(&at, &up.db, conn, |ctx, files, db| {
-                let opts = up_options(&up, files, db.book)?;
+                let opts = up_options(&up, files)?;
                 if apply::up(ctx, files, db, &opts)? > 0 {
                     // A following command against the same node (a replica) sees them.
                     ctx.t
@@ -259,14 +259,14 @@ pub fn run(args: MigrateArgs, conn: &ConnArgs) -> Result<ExitCode> {
         MigrateCommand::Baseline(v) => {
             check_version_arg(&v.version)?;
             with_db(&at, &v.db, conn, |ctx, files, db| {
-                let version = apply::resolve_version(files, db.book, &v.version)?;
+                let version = apply::resolve_version(files, &v.version)?;
                 revert::baseline(ctx, files, db, version)
             })
         }
         MigrateCommand::Restamp(v) => {
             check_version_arg(&v.version)?;
             with_db(&at, &v.db, conn, |ctx, files, db| {
-                let version = apply::resolve_version(files, db.book, &v.version)?;
+                let version = apply::resolve_version(files, &v.version)?;
                 revert::restamp(ctx, files, db, version)
             })
         }
@@ -287,12 +287,12 @@ fn check_up_args(up: &UpArgs) -> Result<()> {
     Ok(())
 }
 
-fn up_options(up: &UpArgs, files: &[Migration], book: Book) -> Result<UpOptions> {
+fn up_options(up: &UpArgs, files: &[Migration]) -> Result<UpOptions> {
     Ok(UpOptions {
         to: up
             .to
             .as_deref()
-            .map(|v| apply::resolve_version(files, book, v))
+            .map(|v| apply::resolve_version(files, v))
             .transpose()?,
         allow_out_of_order: up.allow_out_of_order,
         single_transaction: up.single_transaction,
@@ -359,7 +359,7 @@ fn plan(at: &Where<'_>, up: &UpArgs, conn: &ConnArgs) -> Result<ExitCode> {
     }
     check_up_args(up)?;
     let (files, db) = read_state(at, &up.db, conn)?;
-    let opts = up_options(up, &files, db.book)?;
+    let opts = up_options(up, &files)?;
     let pending = apply::pending(&files, &db, &opts)?;
     let units = apply::up_units(&pending, &db)?;
     let steps = apply::up_script(&units, &db, opts.single_transaction)?;

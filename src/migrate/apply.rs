@@ -53,9 +53,10 @@ pub fn short(checksum: &str) -> &str {
 }
 
 /// A version as the user typed it (`--to`, `baseline`, `restamp`): a file's version as
-/// written (leading zeros optional), its key, or its folder / tag name; for numbered tools
-/// any number.
-pub fn resolve_version(files: &[Migration], book: Book, arg: &str) -> Result<i64> {
+/// written (leading zeros optional), its key, or its folder / tag name. It must name a
+/// migration in the directory: a typo (`--to 0009` among 0001–0004, `baseline 9999`) would
+/// otherwise apply, or mark as applied without running, every migration.
+pub fn resolve_version(files: &[Migration], arg: &str) -> Result<i64> {
     let arg = arg.trim();
     let number = arg.parse::<i64>().ok();
     let found = files.iter().find(|m| {
@@ -65,10 +66,9 @@ pub fn resolve_version(files: &[Migration], book: Book, arg: &str) -> Result<i64
             || m.file_name.split('/').next() == Some(arg)
             || (number.is_some() && m.version_text.parse::<i64>().ok() == number)
     });
-    match (found, number) {
-        (Some(m), _) => Ok(m.version),
-        (None, Some(n)) if !book.positional() => Ok(n),
-        _ => Err(usage(format!(
+    match found {
+        Some(m) => Ok(m.version),
+        None => Err(usage(format!(
             "'{arg}' is not the version of any migration in the directory"
         ))),
     }

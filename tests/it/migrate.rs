@@ -367,6 +367,11 @@ fn baseline_marks_without_running(db: &Db) {
         ("0002_legacy2.sql", "CREATE TABLE legacy2(x);\n"),
         ("0003_new.sql", "CREATE TABLE fresh(x);\n"),
     ]);
+    // A version no file has is a typo, not "everything": refused, nothing recorded, and
+    // `up --to` the same.
+    migrate_v(db, &dir, "baseline", "9999").fails(2, "'9999' is not the version of any migration");
+    migrate(db, &dir, "up", &["--to", "0009"]).fails(2, "'0009' is not the version");
+    assert!(!table_exists(db, "fresh"));
     let (out, requests) = round_trips(db, || migrate_v(db, &dir, "baseline", "2"));
     assert_eq!(
         out.ok(),
