@@ -405,7 +405,11 @@ fn check(at: &Where<'_>, db: &DbArg, conn: &ConnArgs) -> Result<ExitCode> {
     let todo: Vec<String> = entries
         .iter()
         .filter(|e| e.state != State::Applied)
-        .map(|e| format!("{} ({})", e.label(), e.state))
+        .map(|e| match e.state {
+            // The label already says "(file missing)".
+            State::Missing => e.label(),
+            state => format!("{} ({state})", e.label()),
+        })
         .collect();
     if todo.is_empty() {
         writeln!(out, "up to date: {}", report::summary(&entries))?;

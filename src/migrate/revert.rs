@@ -84,7 +84,12 @@ pub fn down(ctx: &mut Ctx<'_>, files: &[Migration], db: DbState, steps: usize) -
         } else {
             script::transaction(std::slice::from_ref(u), env)
         };
-        write!(ctx.out, "reverting {} ... ", m.file_name)?;
+        // A reversible layout's down section is its own file: name the one that runs.
+        let shown = match m.file_name.strip_suffix(".up.sql") {
+            Some(stem) => format!("{stem}.down.sql"),
+            None => m.file_name.clone(),
+        };
+        write!(ctx.out, "reverting {shown} ... ")?;
         ctx.out.flush()?;
         match runner::execute(ctx.t.as_mut(), &steps, &m.file_name)? {
             Outcome::Done(d) => writeln!(ctx.out, "ok ({} ms)", d.as_millis())?,

@@ -292,7 +292,14 @@ fn status_json_and_check_exit_codes(db: &Db) {
         serde_json::from_str(migrate(db, &dir, "status", &["--json"]).ok()).unwrap();
     assert_eq!(json[4]["state"], "missing");
     assert_eq!(json[4]["name"], "five");
-    migrate(db, &dir, "check", &[]).fails(1, "");
+    let check = migrate(db, &dir, "check", &[]);
+    check.fails(1, "");
+    assert!(
+        check.stdout.contains("(file missing)\n"),
+        "{}",
+        check.stdout
+    );
+    assert!(!check.stdout.contains("(missing)"), "{}", check.stdout);
     migrate(db, &dir, "up", &[]).fails(
         1,
         "migration 5 (five) is applied but no file has its version",

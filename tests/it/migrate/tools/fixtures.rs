@@ -465,7 +465,11 @@ fn down_in_each_tool_with_downs() {
         let list = |db: &Db| strings(db, &query);
         run(&db, &p, format, "up", &[]).ok();
         assert_eq!(list(&db), [rows[0]]);
-        run(&db, &p, format, "down", &[]).ok();
+        let out = run(&db, &p, format, "down", &[]);
+        // The file that runs is named: a reversible layout's `.down.sql`.
+        let reverting = out.ok().lines().next().unwrap_or_default().to_string();
+        assert!(reverting.starts_with("reverting "), "{reverting}");
+        assert!(!reverting.contains(".up.sql"), "{reverting}");
         assert_eq!(list(&db), [rows[1]]);
         assert!(table_exists(&db, "t1") && !table_exists(&db, "t2"));
         run(&db, &p, format, "down", &[]).ok();
