@@ -287,7 +287,21 @@ fn arguments_stop_at_the_first_failure(db: &Db) {
     assert_eq!(out.stdout, "x\n");
 }
 
+/// sqlite3 draws an EXPLAIN QUERY PLAN's rows as a tree in every output mode; so does the
+/// shell (it printed the raw rows), `.once` included.
+fn explain_query_plan_is_drawn_as_sqlite3_draws_it(db: &Db) {
+    db.sql("CREATE TABLE t(a, b); CREATE INDEX tb ON t(b);");
+    crate::sqlite3::same_as_sqlite3(
+        db,
+        &[],
+        "EXPLAIN QUERY PLAN SELECT * FROM t WHERE b = 1;\n.mode csv\n\
+         explain query plan select * from t where a = 1 union select * from t where b = 2;\n\
+         .mode json\nEXPLAIN QUERY PLAN SELECT a FROM t;\nSELECT 7;\n",
+    );
+}
+
 on_every_transport!(
+    explain_query_plan_is_drawn_as_sqlite3_draws_it,
     arguments_stop_at_the_first_failure,
     dot_commands_inside_a_transaction_with_buffered_writes,
     rows_and_messages_keep_their_order_on_one_file,

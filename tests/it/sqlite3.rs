@@ -63,7 +63,7 @@ fn fixture(backend: Backend) -> Db {
     db
 }
 
-fn same_as_sqlite3(db: &Db, args: &[&str], stdin: &str) {
+pub(crate) fn same_as_sqlite3(db: &Db, args: &[&str], stdin: &str) {
     let (code, want) = sqlite3(db.path(), args, stdin);
     assert_eq!(code, 0, "sqlite3 {args:?} failed on {stdin:?}");
     let got = ours(db, args, stdin);

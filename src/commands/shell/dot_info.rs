@@ -342,11 +342,19 @@ impl Shell {
             return Ok(());
         }
         self.sync()?;
-        let Ok(rows) = self.query(&format!("EXPLAIN QUERY PLAN {stmt}"), Vec::new()) else {
-            return Ok(());
+        self.print_plan(&format!("EXPLAIN QUERY PLAN {stmt}"))?;
+        Ok(())
+    }
+
+    /// Run `eqp` (an `EXPLAIN QUERY PLAN` statement) and print its rows as sqlite3 draws
+    /// them, whatever the output mode: `QUERY PLAN` and a tree. `false` when it failed (the
+    /// caller reports the statement as usual).
+    pub(super) fn print_plan(&mut self, eqp: &str) -> Result<bool> {
+        let Ok(rows) = self.query(eqp, Vec::new()) else {
+            return Ok(false);
         };
         if rows.is_empty() {
-            return Ok(());
+            return Ok(true);
         }
         let nodes: Vec<(i64, i64, String)> = rows
             .iter()
@@ -360,7 +368,8 @@ impl Shell {
             .collect();
         let mut text = String::from("QUERY PLAN\n");
         plan_level(&nodes, 0, &mut String::new(), &mut text);
-        self.print(&text)
+        self.print(&text)?;
+        Ok(true)
     }
 
     /// `.limit [NAME [VALUE]]`: SQLite's run-time limits of a local connection.

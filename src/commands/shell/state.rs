@@ -310,6 +310,13 @@ impl Shell {
         if self.settings.eqp {
             self.show_query_plan(&piece.sql)?;
         }
+        // sqlite3 draws an EXPLAIN QUERY PLAN's rows as a tree in every mode.
+        if sql::leading_words(&piece.sql, 3) == ["EXPLAIN", "QUERY", "PLAN"]
+            && self.print_plan(&piece.sql)?
+        {
+            self.end_once();
+            return Ok(());
+        }
         if matches!(
             sql::leading_words(&piece.sql, 1)
                 .first()
