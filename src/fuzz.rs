@@ -382,19 +382,29 @@ mod tests {
             "\u{feff}h1,h2,h3\n1,2\n1,2,3,4\n",
         ];
         run("csv", seeds, cases(20), |bytes| {
-            let opts = crate::import::ImportOptions {
-                table: "t".into(),
-                skip: 0,
-                delimiter: b',',
-                transaction: true,
+            // The `import` command's rules, then `.import`'s into a missing table and into
+            // one of two columns (short and long rows are fitted, not refused).
+            let header = crate::import::ImportOptions::with_header("t".into(), 0, b',', true);
+            let sqlite3 = crate::import::ImportOptions {
+                sqlite3: true,
+                ..header.clone()
             };
-            let mut t =
-                crate::transport::local::LocalTransport::open(":memory:", Default::default())
-                    .expect("an in-memory database");
-            let mut session = Session::new(&mut t, ErrorMode::Stop);
-            let mut importer = crate::import::Importer::new(&opts, "fuzz.csv");
-            let _ = importer.run(bytes, &mut session, &mut Quiet, &mut |_| {});
-            let _ = session.finish(&mut Quiet);
+            for (opts, columns) in [(&header, None), (&sqlite3, None), (&sqlite3, Some(2))] {
+                let mut t =
+                    crate::transport::local::LocalTransport::open(":memory:", Default::default())
+                        .expect("an in-memory database");
+                let mut session = Session::new(&mut t, ErrorMode::Stop);
+                if columns.is_some() {
+                    let _ = session.submit(
+                        crate::transport::Stmt::no_rows("CREATE TABLE t(a, b)"),
+                        crate::session::Origin::synthetic("fuzz"),
+                        &mut Quiet,
+                    );
+                }
+                let mut importer = crate::import::Importer::new(opts, "fuzz.csv");
+                let _ = importer.run(bytes, columns, &mut session, &mut Quiet, &mut |_| {});
+                let _ = session.finish(&mut Quiet);
+            }
         });
     }
 

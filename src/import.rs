@@ -1,11 +1,18 @@
 //! CSV import: a CSV stream into a table, through the session.
 //!
-//! The first row (after `--skip N` rows) names the columns. The table is created if it is
+//! Two sets of rules. The `import` command's: the first row (after `--skip N` rows) names
+//! the columns. The table is created if it is
 //! missing (`CREATE TABLE IF NOT EXISTS t(a, b, ...)`, columns without a declared type, so
 //! the values keep the type they are bound with); either way rows are appended by column
 //! name (`INSERT INTO t(a, b) VALUES (?, ?)`), every field bound as TEXT, as sqlite3's
 //! `.import` binds them, so a column's affinity decides what is stored (an empty field is
 //! an empty string).
+//!
+//! The shell's `.import` follows sqlite3's (`sqlite3: true`): into a table that exists every
+//! row is data, bound by position (`INSERT INTO "t" VALUES (?, ...)`, as many marks as
+//! `SELECT *` has columns); a row with fewer fields is filled with NULL and one with more has
+//! the extras dropped, each with sqlite3's warning on stderr. A missing table is created from
+//! the first row as sqlite3 creates it (`"name" TEXT` columns).
 //!
 //! By default the whole import is one transaction: BEGIN, the CREATE, the INSERTs and COMMIT
 //! are submitted to the session, which sends them in bounded requests on one stream, so the
@@ -33,8 +40,78 @@ pub struct ImportOptions {
     /// CSV rows to skip before the header row.
     pub skip: u64,
     pub delimiter: u8,
+    /// What ends a record; `None`: `\n`, `\r\n` or `\r`.
+    pub terminator: Option<u8>,
+    /// `"` quotes fields (off for sqlite3's ascii mode, which has no quoting).
+    pub quoting: bool,
     /// All rows in one transaction (the default).
     pub transaction: bool,
+    /// sqlite3's `.import` rules (see the module's documentation) instead of the header's.
+    pub sqlite3: bool,
+}
+
+impl ImportOptions {
+    /// The `import` command's options: header row, CSV with `delimiter`.
+    pub fn with_header(table: String, skip: u64, delimiter: u8, transaction: bool) -> Self {
+        ImportOptions {
+            table,
+            skip,
+            delimiter,
+            terminator: None,
+            quoting: true,
+            transaction,
+            sqlite3: false,
+        }
+    }
+
+    /// The shell's `.import`, as sqlite3 3.40 reads its input: `--csv` is `,` between
+    /// fields and lines as records; without it the separators are the output mode's
+    /// (`format`, and `.separator COL ROW` when given), `ascii` read without quoting. The
+    /// error is sqlite3's message for separators it cannot import with.
+    pub fn sqlite3(
+        table: String,
+        skip: u64,
+        csv: bool,
+        format: crate::render::Format,
+        (separator, newline): (Option<&str>, Option<&str>),
+    ) -> Result<Self, String> {
+        use crate::render::Format;
+        let mut opts = ImportOptions {
+            sqlite3: true,
+            ..ImportOptions::with_header(table, skip, b',', true)
+        };
+        if csv {
+            return Ok(opts);
+        }
+        let ascii = format == Format::Ascii;
+        let col = separator.unwrap_or(match format {
+            Format::Csv | Format::Quote => ",",
+            Format::Tabs | Format::Tsv => "\t",
+            Format::Tcl => " ",
+            Format::Ascii => "\x1f",
+            _ => "|",
+        });
+        let row = newline.unwrap_or(if ascii { "\x1e" } else { "\n" });
+        // sqlite3 reads `.mode csv`'s CR LF output separator as a line end.
+        let row = if format == Format::Csv && row == "\r\n" {
+            "\n"
+        } else {
+            row
+        };
+        opts.delimiter = match col.as_bytes() {
+            [] => return Err("non-null column separator required for import".into()),
+            [b] => *b,
+            _ => return Err("multi-character column separators not allowed for import".into()),
+        };
+        opts.terminator = match row.as_bytes() {
+            [] => return Err("non-null row separator required for import".into()),
+            [b'\n'] => None,
+            [b] => Some(*b),
+            _ => return Err("multi-character row separators not allowed for import".into()),
+        };
+        opts.quoting = !ascii;
+        Ok(opts)
+    }
 }
 
 /// Why an import stopped before its end.
@@ -90,6 +167,8 @@ enum Quoting {
 struct QuoteCheck<R> {
     inner: R,
     delimiter: u8,
+    /// Off: nothing is quoted, so nothing is checked.
+    quoting: bool,
     state: Quoting,
     /// Current line, counted as the csv reader counts them (`\n`).
     line: u64,
@@ -107,6 +186,7 @@ impl<R: Read> QuoteCheck<R> {
         QuoteCheck {
             inner,
             delimiter,
+            quoting: true,
             state: Quoting::FieldStart,
             line: 1,
             opened: 0,
@@ -116,6 +196,9 @@ impl<R: Read> QuoteCheck<R> {
     }
 
     fn step(&mut self, b: u8) {
+        if !self.quoting {
+            return;
+        }
         if self.seen < BOM.len() {
             let k = self.seen;
             self.seen += 1;
@@ -170,6 +253,8 @@ pub struct Importer<'a> {
     pub source_name: String,
     pub rows: u64,
     statements: usize,
+    /// The header row's field count (the `import` command's rules).
+    header_fields: usize,
 }
 
 impl<'a> Importer<'a> {
@@ -179,6 +264,7 @@ impl<'a> Importer<'a> {
             source_name: source_name.to_string(),
             rows: 0,
             statements: 0,
+            header_fields: 0,
         }
     }
 
@@ -218,20 +304,30 @@ impl<'a> Importer<'a> {
         self.malformed(line, message)
     }
 
-    /// Submit everything: BEGIN (if in a transaction), CREATE TABLE IF NOT EXISTS, one INSERT
-    /// per record. Stops at the first malformed record or when the session stops.
+    /// Submit everything: BEGIN (if in a transaction), the CREATE TABLE if one is needed, one
+    /// INSERT per record. `columns` is the table's column count under sqlite3's rules (`None`:
+    /// the table does not exist). Stops at the first malformed record or when the session
+    /// stops.
     pub fn run(
         &mut self,
         input: impl Read,
+        columns: Option<usize>,
         session: &mut Session<'_>,
         out: &mut dyn Output,
         progress: &mut dyn FnMut(u64),
     ) -> Result<()> {
-        let mut reader = csv::ReaderBuilder::new()
+        let mut check = QuoteCheck::new(input, self.opts.delimiter);
+        check.quoting = self.opts.quoting;
+        let mut builder = csv::ReaderBuilder::new();
+        builder
             .has_headers(false)
             .flexible(true)
-            .delimiter(self.opts.delimiter)
-            .from_reader(QuoteCheck::new(input, self.opts.delimiter));
+            .quoting(self.opts.quoting)
+            .delimiter(self.opts.delimiter);
+        if let Some(t) = self.opts.terminator {
+            builder.terminator(csv::Terminator::Any(t));
+        }
+        let mut reader = builder.from_reader(check);
         let mut record = csv::StringRecord::new();
         let mut last_line = 1;
         for _ in 0..self.opts.skip {
@@ -242,40 +338,49 @@ impl<'a> Importer<'a> {
                 break;
             }
         }
-        if !reader
-            .read_record(&mut record)
-            .map_err(|e| self.csv_error(e, last_line))?
-        {
-            return Err(self.malformed(last_line, "no header row: the input is empty"));
-        }
-        let header_line = record.position().map(|p| p.line()).unwrap_or(1);
-        let names: Vec<String> = record
-            .iter()
-            .enumerate()
-            .map(|(i, f)| {
-                if i == 0 {
-                    f.trim_start_matches('\u{feff}')
-                } else {
-                    f
+        let (insert, width) = match (self.opts.sqlite3, columns) {
+            (true, Some(n)) => {
+                if self.opts.transaction {
+                    let o = self.origin(1);
+                    session.submit(Stmt::no_rows("BEGIN"), o, out)?;
                 }
-                .to_string()
-            })
-            .collect();
-        let table = quote_identifier(&self.opts.table);
-        let cols: Vec<String> = names.iter().map(|n| quote_identifier(n)).collect();
-        let cols = cols.join(", ");
-        let marks = vec!["?"; names.len()].join(", ");
-        if self.opts.transaction {
-            let o = self.origin(header_line);
-            session.submit(Stmt::no_rows("BEGIN"), o, out)?;
-        }
-        let o = self.origin(header_line);
-        session.submit(
-            Stmt::no_rows(format!("CREATE TABLE IF NOT EXISTS {table}({cols})")),
-            o,
-            out,
-        )?;
-        let insert = format!("INSERT INTO {table}({cols}) VALUES ({marks})");
+                let marks = vec!["?"; n].join(", ");
+                let table = double_quoted(&self.opts.table);
+                (format!("INSERT INTO {table} VALUES ({marks})"), Some(n))
+            }
+            _ => {
+                if !reader
+                    .read_record(&mut record)
+                    .map_err(|e| self.csv_error(e, last_line))?
+                {
+                    if self.opts.sqlite3 {
+                        return Err(anyhow::anyhow!("{}: empty file", self.source_name));
+                    }
+                    return Err(self.malformed(last_line, "no header row: the input is empty"));
+                }
+                let line = record.position().map(|p| p.line()).unwrap_or(1);
+                let names: Vec<&str> = record
+                    .iter()
+                    .enumerate()
+                    .map(|(i, f)| {
+                        if i == 0 {
+                            f.trim_start_matches('\u{feff}')
+                        } else {
+                            f
+                        }
+                    })
+                    .collect();
+                if self.opts.transaction {
+                    let o = self.origin(line);
+                    session.submit(Stmt::no_rows("BEGIN"), o, out)?;
+                }
+                let (create, insert) = self.table_for(&names);
+                let n = names.len();
+                let o = self.origin(line);
+                session.submit(Stmt::no_rows(create), o, out)?;
+                (insert, self.opts.sqlite3.then_some(n))
+            }
+        };
         let mut arg_bytes = 0usize;
         loop {
             if session.stopped() {
@@ -288,18 +393,23 @@ impl<'a> Importer<'a> {
             }
             let line = record.position().map(|p| p.line()).unwrap_or(last_line + 1);
             last_line = line;
-            if record.len() != names.len() {
-                return Err(self.malformed(
-                    line,
-                    format!(
-                        "expected {} fields (the header's), found {}",
-                        names.len(),
-                        record.len()
-                    ),
-                ));
+            let mut args: Vec<Value> = record.iter().map(|f| Value::Text(f.to_string())).collect();
+            match width {
+                Some(n) => self.fit(&mut args, n, line),
+                None if args.len() != self.header_fields => {
+                    return Err(self.malformed(
+                        line,
+                        format!(
+                            "expected {} fields (the header's), found {}",
+                            self.header_fields,
+                            args.len()
+                        ),
+                    ));
+                }
+                None => {}
             }
             let mut stmt = Stmt::no_rows(insert.clone());
-            stmt.args = record.iter().map(|f| Value::Text(f.to_string())).collect();
+            stmt.args = args;
             arg_bytes += record.as_slice().len() + 16 * record.len();
             let o = self.origin(line);
             session.submit(stmt, o, out)?;
@@ -318,6 +428,52 @@ impl<'a> Importer<'a> {
         Ok(())
     }
 
+    /// The CREATE TABLE and the INSERT for a table whose columns `names` (a header row)
+    /// gives: sqlite3's `"name" TEXT` columns and positional INSERT under its rules, else
+    /// untyped columns and an INSERT by name.
+    fn table_for(&mut self, names: &[&str]) -> (String, String) {
+        let marks = vec!["?"; names.len()].join(", ");
+        if self.opts.sqlite3 {
+            let table = double_quoted(&self.opts.table);
+            let cols: Vec<String> = names
+                .iter()
+                .map(|n| format!("{} TEXT", double_quoted(n)))
+                .collect();
+            (
+                format!("CREATE TABLE IF NOT EXISTS {table}(\n{})", cols.join(", ")),
+                format!("INSERT INTO {table} VALUES ({marks})"),
+            )
+        } else {
+            let table = quote_identifier(&self.opts.table);
+            let cols: Vec<String> = names.iter().map(|n| quote_identifier(n)).collect();
+            let cols = cols.join(", ");
+            self.header_fields = names.len();
+            (
+                format!("CREATE TABLE IF NOT EXISTS {table}({cols})"),
+                format!("INSERT INTO {table}({cols}) VALUES ({marks})"),
+            )
+        }
+    }
+
+    /// sqlite3's rule for a record of the wrong width: NULLs for missing fields, extra ones
+    /// dropped, each said on stderr in sqlite3's words.
+    fn fit(&self, args: &mut Vec<Value>, n: usize, line: u64) {
+        let found = args.len();
+        if found == n {
+            return;
+        }
+        let what = if found < n {
+            "filling the rest with NULL"
+        } else {
+            "extras ignored"
+        };
+        eprintln!(
+            "{}:{line}: expected {n} columns but found {found} - {what}",
+            self.source_name
+        );
+        args.resize(n, Value::Null);
+    }
+
     /// Send the buffered INSERTs now. Inside a transaction the session sends buffered writes
     /// only with a statement whose result is needed, so a no-op read goes with them.
     fn push_out(&mut self, session: &mut Session<'_>, out: &mut dyn Output) -> Result<()> {
@@ -327,6 +483,11 @@ impl<'a> Importer<'a> {
         }
         session.sync(out)
     }
+}
+
+/// `"name"`, as sqlite3's `.import` quotes names (`%w`: `"` doubled).
+fn double_quoted(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
 }
 
 /// The message for a statement that failed during an import: the CSV line it came from.

@@ -77,7 +77,19 @@ impl Invocation {
                 .expect("the generate subcommand");
             GenerateArgs::from_arg_matches_mut(&mut sub).map(Invocation::Generate)
         } else {
-            Cli::from_arg_matches_mut(&mut matches).and_then(|c| {
+            // sqlite3's -csv, -tabs and -ascii set the separator: a -separator before them
+            // is replaced, as in sqlite3 (`-separator ';' -csv` writes `,`).
+            let sep_at = matches.index_of("separator");
+            let given =
+                |id: &str| matches.value_source(id) == Some(clap::parser::ValueSource::CommandLine);
+            let reset = sep_at.is_some()
+                && ["csv", "tabs", "ascii"]
+                    .iter()
+                    .any(|m| given(m) && matches.index_of(m) > sep_at);
+            Cli::from_arg_matches_mut(&mut matches).and_then(|mut c| {
+                if reset {
+                    c.output.separator = None;
+                }
                 // Global flags may precede a subcommand (`--config F exec @prod ...`), so
                 // clap lets a subcommand follow DB; a DB there would be ignored: refuse it.
                 if c.command.is_some() && (c.db.is_some() || !c.sql.is_empty()) {

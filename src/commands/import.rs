@@ -73,12 +73,12 @@ pub fn run(args: ImportArgs, conn: &ConnArgs) -> Result<ExitCode> {
             args.delimiter
         ))
     })?;
-    let opts = ImportOptions {
-        table: args.table.clone(),
-        skip: args.skip,
+    let opts = ImportOptions::with_header(
+        args.table.clone(),
+        args.skip,
         delimiter,
-        transaction: !args.no_transaction,
-    };
+        !args.no_transaction,
+    );
     let spec = connect::resolve(Some(&args.db), conn)?;
     let (input, name): (Box<dyn Read>, String) = if args.file.as_os_str() == "-" {
         (Box::new(io::stdin().lock()), "<stdin>".into())
@@ -101,6 +101,46 @@ pub fn run(args: ImportArgs, conn: &ConnArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// The columns of `table` (what `SELECT *` gives, as sqlite3's `.import` counts them), or
+/// `None` if there is no such table.
+fn column_count(transport: &mut dyn Transport, table: &str) -> Result<Option<usize>> {
+    #[derive(Default)]
+    struct Probe {
+        columns: Option<usize>,
+        error: Option<SqlError>,
+    }
+    impl Output for Probe {
+        fn begin(&mut self, cols: &[Column]) -> Result<()> {
+            self.columns = Some(cols.len());
+            Ok(())
+        }
+        fn row(&mut self, _: &[Value]) -> Result<()> {
+            Ok(())
+        }
+        fn end(&mut self, _: &StmtSummary) -> Result<()> {
+            Ok(())
+        }
+        fn error(&mut self, _: &Origin, _: &str, err: &SqlError) -> Result<()> {
+            self.error.get_or_insert_with(|| err.clone());
+            Ok(())
+        }
+        fn notice(&mut self, msg: &str) -> Result<()> {
+            crate::error::print_note(msg);
+            Ok(())
+        }
+    }
+    let mut session = Session::new(transport, ErrorMode::KeepGoing);
+    let mut probe = Probe::default();
+    let sql = format!("SELECT * FROM \"{}\" LIMIT 0", table.replace('"', "\"\""));
+    session.submit(Stmt::new(sql), Origin::synthetic(".import"), &mut probe)?;
+    session.finish(&mut probe)?;
+    match probe.error {
+        Some(e) if e.message.contains("no such table") => Ok(None),
+        Some(e) => Err(anyhow::anyhow!("{}", e.message)),
+        None => Ok(probe.columns),
+    }
+}
+
 /// Load CSV from `input` into `opts.table` over `transport` (also used by the shell's
 /// `.import`): a session of its own in stop-at-first-error mode, so the load is atomic
 /// unless `opts.transaction` is off. Returns the number of rows imported.
@@ -110,6 +150,11 @@ pub fn load(
     input: Box<dyn Read + '_>,
     name: &str,
 ) -> Result<u64> {
+    let columns = if opts.sqlite3 {
+        column_count(transport, &opts.table)?
+    } else {
+        None
+    };
     let mut session = Session::new(transport, ErrorMode::Stop);
     let mut out = ImportOutput;
     let tty = io::stderr().is_terminal();
@@ -119,7 +164,7 @@ pub fn load(
         }
     };
     let mut importer = Importer::new(opts, name);
-    let fed = importer.run(input, &mut session, &mut out, &mut progress);
+    let fed = importer.run(input, columns, &mut session, &mut out, &mut progress);
     if tty && importer.rows >= 10_000 {
         eprint!("\r\x1b[K");
     }

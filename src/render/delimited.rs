@@ -10,12 +10,14 @@ use crate::value::{Column, Value};
 /// `--format csv`: byte-for-byte what `sqlite3 -csv` prints for text and numbers.
 ///
 /// sqlite3 quotes a field when it is empty or contains a control character, a space, `"`,
-/// `'`, `,`, DEL or any non-ASCII byte, which is more than RFC 4180 requires (so the `csv`
-/// crate's quoting rules cannot reproduce it); the result is still valid RFC 4180 CSV.
+/// `'`, DEL, any non-ASCII byte or the column separator (`,` unless `.separator` /
+/// `--separator` says otherwise), which is more than RFC 4180 requires (so the `csv` crate's
+/// quoting rules cannot reproduce it); the result is still valid RFC 4180 CSV.
 /// Lines end in `\n`, as with `sqlite3 -csv`.
 pub struct Csv<'a> {
     out: Box<dyn Write + 'a>,
     header: bool,
+    separator: String,
     null_text: String,
     newline: String,
 }
@@ -25,6 +27,7 @@ impl<'a> Csv<'a> {
         Csv {
             out,
             header,
+            separator: opts.separator.clone().unwrap_or_else(|| ",".to_string()),
             null_text: opts.null_text.clone(),
             newline: opts.newline.clone().unwrap_or_else(|| "\n".to_string()),
         }
@@ -33,20 +36,22 @@ impl<'a> Csv<'a> {
     fn write_record<'s>(&mut self, fields: impl Iterator<Item = Field<'s>>) -> io::Result<()> {
         for (i, field) in fields.enumerate() {
             if i > 0 {
-                self.out.write_all(b",")?;
+                self.out.write_all(self.separator.as_bytes())?;
             }
             match field {
                 Field::Null => {
                     // sqlite3 writes the NULL text unquoted; quote it only if it would
                     // otherwise break the record.
                     let null = self.null_text.as_str();
-                    if null.contains([',', '"', '\n', '\r']) {
+                    if null.contains(['"', '\n', '\r']) || null.contains(&self.separator) {
                         write_quoted(&mut self.out, null)?;
                     } else {
                         self.out.write_all(null.as_bytes())?;
                     }
                 }
-                Field::Text(s) if needs_sqlite_quote(&s) => write_quoted(&mut self.out, &s)?,
+                Field::Text(s) if needs_sqlite_quote(&s, &self.separator) => {
+                    write_quoted(&mut self.out, &s)?
+                }
                 Field::Text(s) => self.out.write_all(s.as_bytes())?,
             }
         }
@@ -71,11 +76,12 @@ impl<'s> Field<'s> {
 }
 
 /// sqlite3's rule for `.mode csv`: quote empty fields and any with bytes <= 0x20, `"`, `'`,
-/// `,`, 0x7f or >= 0x80.
-fn needs_sqlite_quote(s: &str) -> bool {
+/// 0x7f or >= 0x80, or the column separator (`,` is only quoted as the separator).
+fn needs_sqlite_quote(s: &str, separator: &str) -> bool {
     s.is_empty()
         || s.bytes()
-            .any(|b| b <= b' ' || b == b'"' || b == b'\'' || b == b',' || b >= 0x7f)
+            .any(|b| b <= b' ' || b == b'"' || b == b'\'' || b >= 0x7f)
+        || s.contains(separator)
 }
 
 /// `"` + the text with `"` doubled + `"`.
@@ -303,6 +309,38 @@ mod tests {
             got,
             "plain,\"a b\",\"\",\"it's\",\"tab\tx\",\"é\",\"x\u{7f}\",\"a,b\",\n"
         );
+    }
+
+    /// sqlite3 quotes a field holding the separator, whatever it is, and `,` only when it
+    /// is the separator; the NULL text is quoted only if it would break the record.
+    #[test]
+    fn csv_custom_separator() {
+        let row = vec![
+            Value::Integer(1),
+            Value::Text("a;b".into()),
+            Value::Text("a,b".into()),
+            Value::Null,
+        ];
+        let o = RenderOptions {
+            header: Some(true),
+            separator: Some(";".into()),
+            null_text: "n,v".into(),
+            ..opts()
+        };
+        let got = render(
+            Format::Csv,
+            &o,
+            &[(&["x;y", "b", "c", "d"], vec![row.clone()])],
+        );
+        assert_eq!(got, "\"x;y\";b;c;d\n1;\"a;b\";a,b;n,v\n");
+        let o = RenderOptions {
+            header: Some(false),
+            separator: Some(", ".into()),
+            ..opts()
+        };
+        let row = vec![Value::Text("a,b".into()), Value::Text("a, b".into())];
+        let got = render(Format::Csv, &o, &[(&["a", "b"], vec![row])]);
+        assert_eq!(got, "a,b, \"a, b\"\n");
     }
 
     #[test]

@@ -38,7 +38,7 @@ fn csv_with_an_unterminated_quote_imports_nothing() {
         .stdin("a;b\n\"1;2\";3\n\"4\n")
         .run();
     out.fails(1, "<stdin>:3: unterminated quoted field");
-    let script = format!(".import {} t\nSELECT 'after';\n", q.display());
+    let script = format!(".import --csv {} t\nSELECT 'after';\n", q.display());
     let out = shell().arg(db.target()).stdin(script).run();
     out.fails(1, "q.csv:3: unterminated quoted field");
     assert_eq!(

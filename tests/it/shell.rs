@@ -154,7 +154,7 @@ fn dump_and_import_dot_commands(db: &Db) {
     let csv = dir.path().join("people.csv");
     std::fs::write(&csv, "name,age\nAda,36\n\"Lovelace, A\",37\n").unwrap();
     let script = format!(
-        ".import {} people\n.mode list\nSELECT name, age FROM people ORDER BY age;\n.dump people\n",
+        ".import --csv {} people\n.mode list\nSELECT name, age FROM people ORDER BY age;\n.dump people\n",
         csv.display()
     );
     let out = run_script(db, &script);
@@ -162,7 +162,7 @@ fn dump_and_import_dot_commands(db: &Db) {
         out.ok(),
         "Ada|36\nLovelace, A|37\n\
 PRAGMA foreign_keys=OFF;\nBEGIN TRANSACTION;\n\
-CREATE TABLE people(name, age);\n\
+CREATE TABLE IF NOT EXISTS \"people\"(\n\"name\" TEXT, \"age\" TEXT);\n\
 INSERT INTO people VALUES('Ada','36');\nINSERT INTO people VALUES('Lovelace, A','37');\n\
 COMMIT;\n"
     );

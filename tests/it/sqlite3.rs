@@ -24,6 +24,12 @@ nl'), (-3, '<&>'), (9223372036854775807, 'naïve ☃ 日本'), (0, 'tab	here'), 
 
 /// sqlite3 on `db` with `args`, `stdin` piped in: (exit code, stdout).
 fn sqlite3(db: &Path, args: &[&str], stdin: &str) -> (i32, String) {
+    let (code, stdout, _) = sqlite3_with_stderr(db, args, stdin);
+    (code, stdout)
+}
+
+/// sqlite3 on `db` with `args`, `stdin` piped in: (exit code, stdout, stderr).
+fn sqlite3_with_stderr(db: &Path, args: &[&str], stdin: &str) -> (i32, String, String) {
     let mut child = Command::new("sqlite3")
         .args(["-init", "/dev/null"])
         .arg(db)
@@ -44,6 +50,7 @@ fn sqlite3(db: &Path, args: &[&str], stdin: &str) -> (i32, String) {
     (
         out.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
     )
 }
 
@@ -399,7 +406,91 @@ fn copies_into_local_files(db: &Db) {
     }
 }
 
+/// `.import` as sqlite3 does it: into an existing table every row is data (`--skip N`
+/// drops a header), a missing table takes its `TEXT` columns from the first row, a short row
+/// is filled with NULL and a long one cut, with sqlite3's warnings; the separator is `,`
+/// with `--csv`, else the output mode's (`|` for list, `.separator`, `,` for csv).
+fn import_matches_sqlite3(db: &Db) {
+    let dir = tempfile::tempdir().unwrap();
+    let file = |name: &str, text: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        path.display().to_string()
+    };
+    let nohdr = file("nohdr.csv", "5,eve,z\n");
+    let hdr = file("hdr.csv", "id,name,note\n1,al,x\n2,\"b,o\",\"y\n2\"\n");
+    let ragged = file("ragged.csv", "1,a\n2,b,c,d\n3,c,x\n");
+    let pipe = file("pipe.csv", "a|b\n1|\"x|y\"\n");
+    let semi = file("semi.csv", "a;b\n1;\"x;y\"\n2;z\n");
+    let script = format!(
+        "CREATE TABLE ex(id, name, note);
+.import --csv {nohdr} ex
+.import --csv --skip 1 {hdr} ex
+.import --csv {ragged} ex
+.import --csv {hdr} newt
+.import --csv {ragged} newt
+.import {pipe} pip
+.separator ;
+.import {semi} semi
+.import --csv {hdr} semi2
+.mode csv
+.import {hdr} com
+.mode list
+.separator |
+SELECT *, typeof(note) FROM ex;
+SELECT * FROM newt;
+SELECT * FROM pip;
+SELECT * FROM semi;
+SELECT * FROM semi2;
+SELECT * FROM com;
+SELECT name, sql FROM sqlite_schema ORDER BY name;
+"
+    );
+    let reference = dir.path().join("reference.db");
+    let (code, want, want_err) = sqlite3_with_stderr(&reference, &[], &script);
+    assert_eq!(code, 0, "{want_err}");
+    assert!(want.starts_with("5|eve|z|text\n1|al|x|text\n"), "{want}");
+    assert!(want_err.contains("found 2 - filling the rest with NULL"));
+    let got = ours(db, &[], &script);
+    assert_eq!(
+        (got.code, got.stdout.as_str(), got.stderr.as_str()),
+        (0, want.as_str(), want_err.as_str()),
+        "{:?}",
+        db.backend
+    );
+}
+
+/// The csv mode writes the column separator and quotes a field holding it (`,` only when it
+/// is the separator), through `.separator`, `-separator` (before or after `-csv`, which sets
+/// `,` as in sqlite3) and `exec --separator`.
+fn csv_separator_matches_sqlite3(db: &Db) {
+    db.sql(FIXTURE);
+    let select = "SELECT 1 AS \"x;y\", 'a;b', 'a,b', '', NULL, s FROM t WHERE id < 4 ORDER BY id";
+    same_as_sqlite3(
+        db,
+        &[],
+        &format!(".mode csv\n.headers on\n.separator ;\n{select};\n.separator \", \"\n{select};\n"),
+    );
+    for args in [
+        &["-csv", "-separator", ";"][..],
+        &["-separator", ";", "-csv"],
+        &["-separator", ";", "-tabs"],
+        &["-header", "-csv", "-separator", "|"],
+    ] {
+        let mut a = args.to_vec();
+        a.push(select);
+        same_as_sqlite3(db, &a, "");
+    }
+    let (_, want) = sqlite3(db.path(), &["-csv", "-separator", ";", select], "");
+    let got = db
+        .exec(["-m", "csv", "--no-header", "--separator", ";", select])
+        .run();
+    assert_eq!(got.ok(), want);
+}
+
 on_every_transport!(
+    import_matches_sqlite3,
+    csv_separator_matches_sqlite3,
     default_piped_output_is_sqlite3s,
     sqlite3_options_match_sqlite3,
     every_mode_matches_sqlite3,

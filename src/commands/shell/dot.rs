@@ -54,15 +54,16 @@ pub enum Dot {
     /// Write the database (or tables matching LIKE patterns) as SQL text.
     #[command(name = ".dump")]
     Dump { tables: Vec<String> },
-    /// Load a CSV file into a table (created from the header row if missing), atomically.
+    /// Load a file into a table, atomically: every row is data if the table exists, else the
+    /// first row names the columns of the new table.
     #[command(name = ".import")]
     Import {
         file: String,
         table: String,
-        /// Skip N lines before the header row.
+        /// Skip the first N rows of input.
         #[arg(long, value_name = "N", default_value_t = 0)]
         skip: u64,
-        /// Accepted for sqlite3 compatibility: the input is always CSV.
+        /// Use , and \n as column and row separators (else the output mode's).
         #[arg(long)]
         csv: bool,
     },

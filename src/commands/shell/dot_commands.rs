@@ -96,15 +96,13 @@ impl Shell {
                 file,
                 table,
                 skip,
-                csv: _,
+                csv,
             } => {
+                let s = &self.settings;
+                let seps = (s.separator.as_deref(), s.newline.as_deref());
+                let opts = crate::import::ImportOptions::sqlite3(table, skip, csv, s.format, seps)
+                    .map_err(usage)?;
                 let f = File::open(&file).map_err(|e| usage(format!("cannot open {file}: {e}")))?;
-                let opts = crate::import::ImportOptions {
-                    table,
-                    skip,
-                    delimiter: b',',
-                    transaction: true,
-                };
                 let transport = self.session.transport_mut().ok_or_else(|| {
                     usage(".import needs no open transaction: COMMIT or ROLLBACK first")
                 })?;
