@@ -116,6 +116,12 @@ impl<'t> Session<'t> {
         }
     }
 
+    /// The in-process connection's sqlite3_changes and sqlite3_total_changes (counters, so
+    /// readable inside a transaction too); `None` for a remote database.
+    pub fn change_counts(&mut self) -> Option<(i64, i64)> {
+        self.t.native().map(|n| n.change_counts())
+    }
+
     pub fn set_mode(&mut self, mode: ErrorMode) {
         self.mode = mode;
     }

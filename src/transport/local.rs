@@ -132,6 +132,9 @@ impl Native for LocalTransport {
     fn vfs_name(&mut self) -> Option<String> {
         native::vfs_name(&self.conn)
     }
+    fn change_counts(&mut self) -> (i64, i64) {
+        native::change_counts(&self.conn)
+    }
 }
 
 pub struct LocalTransport {

@@ -35,6 +35,8 @@ pub trait Native {
     fn restore_from(&mut self, file: &Path) -> Result<(), String>;
     /// The name of the VFS stack `main` uses.
     fn vfs_name(&mut self) -> Option<String>;
+    /// sqlite3_changes64 and sqlite3_total_changes64 (what sqlite3's `.changes` prints).
+    fn change_counts(&mut self) -> (i64, i64);
 }
 
 fn c_path(p: &Path) -> Result<CString, String> {
@@ -140,6 +142,17 @@ pub fn restore_from(db: &Connection, file: &Path) -> Result<(), String> {
     copy(&src, db)
 }
 
+/// sqlite3_changes64 and sqlite3_total_changes64 of `db`.
+pub fn change_counts(db: &Connection) -> (i64, i64) {
+    // SAFETY: a live handle; both calls only read counters on it.
+    unsafe {
+        (
+            ffi::sqlite3_changes64(db.handle()),
+            ffi::sqlite3_total_changes64(db.handle()),
+        )
+    }
+}
+
 /// The name of the VFS stack `main` uses.
 pub fn vfs_name(db: &Connection) -> Option<String> {
     // SAFETY: SQLITE_FCNTL_VFSNAME writes a string allocated with sqlite3_malloc into
@@ -197,5 +210,9 @@ mod tests {
         assert!(t.restore_from(&dir.path().join("missing.db")).is_err());
         assert!(t.load_extension("/no/such/extension", None).is_err());
         assert_eq!(t.vfs_name().as_deref(), Some("unix"));
+        t.connection()
+            .execute_batch("CREATE TABLE c(x); INSERT INTO c VALUES (1), (2);")
+            .unwrap();
+        assert_eq!(t.change_counts(), (2, 3));
     }
 }

@@ -488,6 +488,88 @@ fn csv_separator_matches_sqlite3(db: &Db) {
     assert_eq!(got.ok(), want);
 }
 
+/// On/off arguments as sqlite3's booleanValue reads them (`YES`, `0x0`, `2`; anything else is
+/// "no", with sqlite3's warning); `.eqp trigger` and `.eqp full` are accepted.
+fn on_off_arguments_match_sqlite3(db: &Db) {
+    db.sql(FIXTURE);
+    let script = ".headers YES\nSELECT 1 AS a;\n.headers 0x0\nSELECT 2 AS b;\n.headers maybe\n\
+                  SELECT 3 AS c;\n.headers 2\nSELECT 4 AS d;\n.headers -1\nSELECT 5 AS e;\n\
+                  .echo 1\nSELECT 6 AS f;\n.echo No\n.timer OFF\n.bail no\n.changes 0x\n\
+                  .headers 4294967296\nSELECT 7 AS g;\n.eqp trigger\nSELECT * FROM c JOIN p ON p.id = c.pid;\n\
+                  .eqp off\nSELECT 8;\n";
+    same_as_sqlite3(db, &[], script);
+    let out = ours(db, &[], script);
+    assert_eq!(
+        out.stderr,
+        "ERROR: Not a boolean value: \"maybe\". Assuming \"no\".\n\
+         ERROR: Not a boolean value: \"-1\". Assuming \"no\".\n"
+    );
+    // `full` shows the plan (sqlite3 adds the bytecode, a listed difference).
+    let out = ours(db, &[], ".eqp full\nSELECT 1;\n");
+    assert_eq!(out.ok(), "QUERY PLAN\n`--SCAN CONSTANT ROW\n1\n");
+}
+
+/// C escapes in unquoted and double-quoted dot-command arguments, not in single-quoted ones;
+/// quotes as sqlite3 splits them (no doubling; an open quote runs to the end of the line).
+fn dot_arguments_are_split_and_unescaped_as_sqlite3_does(db: &Db) {
+    db.sql(FIXTURE);
+    for script in [
+        ".separator \\t\nSELECT 1, 2;\n.separator , \"\\r\\n\"\nSELECT 3, 4;\nSELECT 5, 6;\n",
+        ".print a\\tb \"c\\td\" 'e\\tf' 'it''s' \\101\\102\\7 \\q \\\\ end\\\n",
+        ".print \"q\\\"q\" \"a b\"c a\"b c\"\n.print \"unterminated\n.print 'open\\t\n",
+        ".nullvalue \\x\\N\nSELECT NULL;\n.mode tabs\n.separator ;\\\\\nSELECT 1, 2;\n",
+    ] {
+        same_as_sqlite3(db, &[], script);
+    }
+}
+
+/// `.parameter set` evaluates VALUE as sqlite3 does (an SQL expression when it prepares, else
+/// text; a value may start with `-`); `list` is sorted by name, `init` is accepted.
+fn parameters_match_sqlite3(db: &Db) {
+    db.sql(FIXTURE);
+    let script = ".parameter set :g -5\n.parameter set :h 0x10\n.parameter set :a 1+1\n\
+                  .parameter set $b abc\n.parameter set @c \"'txt'\"\n.parameter set :d 1.5\n\
+                  .parameter set :e NULL\n.parameter set :f x'00ff'\n\
+                  .parameter set :y \"1); SELECT 5; --\"\n.parameter set :long_name_here 2\n\
+                  .parameter set :n \"(SELECT count(*) FROM t)\"\n.parameter init\n.parameter list\n\
+                  SELECT :g, :h, :a, $b, @c, :d, :e, typeof(:f), :y, :n;\n\
+                  .parameter unset :a\n.parameter set :g 'x y'\n.param list\n.parameter clear\n.parameter list\n";
+    same_as_sqlite3(db, &[], script);
+}
+
+/// `.changes on`: sqlite3's line after each chunk of input that ran without error, SELECT
+/// included, into the current output; writes buffered in a transaction are counted when
+/// their chunk ends.
+fn changes_match_sqlite3(db: &Db) {
+    let script = "DROP TABLE IF EXISTS ct;\nDROP TABLE IF EXISTS cu;\nCREATE TABLE ct(a);\n.changes on\nINSERT INTO ct VALUES (1), (2);\nSELECT 1;\n\
+                  INSERT INTO ct VALUES (3); INSERT INTO ct VALUES (4), (5), (6);\nDELETE FROM ct;\n\
+                  .changes yes\nUPDATE ct SET a = 1;\nSELECT 2;\nBEGIN;\nINSERT INTO ct VALUES (1);\n\
+                  UPDATE ct SET a = 5 WHERE 0;\nCREATE TABLE cu(x);\nCOMMIT;\nINSERT INTO ct\n VALUES (7);\n\
+                  .once '|tr a-z A-Z'\nSELECT 'piped';\n.changes off\nINSERT INTO ct VALUES (8);\n";
+    same_as_sqlite3(db, &[], script);
+}
+
+/// `.once '|cmd'` and `.output |cmd args`: the output goes into `sh -c cmd`.
+fn output_into_a_command_matches_sqlite3(db: &Db) {
+    let script =
+        ".once |tr a-z A-Z\nSELECT 'abc';\nSELECT 'def';\n.once '|sed s/x/Y/'\nSELECT 'xx';\n\
+                  .output | cat -n\nSELECT 'one';\nSELECT 'two';\n.output\nSELECT 'back';\n\
+                  .once \"|cat\" -\nSELECT 'dash';\n";
+    same_as_sqlite3(db, &[], script);
+}
+
+/// A failing -cmd is reported and the shell goes on, exiting 0 (1 under -bail), as sqlite3.
+fn failing_cmd_exits_as_sqlite3_does(db: &Db) {
+    same_as_sqlite3(db, &["-cmd", "SELECT * FROM nope", "SELECT 1"], "");
+    same_as_sqlite3(db, &["-cmd", ".headers"], "SELECT 2;\n");
+    let args = ["-bail", "-cmd", "SELECT * FROM nope", "SELECT 1"];
+    let (code, want) = sqlite3(db.path(), &args, "");
+    assert_eq!(code, 1);
+    let got = ours(db, &args, "");
+    got.fails(1, "no such table: nope");
+    assert_eq!(got.stdout, want);
+}
+
 on_every_transport!(
     import_matches_sqlite3,
     csv_separator_matches_sqlite3,
@@ -499,6 +581,12 @@ on_every_transport!(
     dot_commands_match_sqlite3,
     sha3sum_matches_sqlite3,
     copies_into_local_files,
+    on_off_arguments_match_sqlite3,
+    dot_arguments_are_split_and_unescaped_as_sqlite3_does,
+    parameters_match_sqlite3,
+    changes_match_sqlite3,
+    output_into_a_command_matches_sqlite3,
+    failing_cmd_exits_as_sqlite3_does,
 );
 
 #[test]

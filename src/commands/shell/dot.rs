@@ -1,7 +1,7 @@
 //! Dot-commands (`.mode csv`, `.tables`, ...): sqlite3's names and behaviour where sqlite3 has
 //! them, parsed by a clap multicall enum so each has help text and clear errors.
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Parser, Subcommand};
 
 use crate::render::Format;
 
@@ -16,15 +16,63 @@ pub struct DotLine {
     pub cmd: Dot,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum OnOff {
-    On,
-    Off,
+/// An on/off argument, read as sqlite3's `booleanValue` reads it: `on`/`yes` and `off`/`no` in
+/// any case, or an integer (decimal, or hexadecimal after `0x`), true when its low 32 bits are
+/// not all zero. Anything else is off, with sqlite3's warning ([`OnOff::warning`]) when the
+/// command runs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OnOff {
+    on: bool,
+    /// The argument, when it was no boolean.
+    bad: Option<String>,
 }
 
 impl OnOff {
-    pub fn is_on(self) -> bool {
-        self == OnOff::On
+    pub fn is_on(&self) -> bool {
+        self.on
+    }
+
+    /// sqlite3's message for an argument that is no boolean (printed on standard error; the
+    /// command still runs, with "no").
+    pub fn warning(&self) -> Option<String> {
+        self.bad
+            .as_ref()
+            .map(|b| format!("ERROR: Not a boolean value: \"{b}\". Assuming \"no\"."))
+    }
+}
+
+/// [`OnOff`] from text; never fails (a bad value is kept for the warning).
+pub fn on_off(arg: &str) -> Result<OnOff, String> {
+    Ok(match boolean_value(arg) {
+        Some(on) => OnOff { on, bad: None },
+        None => OnOff {
+            on: false,
+            bad: Some(arg.to_string()),
+        },
+    })
+}
+
+/// sqlite3's `booleanValue`, `None` for an argument it warns about.
+pub fn boolean_value(arg: &str) -> Option<bool> {
+    let (digits, radix) = match arg.strip_prefix("0x") {
+        Some(hex) => (hex, 16),
+        None if !arg.is_empty() => (arg, 10),
+        None => ("x", 10),
+    };
+    if digits.chars().all(|c| c.is_digit(radix)) {
+        // sqlite3's integerValue: wrapping arithmetic, then the low 32 bits.
+        let v = digits.chars().fold(0i64, |v, c| {
+            v.wrapping_mul(radix as i64)
+                .wrapping_add(i64::from(c.to_digit(radix).unwrap_or(0)))
+        });
+        return Some(v & 0xffff_ffff != 0);
+    }
+    if arg.eq_ignore_ascii_case("on") || arg.eq_ignore_ascii_case("yes") {
+        Some(true)
+    } else if arg.eq_ignore_ascii_case("off") || arg.eq_ignore_ascii_case("no") {
+        Some(false)
+    } else {
+        None
     }
 }
 
@@ -80,7 +128,7 @@ pub enum Dot {
         #[arg(long, value_name = "N")]
         wrap: Option<usize>,
         /// Wrap at word boundaries.
-        #[arg(long, value_name = "on|off")]
+        #[arg(long, value_name = "on|off", value_parser = on_off, allow_hyphen_values = true)]
         wordwrap: Option<OnOff>,
         /// Same as --wordwrap on.
         #[arg(long = "ww")]
@@ -94,7 +142,10 @@ pub enum Dot {
     },
     /// Show column names or not.
     #[command(name = ".headers", alias = ".header")]
-    Headers { state: OnOff },
+    Headers {
+        #[arg(value_parser = on_off, allow_hyphen_values = true)]
+        state: OnOff,
+    },
     /// Text shown for NULL.
     #[command(name = ".nullvalue")]
     Nullvalue { text: String },
@@ -103,22 +154,45 @@ pub enum Dot {
     Separator { sep: String, row: Option<String> },
     /// Print how long each statement took.
     #[command(name = ".timer")]
-    Timer { state: OnOff },
+    Timer {
+        #[arg(value_parser = on_off, allow_hyphen_values = true)]
+        state: OnOff,
+    },
     /// Print the number of rows changed by each statement.
     #[command(name = ".changes")]
-    Changes { state: OnOff },
-    /// Send output to FILE, or back to stdout without an argument.
+    Changes {
+        #[arg(value_parser = on_off, allow_hyphen_values = true)]
+        state: OnOff,
+    },
+    /// Send output to FILE ('|COMMAND': into a command), or back to stdout without an
+    /// argument.
     #[command(name = ".output")]
-    Output { file: Option<String> },
-    /// Send the output of the next command only to FILE.
+    Output {
+        file: Option<String>,
+        /// The rest of a '|COMMAND'.
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true, hide = true)]
+        rest: Vec<String>,
+    },
+    /// Send the output of the next command only to FILE ('|COMMAND': into a command).
     #[command(name = ".once")]
-    Once { file: String },
+    Once {
+        file: String,
+        /// The rest of a '|COMMAND'.
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true, hide = true)]
+        rest: Vec<String>,
+    },
     /// Stop at the first error.
     #[command(name = ".bail")]
-    Bail { state: OnOff },
+    Bail {
+        #[arg(value_parser = on_off, allow_hyphen_values = true)]
+        state: OnOff,
+    },
     /// Print each statement before running it.
     #[command(name = ".echo")]
-    Echo { state: OnOff },
+    Echo {
+        #[arg(value_parser = on_off, allow_hyphen_values = true)]
+        state: OnOff,
+    },
     /// Close this database and open another (a file; or any target, like .connect).
     #[command(name = ".open")]
     Open { target: Option<String> },
@@ -134,7 +208,7 @@ pub enum Dot {
         #[arg(allow_hyphen_values = true)]
         text: Vec<String>,
     },
-    /// Manage statement parameters: set NAME VALUE | unset NAME | list | clear.
+    /// Manage statement parameters: set NAME VALUE | unset NAME | list | clear | init.
     #[command(name = ".parameter", alias = ".param")]
     Parameter {
         #[command(subcommand)]
@@ -149,9 +223,12 @@ pub enum Dot {
     /// List names and files of attached databases.
     #[command(name = ".databases")]
     Databases,
-    /// Show each statement's query plan before its results.
+    /// Show each statement's query plan before its results: on|off (full and trigger: on).
     #[command(name = ".eqp")]
-    Eqp { state: OnOff },
+    Eqp {
+        #[arg(value_name = "on|off|full|trigger", allow_hyphen_values = true)]
+        state: String,
+    },
     /// Set minimum column widths for column and qbox output (negative: right-aligned).
     #[command(name = ".width")]
     Width {
@@ -242,7 +319,10 @@ pub enum Dot {
     Clone { newdb: String },
     /// End output lines with CR LF, or not.
     #[command(name = ".crlf")]
-    Crlf { state: Option<OnOff> },
+    Crlf {
+        #[arg(value_parser = on_off, allow_hyphen_values = true)]
+        state: Option<OnOff>,
+    },
     /// Write each statement before it runs to FILE, stdout or stderr; off stops.
     #[command(name = ".trace")]
     Trace { target: Option<String> },
@@ -268,66 +348,108 @@ pub enum Dot {
 
 #[derive(Debug, Subcommand)]
 pub enum ParamAction {
-    /// Bind NAME (e.g. :id, @id, $id) to VALUE for the following statements.
-    Set { name: String, value: String },
+    /// Bind NAME (e.g. :id, @id, $id) to VALUE (an SQL expression, else text) for the
+    /// following statements.
+    Set {
+        #[arg(allow_hyphen_values = true)]
+        name: String,
+        #[arg(allow_hyphen_values = true)]
+        value: String,
+    },
     /// Remove one parameter.
     Unset { name: String },
     /// List parameters.
     List,
     /// Remove all parameters.
     Clear,
+    /// Accepted for sqlite3 compatibility (there is no table of parameters to create).
+    Init,
 }
 
-/// Split a dot-command line into arguments the way sqlite3 does: whitespace separates,
-/// `"..."` and `'...'` quote (a doubled quote inside `'...'` is one quote).
-pub fn split_args(line: &str) -> Result<Vec<String>, String> {
+/// Split a dot-command line into arguments the way sqlite3 3.40 does: whitespace separates;
+/// `"..."` and `'...'` quote (no doubling: `'it''s'` is two arguments); a quote left open
+/// runs to the end of the line; inside `"..."` a backslash keeps the next character from
+/// closing it. C escapes ([`resolve_backslashes`]) are resolved in unquoted and `"..."`
+/// arguments, never in `'...'` ones.
+pub fn split_args(line: &str) -> Vec<String> {
+    let b = line.trim().as_bytes();
     let mut out = Vec::new();
-    let mut chars = line.trim().chars().peekable();
-    while let Some(&c) = chars.peek() {
-        if c.is_whitespace() {
-            chars.next();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i].is_ascii_whitespace() || b[i] == 0x0b {
+            i += 1;
             continue;
         }
-        let mut arg = String::new();
-        if c == '"' || c == '\'' {
-            chars.next();
-            let mut closed = false;
-            while let Some(ch) = chars.next() {
-                if ch == c {
-                    if c == '\'' && chars.peek() == Some(&'\'') {
-                        chars.next();
-                        arg.push('\'');
-                        continue;
-                    }
-                    closed = true;
-                    break;
+        let delim = b[i];
+        if delim == b'"' || delim == b'\'' {
+            i += 1;
+            let start = i;
+            while i < b.len() && b[i] != delim {
+                if b[i] == b'\\' && delim == b'"' && i + 1 < b.len() {
+                    i += 1;
                 }
-                if c == '"' && ch == '\\' {
-                    match chars.next() {
-                        Some('n') => arg.push('\n'),
-                        Some('t') => arg.push('\t'),
-                        Some(other) => arg.push(other),
-                        None => break,
-                    }
-                    continue;
-                }
-                arg.push(ch);
+                i += 1;
             }
-            if !closed {
-                return Err(format!("unterminated {c}quoted{c} argument"));
-            }
+            let arg = &b[start..i.min(b.len())];
+            i += 1;
+            out.push(if delim == b'"' {
+                resolve_backslashes(arg)
+            } else {
+                String::from_utf8_lossy(arg).into_owned()
+            });
         } else {
-            while let Some(&ch) = chars.peek() {
-                if ch.is_whitespace() {
-                    break;
-                }
-                arg.push(ch);
-                chars.next();
+            let start = i;
+            while i < b.len() && !(b[i].is_ascii_whitespace() || b[i] == 0x0b) {
+                i += 1;
             }
+            out.push(resolve_backslashes(&b[start..i]));
         }
-        out.push(arg);
     }
-    Ok(out)
+    out
+}
+
+/// sqlite3's `resolve_backslashes`: `\a \b \t \n \v \f \r \" \' \\` and up to three octal
+/// digits become the byte they name, a backslash before any other character is dropped, one
+/// at the very end is kept; a NUL byte ends the argument (it is a C string). Bytes that are
+/// not UTF-8 become U+FFFD.
+pub fn resolve_backslashes(arg: &[u8]) -> String {
+    let mut out = Vec::with_capacity(arg.len());
+    let mut i = 0;
+    while i < arg.len() {
+        let mut c = arg[i];
+        if c == b'\\' && i + 1 < arg.len() {
+            i += 1;
+            c = match arg[i] {
+                b'a' => 0x07,
+                b'b' => 0x08,
+                b't' => b'\t',
+                b'n' => b'\n',
+                b'v' => 0x0b,
+                b'f' => 0x0c,
+                b'r' => b'\r',
+                d @ b'0'..=b'7' => {
+                    let mut v = d - b'0';
+                    for _ in 0..2 {
+                        match arg.get(i + 1) {
+                            Some(n @ b'0'..=b'7') => {
+                                v = (v << 3).wrapping_add(n - b'0');
+                                i += 1;
+                            }
+                            _ => break,
+                        }
+                    }
+                    v
+                }
+                other => other,
+            };
+        }
+        if c == 0 {
+            break;
+        }
+        out.push(c);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// Commands whose options sqlite3 also spells with one dash (`-ww`, `-verbose`).
@@ -335,7 +457,7 @@ const ONE_DASH_OPTIONS: &[&str] = &[".mode", ".lint", ".fullschema"];
 
 /// Parse one dot-command line.
 pub fn parse(line: &str) -> Result<Dot, String> {
-    let mut args = split_args(line)?;
+    let mut args = split_args(line);
     if args.first().is_some_and(|c| c == ".sha3sum") {
         // Its arguments are read as sqlite3 reads them ("--" and "--help" included).
         return Ok(Dot::Sha3sum {
@@ -415,12 +537,50 @@ mod tests {
 
     #[test]
     fn splits_like_sqlite3() {
-        assert_eq!(split_args(".mode csv").unwrap(), vec![".mode", "csv"]);
+        assert_eq!(split_args(".mode csv"), vec![".mode", "csv"]);
         assert_eq!(
-            split_args(".print 'it''s' \"a\\tb\" x").unwrap(),
-            vec![".print", "it's", "a\tb", "x"]
+            split_args(".print 'it''s' \"a\\tb\" x 'c\\td' e\\tf"),
+            vec![".print", "it", "s", "a\tb", "x", "c\\td", "e\tf"]
         );
-        assert!(split_args(".print 'open").is_err());
+        assert_eq!(split_args(".print 'open"), vec![".print", "open"]);
+        assert_eq!(
+            split_args(r#".print "a\"b" "a b"c a"b c""#),
+            vec![".print", "a\"b", "a b", "c", "a\"b", "c\""]
+        );
+        assert_eq!(
+            split_args(r".print \101\7x \x41 \q \\ end\ a\0b"),
+            vec![".print", "A\x07x", "x41", "q", "\\", "end\\", "a"]
+        );
+    }
+
+    #[test]
+    fn booleans_as_sqlite3_reads_them() {
+        for (arg, want) in [
+            ("on", Some(true)),
+            ("YES", Some(true)),
+            ("Off", Some(false)),
+            ("no", Some(false)),
+            ("2", Some(true)),
+            ("00", Some(false)),
+            ("0x10", Some(true)),
+            ("0x", Some(false)),
+            ("4294967296", Some(false)),
+            ("true", None),
+            ("-1", None),
+            ("0X1", None),
+            ("1abc", None),
+            ("", None),
+        ] {
+            assert_eq!(boolean_value(arg), want, "{arg}");
+        }
+        assert!(matches!(
+            parse(".headers maybe").unwrap(),
+            Dot::Headers { state } if !state.is_on() && state.warning().is_some()
+        ));
+        assert!(matches!(
+            parse(".param set :g -5").unwrap(),
+            Dot::Parameter { action: ParamAction::Set { value, .. } } if value == "-5"
+        ));
     }
 
     #[test]
@@ -435,7 +595,7 @@ mod tests {
         ));
         assert!(matches!(
             parse(".headers on").unwrap(),
-            Dot::Headers { state: OnOff::On }
+            Dot::Headers { state } if state.is_on()
         ));
         assert!(matches!(
             parse(".param set :x 5").unwrap(),
@@ -495,6 +655,7 @@ mod tests {
         crate::fuzz::run_text("dot", seeds, crate::fuzz::cases(4), |line| {
             let _ = parse(line);
             let _ = split_args(line);
+            let _ = resolve_backslashes(line.as_bytes());
         });
     }
 }

@@ -5,10 +5,10 @@ use std::io::{self, BufReader, Write};
 
 use anyhow::Result;
 
-use super::dot::{self, Dot, OnOff, ParamAction};
+use super::dot::{self, Dot, OnOff};
+use super::outputs::Piped;
 use super::state::{open_session, Out, Shell};
 use crate::error::usage;
-use crate::params::parse_value;
 use crate::render::Format;
 use crate::session::{ErrorMode, SourceName};
 use crate::value::Value;
@@ -144,7 +144,7 @@ impl Shell {
                 noquote: _,
             } => match mode {
                 Some(m) => {
-                    let wordwrap = ww || wordwrap.is_some_and(OnOff::is_on);
+                    let wordwrap = ww || wordwrap.is_some_and(|w| flag(&w));
                     self.set_mode(m, table, (wrap, wordwrap, quote));
                 }
                 None => {
@@ -153,7 +153,7 @@ impl Shell {
                 }
             },
             Dot::Headers { state } => {
-                self.settings.header = state.is_on();
+                self.settings.header = flag(&state);
                 self.settings.header_set = true;
             }
             Dot::Nullvalue { text } => self.settings.null_text = text,
@@ -163,19 +163,19 @@ impl Shell {
                     self.settings.newline = row;
                 }
             }
-            Dot::Timer { state } => self.settings.timer = state.is_on(),
-            Dot::Changes { state } => self.settings.changes = state.is_on(),
+            Dot::Timer { state } => self.settings.timer = flag(&state),
+            Dot::Changes { state } => self.settings.changes = flag(&state),
             Dot::Bail { state } => {
-                self.settings.bail = state.is_on();
+                self.settings.bail = flag(&state);
                 self.session.set_mode(if state.is_on() {
                     ErrorMode::Stop
                 } else {
                     ErrorMode::KeepGoing
                 });
             }
-            Dot::Echo { state } => self.settings.echo = state.is_on(),
-            Dot::Output { file } => self.set_output(file, false)?,
-            Dot::Once { file } => self.set_output(Some(file), true)?,
+            Dot::Echo { state } => self.settings.echo = flag(&state),
+            Dot::Output { file, rest } => self.set_output(output_target(file, rest)?, false)?,
+            Dot::Once { file, rest } => self.set_output(output_target(Some(file), rest)?, true)?,
             Dot::Open { target } => self.connect(target.as_deref().unwrap_or(":memory:"))?,
             Dot::Connect { target } => self.connect(&target)?,
             Dot::Show => {
@@ -186,23 +186,7 @@ impl Shell {
                 let line = format!("{}\n", text.join(" "));
                 self.print(&line)?;
             }
-            Dot::Parameter { action } => match action {
-                ParamAction::Set { name, value } => {
-                    self.feeder.params.set(name, parse_value(&value))
-                }
-                ParamAction::Unset { name } => self.feeder.params.unset(&name),
-                ParamAction::Clear => self.feeder.params.clear(),
-                ParamAction::List => {
-                    let text: String = self
-                        .feeder
-                        .params
-                        .named()
-                        .iter()
-                        .map(|(n, v)| format!("{n} {}\n", v.to_sql_literal()))
-                        .collect();
-                    self.print(&text)?;
-                }
-            },
+            Dot::Parameter { action } => self.parameter(action)?,
             Dot::Transport => {
                 let info = self.session.transport().info();
                 let text = format!(
@@ -225,7 +209,12 @@ impl Shell {
                 self.print(&text)?;
             }
             Dot::Databases => self.databases()?,
-            Dot::Eqp { state } => self.settings.eqp = state.is_on(),
+            // sqlite3's `full` also shows the bytecode, and `trigger` the plans of triggers:
+            // both are plain `on` here.
+            Dot::Eqp { state } => {
+                self.settings.eqp = matches!(state.as_str(), "full" | "trigger")
+                    || flag(&dot::on_off(&state).map_err(usage)?)
+            }
             Dot::Width { widths } => self.settings.widths = widths,
             Dot::Prompt { main, cont } => self.settings.prompts = Some((main, cont)),
             Dot::Shell { cmd } | Dot::System { cmd } => self.system(&cmd)?,
@@ -252,7 +241,7 @@ impl Shell {
             },
             Dot::Clone { newdb } => self.clone_into(&newdb)?,
             Dot::Crlf { state } => match state {
-                Some(s) => self.settings.crlf = s.is_on(),
+                Some(s) => self.settings.crlf = flag(&s),
                 None => {
                     let text = format!("crlf is {}\n", on_off(self.settings.crlf).to_uppercase());
                     self.print(&text)?;
@@ -372,9 +361,14 @@ impl Shell {
         self.out = match file {
             None => Out::Stdout,
             Some(f) if f == "stdout" || f == "-" => Out::Stdout,
+            Some(f) if f.starts_with('|') => {
+                let pipe = Piped::spawn(&f[1..])
+                    .map_err(|e| usage(format!("cannot open pipe \"{}\": {e}", &f[1..])))?;
+                Out::File(io::BufWriter::new(Box::new(pipe)), f)
+            }
             Some(f) => {
                 let file = File::create(&f).map_err(|e| usage(format!("cannot write {f}: {e}")))?;
-                Out::File(io::BufWriter::new(file), f)
+                Out::File(io::BufWriter::new(Box::new(file)), f)
             }
         };
         self.once = once;
@@ -393,6 +387,26 @@ impl Shell {
         self.name = name;
         self.schema_dirty = true;
         Ok(())
+    }
+}
+
+/// An on/off argument's value, after sqlite3's warning if it was no boolean.
+fn flag(state: &OnOff) -> bool {
+    if let Some(w) = state.warning() {
+        eprintln!("{w}");
+    }
+    state.is_on()
+}
+
+/// `.output`/`.once` arguments as sqlite3 reads them: a FILE starting with `|` takes the rest
+/// of the line (joined by spaces) as its command; anything else after FILE is an error.
+fn output_target(file: Option<String>, rest: Vec<String>) -> Result<Option<String>> {
+    match file {
+        Some(f) if f.starts_with('|') => Ok(Some(
+            std::iter::once(f).chain(rest).collect::<Vec<_>>().join(" "),
+        )),
+        _ if !rest.is_empty() => Err(usage(format!("extra parameter: \"{}\"", rest[0]))),
+        f => Ok(f),
     }
 }
 

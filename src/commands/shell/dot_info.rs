@@ -1,13 +1,15 @@
 //! Dot-commands that describe the database, each a query (or a few) through the session, so
 //! they work the same on every transport: `.databases`, `.dbinfo`, `.fullschema`, `.lint
-//! fkey-indexes`, `.version` and the `.eqp` query plan; and `.limit` and `.vfsname`, which
-//! only an in-process connection has.
+//! fkey-indexes`, `.version`, the `.eqp` query plan and `.parameter` (whose values are SQL
+//! expressions); and `.limit` and `.vfsname`, which only an in-process connection has.
 
 use anyhow::Result;
 
+use super::dot::ParamAction;
 use super::state::Shell;
 use crate::error::usage;
 use crate::render::quote_identifier;
+use crate::session::ErrorMode;
 use crate::sql;
 use crate::transport::native::LIMITS;
 use crate::value::{write_insert_line, Value};
@@ -63,6 +65,72 @@ pub(super) fn glob(pattern: &[char], text: &[char]) -> bool {
 }
 
 impl Shell {
+    /// `.parameter set|unset|list|clear|init`, as sqlite3 keeps its `temp.sqlite_parameters`
+    /// table: `list` in the order of the names' bytes, each value as `quote()` writes it.
+    pub(super) fn parameter(&mut self, action: ParamAction) -> Result<()> {
+        match action {
+            ParamAction::Set { name, value } => {
+                let v = self.parameter_value(&value)?;
+                self.feeder.params.set(name, v);
+            }
+            ParamAction::Unset { name } => self.feeder.params.unset(&name),
+            ParamAction::Clear => self.feeder.params.clear(),
+            ParamAction::Init => {}
+            ParamAction::List => {
+                let mut named = self.feeder.params.named().to_vec();
+                if named.is_empty() {
+                    return Ok(());
+                }
+                named.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+                let quoted: Vec<String> =
+                    (1..=named.len()).map(|i| format!("quote(?{i})")).collect();
+                let args = named.iter().map(|(_, v)| v.clone()).collect();
+                let row = self
+                    .query(&format!("SELECT {}", quoted.join(", ")), args)?
+                    .pop()
+                    .unwrap_or_default();
+                let width = named
+                    .iter()
+                    .map(|(n, _)| n.chars().count())
+                    .max()
+                    .unwrap_or(0);
+                let mut text = String::new();
+                for (i, (n, v)) in named.iter().enumerate() {
+                    let q = row
+                        .get(i)
+                        .map_or_else(|| v.to_sql_literal(), |q| q.to_text(""));
+                    text.push_str(&format!("{n:<width$} {q}\n"));
+                }
+                self.print(&text)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// A `.parameter set` value as sqlite3 stores it: the value of the SQL expression VALUE
+    /// when `VALUES(k, VALUE)` prepares (only its first statement is read, as sqlite3 reads
+    /// it), else VALUE as text. Evaluated through the session, so on every transport; a
+    /// failure here never stops the shell under `.bail on`.
+    fn parameter_value(&mut self, value: &str) -> Result<Value> {
+        let text = Value::Text(value.to_string());
+        let Some(first) = sql::split(&format!("VALUES(0,{value})")).into_iter().next() else {
+            return Ok(text);
+        };
+        // The user's statements still held go first, under the user's error mode.
+        if self.session.pending_count() > 0 {
+            self.with_output(false, |s, out| s.send_all(out))?;
+        }
+        self.session.set_mode(ErrorMode::KeepGoing);
+        let rows = self.query(&first.sql, Vec::new());
+        if self.settings.bail {
+            self.session.set_mode(ErrorMode::Stop);
+        }
+        Ok(match rows {
+            Ok(mut rows) if rows.len() == 1 && rows[0].len() == 2 => rows[0].pop().unwrap_or(text),
+            _ => text,
+        })
+    }
+
     /// `.databases`: `PRAGMA database_list` as sqlite3 lays it out.
     pub(super) fn databases(&mut self) -> Result<()> {
         let rows = self.query("PRAGMA database_list", Vec::new())?;

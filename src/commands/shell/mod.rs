@@ -2,8 +2,10 @@
 //! then arguments run in order (SQL or dot-commands) and the shell exits; a piped script runs
 //! like `sqlite3 DB < script.sql`; on a terminal the interactive REPL ([`repl`]) drives the
 //! same shell [`state`] line by line. [`dot`] parses dot-commands and [`dot_commands`] runs them,
-//! with [`dot_info`], [`dot_hash`] and [`dot_files`]; [`timer`] is `.timer`'s clock.
+//! with [`dot_info`], [`dot_hash`] and [`dot_files`]; [`timer`] is `.timer`'s clock and
+//! [`changes`] is `.changes`' line.
 
+mod changes;
 mod dot;
 mod dot_commands;
 mod dot_files;
@@ -106,11 +108,17 @@ pub fn run(
         let name = SourceName::File(f.display().to_string());
         shell.run_script(BufReader::new(file), &name, false)?;
     }
+    let failures = shell.failures();
     for (i, c) in args.cmd.iter().enumerate() {
         if shell.done() {
             break;
         }
         shell.run_arg(i + 1, c)?;
+    }
+    if !shell.settings.bail {
+        // As in sqlite3, a failed -cmd is reported but does not make the exit status;
+        // under -bail it ends the shell (status 1).
+        shell.failures = failures;
     }
     if interactive && !shell.done() {
         return repl::run(shell);

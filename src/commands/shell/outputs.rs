@@ -1,9 +1,11 @@
 //! Where the shell's statements report: [`ShellOutput`] renders results and prints errors as
 //! sqlite3 does, [`Rows`] keeps the rows of the shell's own queries, [`Crlf`] is `.crlf on`,
-//! [`Shared`] lets the renderer and the messages share one buffered standard output.
+//! [`Shared`] lets the renderer and the messages share one buffered standard output, [`Piped`]
+//! is `.output '|cmd'`, [`ChangeCounts`] counts what `.changes` reports.
 
 use std::cell::RefCell;
 use std::io::{self, BufWriter, StdoutLock, Write};
+use std::process::{Child, ChildStdin, Command, Stdio};
 
 use anyhow::Result;
 
@@ -30,6 +32,48 @@ impl<W: Write> Write for Crlf<W> {
     }
 }
 
+/// `.output '|cmd'` / `.once '|cmd'`: the standard input of `sh -c cmd` (sqlite3's popen),
+/// whose standard output is ours; closing it waits for the command, as pclose does.
+pub(super) struct Piped {
+    child: Child,
+    stdin: Option<ChildStdin>,
+}
+
+impl Piped {
+    pub(super) fn spawn(cmd: &str) -> io::Result<Piped> {
+        io::stdout().flush()?;
+        let mut child = Command::new("sh")
+            .arg("-c")
+            .arg(cmd)
+            .stdin(Stdio::piped())
+            .spawn()?;
+        let stdin = child.stdin.take();
+        Ok(Piped { child, stdin })
+    }
+}
+
+impl Write for Piped {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match &mut self.stdin {
+            Some(w) => w.write(buf),
+            None => Ok(buf.len()),
+        }
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        match &mut self.stdin {
+            Some(w) => w.flush(),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Drop for Piped {
+    fn drop(&mut self) {
+        drop(self.stdin.take());
+        let _ = self.child.wait();
+    }
+}
+
 /// A writer held by reference: the renderer writes rows through it while [`ShellOutput`]
 /// can still flush it before a message goes to standard error.
 pub(super) struct Shared<'a, W: Write>(pub(super) &'a RefCell<W>);
@@ -46,6 +90,18 @@ impl<W: Write> Write for Shared<'_, W> {
 /// Standard output buffered for a pipe or a file.
 pub(super) type PipedStdout = RefCell<BufWriter<StdoutLock<'static>>>;
 
+/// What `.changes on` reports where the connection's own counters are out of reach (a remote
+/// database): sqlite3_changes and sqlite3_total_changes as this shell's statements' answers
+/// add up; and the statements of the input chunk being run, with their answers' counts.
+#[derive(Debug, Default)]
+pub(super) struct ChangeCounts {
+    pub(super) last: i64,
+    pub(super) total: i64,
+    /// Under `.changes on`: the chunk's statements, and each answer's count, in order.
+    pub(super) chunk_sql: Vec<String>,
+    pub(super) chunk_affected: Vec<u64>,
+}
+
 /// Results and errors of the shell's statements: exec's rendering, the shell's messages.
 pub(super) struct ShellOutput<'a> {
     pub(super) results: ResultOutput<'a>,
@@ -55,6 +111,7 @@ pub(super) struct ShellOutput<'a> {
     /// Buffered standard output, flushed before each message so rows and messages keep
     /// their order (as sqlite3's do).
     pub(super) piped: Option<&'a PipedStdout>,
+    pub(super) counts: &'a mut ChangeCounts,
 }
 
 impl ShellOutput<'_> {
@@ -76,9 +133,14 @@ impl Output for ShellOutput<'_> {
     }
 
     fn end(&mut self, summary: &StmtSummary) -> Result<()> {
-        if !self.results.close_statement()? && self.changes {
-            self.flush_rows()?;
-            eprintln!("changes: {}", summary.affected_row_count);
+        self.results.close_statement()?;
+        let n = summary.affected_row_count;
+        if n > 0 {
+            self.counts.last = n as i64;
+            self.counts.total = self.counts.total.saturating_add(n as i64);
+        }
+        if self.changes {
+            self.counts.chunk_affected.push(n);
         }
         Ok(())
     }

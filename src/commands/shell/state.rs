@@ -10,7 +10,7 @@ use std::time::Instant;
 use anyhow::Result;
 
 use super::dot::{self, Dot};
-use super::outputs::{Crlf, Rows, Shared, ShellOutput};
+use super::outputs::{ChangeCounts, Crlf, Rows, Shared, ShellOutput};
 use super::timer;
 use crate::connect::{self, ConnArgs};
 use crate::error::usage;
@@ -94,7 +94,9 @@ impl Settings {
 
 pub(super) enum Out {
     Stdout,
-    File(io::BufWriter<File>, String),
+    /// A file, or a command's standard input (`|cmd`, [`super::outputs::Piped`]), and its
+    /// name as given.
+    File(io::BufWriter<Box<dyn Write>>, String),
 }
 
 /// Where `.trace` writes each statement.
@@ -129,6 +131,8 @@ pub struct Shell {
     pub(super) testcase: Option<String>,
     /// The schema may have changed since the completion names were read.
     pub schema_dirty: bool,
+    /// `.changes`: the counts of a remote database, and the input chunk's statements.
+    pub(super) counts: ChangeCounts,
 }
 
 pub(super) fn open_session(
@@ -172,6 +176,7 @@ impl Shell {
             viewer: None,
             trace: None,
             testcase: None,
+            counts: ChangeCounts::default(),
         })
     }
 
@@ -274,6 +279,7 @@ impl Shell {
             interactive: self.interactive,
             failed: 0,
             piped: piped.as_ref(),
+            counts: &mut self.counts,
         };
         let r = f(&mut self.session, &mut out);
         self.failures += out.failed;
@@ -305,6 +311,9 @@ impl Shell {
         }
         if self.settings.echo {
             writeln!(io::stdout(), "{}", piece.sql)?;
+        }
+        if self.settings.changes {
+            self.counts.chunk_sql.push(piece.sql.clone());
         }
         self.trace_statement(&piece.sql)?;
         if self.settings.eqp {
@@ -365,16 +374,26 @@ impl Shell {
             splitter.push("\n");
             splitter.clear();
             self.sync()?;
+            if self.settings.echo {
+                // sqlite3 echoes dot-commands too.
+                writeln!(io::stdout(), "{}", line.trim_end_matches(['\n', '\r']))?;
+            }
             return self.dot_line(line.trim());
         }
+        let (failures, mut chunk) = (self.failures, false);
         for piece in splitter.push(line) {
+            chunk = true;
             self.submit(piece, source, true)?;
-            if self.once || self.settings.timer || self.settings.echo || self.trace.is_some() {
-                // `.once` captures exactly the next statement's output; `.timer` times each
-                // statement on its own, and `.echo` and `.trace` lines precede each one's
-                // results, as in sqlite3.
+            let once = self.once && !self.settings.changes;
+            if once || self.settings.timer || self.settings.echo || self.trace.is_some() {
+                // `.once` captures exactly the next statement's output (with `.changes`, the
+                // chunk's, and its line); `.timer` times each statement on its own, and
+                // `.echo` and `.trace` lines precede each one's results, as in sqlite3.
                 self.sync()?;
             }
+        }
+        if chunk && self.settings.changes {
+            self.end_chunk(failures)?;
         }
         Ok(())
     }
@@ -413,7 +432,11 @@ impl Shell {
             }
         }
         if let Some(piece) = splitter.finish() {
+            let failures = self.failures;
             self.submit(piece, source, true)?;
+            if self.settings.changes {
+                self.end_chunk(failures)?;
+            }
         }
         self.sync()
     }
@@ -426,8 +449,13 @@ impl Shell {
         }
         let name = SourceName::Argument(n);
         let multiline = text.trim_end().contains('\n');
+        let (failures, mut chunk) = (self.failures, false);
         for piece in sql::split(text) {
+            chunk = true;
             self.submit(piece, &name, multiline)?;
+        }
+        if chunk && self.settings.changes {
+            self.end_chunk(failures)?;
         }
         self.sync()
     }
