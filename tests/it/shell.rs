@@ -306,7 +306,28 @@ fn explain_query_plan_is_drawn_as_sqlite3_draws_it(db: &Db) {
     );
 }
 
+/// `.schema` and `.fullschema` as sqlite3 writes them: creation order, SQLite's own tables
+/// (unless `--nosys`), `CREATE TABLE IF NOT EXISTS` for a quoted name, a view's or virtual
+/// table's columns in a comment, patterns matched against the table (case-insensitively).
+fn schema_matches_sqlite3(db: &Db) {
+    db.sql(
+        "CREATE TABLE zb(x, y); CREATE TABLE \"w n\"(x); CREATE INDEX zb_i ON zb(y);
+         CREATE VIEW av AS SELECT x, y AS why FROM zb;
+         CREATE TABLE aa(id INTEGER PRIMARY KEY AUTOINCREMENT);
+         CREATE TRIGGER tr AFTER INSERT ON aa BEGIN SELECT 1; END;
+         CREATE VIEW \"v x\" AS SELECT x AS \"the id\" FROM zb;
+         CREATE VIRTUAL TABLE f USING fts5(body); ANALYZE;",
+    );
+    crate::sqlite3::same_as_sqlite3(
+        db,
+        &[],
+        ".schema\n.print ---\n.schema --nosys\n.print ---\n.schema A%\n.print ---\n\
+         .schema main.zb*\n.print ---\n.fullschema\n",
+    );
+}
+
 on_every_transport!(
+    schema_matches_sqlite3,
     explain_query_plan_is_drawn_as_sqlite3_draws_it,
     arguments_stop_at_the_first_failure,
     dot_commands_inside_a_transaction_with_buffered_writes,

@@ -93,9 +93,15 @@ pub enum Dot {
     /// List tables and views (optionally those matching a LIKE pattern).
     #[command(name = ".tables")]
     Tables { pattern: Option<String> },
-    /// Show CREATE statements (optionally of objects matching a LIKE pattern).
+    /// Show CREATE statements (optionally of the tables matching a LIKE pattern and their
+    /// indexes, triggers and views).
     #[command(name = ".schema")]
-    Schema { pattern: Option<String> },
+    Schema {
+        pattern: Option<String>,
+        /// Leave out SQLite's own tables (sqlite_sequence, sqlite_stat1, ...).
+        #[arg(long)]
+        nosys: bool,
+    },
     /// List indexes (optionally of one table).
     #[command(name = ".indexes", alias = ".indices")]
     Indexes { table: Option<String> },

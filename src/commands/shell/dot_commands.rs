@@ -41,28 +41,7 @@ impl Shell {
                 let text = columns(&names, 80);
                 self.print(&text)?;
             }
-            Dot::Schema { pattern } => {
-                let (filter, args) = match pattern {
-                    Some(p) => (
-                        " AND (name LIKE ?1 OR tbl_name LIKE ?1)".to_string(),
-                        vec![Value::Text(p)],
-                    ),
-                    None => (String::new(), Vec::new()),
-                };
-                let rows = self.query(
-                    &format!(
-                        "SELECT sql FROM sqlite_schema WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%'{filter} \
-                         ORDER BY tbl_name = name DESC, rowid"
-                    ),
-                    args,
-                )?;
-                let mut text = String::new();
-                for r in rows {
-                    text.push_str(&r[0].to_text(""));
-                    text.push_str(";\n");
-                }
-                self.print(&text)?;
-            }
+            Dot::Schema { pattern, nosys } => self.schema(pattern.as_deref(), nosys)?,
             Dot::Indexes { table } => {
                 let (filter, args) = like_filter("tbl_name", table);
                 let rows = self.query(

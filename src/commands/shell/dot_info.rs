@@ -166,18 +166,7 @@ impl Shell {
     /// `.fullschema`: every CREATE statement (temp ones too), then the statistics tables
     /// as INSERTs between two `ANALYZE sqlite_schema;`, as sqlite3 writes them.
     pub(super) fn fullschema(&mut self) -> Result<()> {
-        let rows = self.query(
-            "SELECT sql FROM \
-               (SELECT sql sql, type type, tbl_name tbl_name, name name, rowid x \
-                  FROM sqlite_schema UNION ALL \
-                SELECT sql, type, tbl_name, name, rowid FROM sqlite_temp_schema) \
-             WHERE type!='meta' AND sql NOTNULL AND name NOT LIKE 'sqlite_%' ORDER BY x",
-            Vec::new(),
-        )?;
-        let mut text: String = rows
-            .iter()
-            .map(|r| format!("{};\n", r[0].to_text("")))
-            .collect();
+        let mut text = self.fullschema_statements()?;
         let stats = self.query(
             "SELECT name FROM sqlite_schema WHERE name GLOB 'sqlite_stat[134]' ORDER BY name",
             Vec::new(),

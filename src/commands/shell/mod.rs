@@ -11,6 +11,7 @@ mod dot_commands;
 mod dot_files;
 mod dot_hash;
 mod dot_info;
+mod dot_schema;
 mod outputs;
 mod repl;
 mod state;
