@@ -326,7 +326,17 @@ fn schema_matches_sqlite3(db: &Db) {
     );
 }
 
+/// `.dump --data-only` writes the rows only, as sqlite3's does.
+fn dump_data_only_matches_sqlite3(db: &Db) {
+    db.sql(
+        "CREATE TABLE t(a, b TEXT); INSERT INTO t VALUES (1, 'x'), (2, NULL);
+         CREATE TABLE u(id INTEGER PRIMARY KEY AUTOINCREMENT, v); INSERT INTO u(v) VALUES (3.5);",
+    );
+    crate::sqlite3::same_as_sqlite3(db, &[], ".dump --data-only\n.dump --data-only t\n");
+}
+
 on_every_transport!(
+    dump_data_only_matches_sqlite3,
     schema_matches_sqlite3,
     explain_query_plan_is_drawn_as_sqlite3_draws_it,
     arguments_stop_at_the_first_failure,

@@ -107,7 +107,12 @@ pub enum Dot {
     Indexes { table: Option<String> },
     /// Write the database (or tables matching LIKE patterns) as SQL text.
     #[command(name = ".dump")]
-    Dump { tables: Vec<String> },
+    Dump {
+        tables: Vec<String>,
+        /// Rows only: no CREATE statements, no BEGIN/COMMIT.
+        #[arg(long)]
+        data_only: bool,
+    },
     /// Load a file into a table, atomically: every row is data if the table exists, else the
     /// first row names the columns of the new table.
     #[command(name = ".import")]

@@ -56,9 +56,10 @@ impl Shell {
                     .collect();
                 self.print(&text)?;
             }
-            Dot::Dump { tables } => {
+            Dot::Dump { tables, data_only } => {
                 let opts = crate::dump::DumpOptions {
                     tables,
+                    data_only,
                     ..Default::default()
                 };
                 let transport = self.session.transport_mut().ok_or_else(|| {
