@@ -335,7 +335,41 @@ fn dump_data_only_matches_sqlite3(db: &Db) {
     crate::sqlite3::same_as_sqlite3(db, &[], ".dump --data-only\n.dump --data-only t\n");
 }
 
+/// `.tables` and `.indexes` as sqlite3 lists them: sorted, padded to the longest name,
+/// filled down columns that fit in 80 characters; patterns by LIKE.
+fn tables_and_indexes_match_sqlite3(db: &Db) {
+    let mut sql = String::new();
+    for (i, name) in [
+        "a",
+        "bb",
+        "customers",
+        "d_long_table_name",
+        "e",
+        "orders",
+        "x1",
+        "zz",
+    ]
+    .iter()
+    .enumerate()
+    {
+        sql.push_str(&format!(
+            "CREATE TABLE {name}(c{i}); CREATE INDEX {name}_i ON {name}(c{i});"
+        ));
+    }
+    sql.push_str(
+        "CREATE VIEW v AS SELECT 1; CREATE TABLE u(k UNIQUE); \
+         CREATE TABLE w(k PRIMARY KEY, v) WITHOUT ROWID; CREATE VIRTUAL TABLE f USING fts5(b);",
+    );
+    db.sql(&sql);
+    crate::sqlite3::same_as_sqlite3(
+        db,
+        &[],
+        ".tables\n.tables %o%\n.indexes\n.indexes orders\n.tables none\n",
+    );
+}
+
 on_every_transport!(
+    tables_and_indexes_match_sqlite3,
     dump_data_only_matches_sqlite3,
     schema_matches_sqlite3,
     explain_query_plan_is_drawn_as_sqlite3_draws_it,

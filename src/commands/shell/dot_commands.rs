@@ -11,7 +11,6 @@ use super::state::{open_session, Out, Shell};
 use crate::error::usage;
 use crate::render::Format;
 use crate::session::{ErrorMode, SourceName};
-use crate::value::Value;
 
 /// How deep `.read` files may read others (sqlite3's limit too).
 const MAX_READ_NESTING: usize = 25;
@@ -28,34 +27,9 @@ impl Shell {
             }
             Dot::Quit => self.quit = Some(0),
             Dot::Exit { code } => self.quit = Some(code.unwrap_or(0)),
-            Dot::Tables { pattern } => {
-                let (filter, args) = like_filter("name", pattern);
-                let rows = self.query(
-                    &format!(
-                        "SELECT name FROM sqlite_schema WHERE type IN ('table', 'view') \
-                         AND name NOT LIKE 'sqlite_%'{filter} ORDER BY 1"
-                    ),
-                    args,
-                )?;
-                let names: Vec<String> = rows.into_iter().map(|r| r[0].to_text("")).collect();
-                let text = columns(&names, 80);
-                self.print(&text)?;
-            }
+            Dot::Tables { pattern } => self.list_objects(false, pattern.as_deref())?,
             Dot::Schema { pattern, nosys } => self.schema(pattern.as_deref(), nosys)?,
-            Dot::Indexes { table } => {
-                let (filter, args) = like_filter("tbl_name", table);
-                let rows = self.query(
-                    &format!(
-                        "SELECT name FROM sqlite_schema WHERE type = 'index'{filter} ORDER BY 1"
-                    ),
-                    args,
-                )?;
-                let text: String = rows
-                    .into_iter()
-                    .map(|r| format!("{}\n", r[0].to_text("")))
-                    .collect();
-                self.print(&text)?;
-            }
+            Dot::Indexes { table } => self.list_objects(true, table.as_deref())?,
             Dot::Dump { tables, data_only } => {
                 let opts = crate::dump::DumpOptions {
                     tables,
@@ -396,33 +370,4 @@ pub(super) fn on_off(b: bool) -> &'static str {
     } else {
         "off"
     }
-}
-
-fn like_filter(column: &str, pattern: Option<String>) -> (String, Vec<Value>) {
-    match pattern {
-        Some(p) => (format!(" AND {column} LIKE ?1"), vec![Value::Text(p)]),
-        None => (String::new(), Vec::new()),
-    }
-}
-
-/// Names laid out in columns, as sqlite3's `.tables` does.
-fn columns(names: &[String], width: usize) -> String {
-    if names.is_empty() {
-        return String::new();
-    }
-    let w = names.iter().map(|n| n.chars().count()).max().unwrap_or(0) + 2;
-    let per_line = (width / w).max(1);
-    let rows = names.len().div_ceil(per_line);
-    let mut out = String::new();
-    for r in 0..rows {
-        let mut line = String::new();
-        for c in 0..per_line {
-            if let Some(n) = names.get(c * rows + r) {
-                line.push_str(&format!("{n:<w$}"));
-            }
-        }
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    out
 }

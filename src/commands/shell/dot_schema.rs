@@ -116,6 +116,31 @@ impl Shell {
         Ok(out)
     }
 
+    /// `.tables [PATTERN]` (`indexes`: `.indexes [TABLE]`), as sqlite3 lists them: the
+    /// tables and views (indexes, SQLite's own included) of every database, those not in
+    /// `main` named `db.name`, sorted, matched by LIKE against the name (the index's table),
+    /// laid out in columns. One query, whatever the databases (`pragma_table_list`; a
+    /// WITHOUT ROWID table's primary key is the table, not an index in the schema).
+    pub(super) fn list_objects(&mut self, indexes: bool, pattern: Option<&str>) -> Result<()> {
+        let shown = "CASE WHEN t.schema = 'main' THEN {n} ELSE t.schema || '.' || {n} END";
+        let sql = if indexes {
+            format!(
+                "SELECT {} FROM pragma_table_list AS t, pragma_index_list(t.name, t.schema) AS i \
+                 WHERE t.name LIKE ?1 AND NOT (i.origin = 'pk' AND t.wr) ORDER BY 1",
+                shown.replace("{n}", "i.name")
+            )
+        } else {
+            format!(
+                "SELECT {} FROM pragma_table_list AS t \
+                 WHERE t.name NOT LIKE 'sqlite_%' AND t.name LIKE ?1 ORDER BY 1",
+                shown.replace("{n}", "t.name")
+            )
+        };
+        let rows = self.query(&sql, vec![Value::Text(pattern.unwrap_or("%").to_string())])?;
+        let names: Vec<String> = rows.iter().map(|r| r[0].to_text("")).collect();
+        self.print(&in_columns(&names))
+    }
+
     /// The statements of `.fullschema`: every database's, in creation order, as stored.
     pub(super) fn fullschema_statements(&mut self) -> Result<String> {
         let rows = self.query(
@@ -131,4 +156,23 @@ impl Shell {
             .map(|r| create_table_line(&r[0].to_text("")))
             .collect())
     }
+}
+
+/// Names in columns as sqlite3 lays out `.tables`: each padded to the longest, two spaces
+/// apart, as many as fit in 80 characters, filled down each column first.
+fn in_columns(names: &[String]) -> String {
+    let Some(longest) = names.iter().map(|n| n.chars().count()).max() else {
+        return String::new();
+    };
+    let per_line = (80 / (longest + 2)).max(1);
+    let rows = names.len().div_ceil(per_line);
+    let mut out = String::new();
+    for i in 0..rows {
+        for (k, name) in names.iter().enumerate().skip(i).step_by(rows) {
+            let gap = if k < rows { "" } else { "  " };
+            out.push_str(&format!("{gap}{name:<longest$}"));
+        }
+        out.push('\n');
+    }
+    out
 }
