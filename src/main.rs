@@ -77,13 +77,13 @@ impl Invocation {
                 .expect("the generate subcommand");
             GenerateArgs::from_arg_matches_mut(&mut sub).map(Invocation::Generate)
         } else {
-            // sqlite3's -csv, -tabs and -ascii set the separator: a -separator before them
-            // is replaced, as in sqlite3 (`-separator ';' -csv` writes `,`).
+            // sqlite3's -csv, -tabs, -ascii and -quote set the separator: a -separator
+            // before them is replaced, as in sqlite3 (`-separator ';' -csv` writes `,`).
             let sep_at = matches.index_of("separator");
             let given =
                 |id: &str| matches.value_source(id) == Some(clap::parser::ValueSource::CommandLine);
             let reset = sep_at.is_some()
-                && ["csv", "tabs", "ascii"]
+                && ["csv", "tabs", "ascii", "quote"]
                     .iter()
                     .any(|m| given(m) && matches.index_of(m) > sep_at);
             Cli::from_arg_matches_mut(&mut matches).and_then(|mut c| {

@@ -23,6 +23,16 @@ impl Value {
         matches!(self, Value::Null)
     }
 
+    /// The value if it is text, bytes that are not UTF-8 replaced by U+FFFD: for names and
+    /// SQL read from the schema, which must never be skipped for an odd byte.
+    pub fn text_lossy(&self) -> Option<String> {
+        match self {
+            Value::Text(s) => Some(s.clone()),
+            Value::RawText(b) => Some(String::from_utf8_lossy(b).into_owned()),
+            _ => None,
+        }
+    }
+
     /// The value as plain text, the way the text output formats show it
     /// (NULL becomes `null_text`, blobs become lowercase hex).
     pub fn to_text(&self, null_text: &str) -> String {

@@ -120,10 +120,7 @@ pub fn schema_query(patterns: usize) -> String {
 
 /// Parse one row of [`schema_query`].
 pub fn schema_object(row: &[Value]) -> Option<SchemaObject> {
-    let text = |v: Option<&Value>| match v {
-        Some(Value::Text(s)) => Some(s.clone()),
-        _ => None,
-    };
+    let text = |v: Option<&Value>| v.and_then(Value::text_lossy);
     Some(SchemaObject {
         kind: text(row.first())?,
         name: text(row.get(1))?,
@@ -218,14 +215,8 @@ pub struct KeyColumn {
 
 pub fn column_info(row: &[Value]) -> Option<ColumnInfo> {
     // cid, name, type, notnull, dflt_value, pk, hidden
-    let name = match row.get(1) {
-        Some(Value::Text(s)) => s.clone(),
-        _ => return None,
-    };
-    let decltype = match row.get(2) {
-        Some(Value::Text(s)) => s.clone(),
-        _ => String::new(),
-    };
+    let name = row.get(1).and_then(Value::text_lossy)?;
+    let decltype = row.get(2).and_then(Value::text_lossy).unwrap_or_default();
     let hidden = match row.get(6) {
         Some(Value::Integer(h)) => *h,
         _ => 0,
@@ -240,20 +231,17 @@ pub fn column_info(row: &[Value]) -> Option<ColumnInfo> {
 pub fn key_column(row: &[Value]) -> Option<KeyColumn> {
     // seqno, cid, name, desc, coll, key
     let is_key = matches!(row.get(5), Some(Value::Integer(1)));
-    let name = match row.get(2) {
-        Some(Value::Text(s)) => s.clone(),
-        _ => return None,
-    };
+    let name = row.get(2).and_then(Value::text_lossy)?;
     if !is_key {
         return None;
     }
     Some(KeyColumn {
         name,
         desc: matches!(row.get(3), Some(Value::Integer(1))),
-        coll: match row.get(4) {
-            Some(Value::Text(s)) => s.clone(),
-            _ => "BINARY".into(),
-        },
+        coll: row
+            .get(4)
+            .and_then(Value::text_lossy)
+            .unwrap_or_else(|| "BINARY".into()),
     })
 }
 

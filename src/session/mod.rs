@@ -126,6 +126,10 @@ impl<'t> Session<'t> {
         self.mode = mode;
     }
 
+    pub fn mode(&self) -> ErrorMode {
+        self.mode
+    }
+
     /// Statements failed so far.
     pub fn failures(&self) -> usize {
         self.failures

@@ -316,7 +316,7 @@ fn schema_matches_sqlite3(db: &Db) {
          CREATE TABLE aa(id INTEGER PRIMARY KEY AUTOINCREMENT);
          CREATE TRIGGER tr AFTER INSERT ON aa BEGIN SELECT 1; END;
          CREATE VIEW \"v x\" AS SELECT x AS \"the id\" FROM zb;
-         CREATE VIRTUAL TABLE f USING fts5(body); ANALYZE;",
+         CREATE VIRTUAL TABLE f USING fts5(body); CREATE VIEW éé AS SELECT 1 AS x; ANALYZE;",
     );
     crate::sqlite3::same_as_sqlite3(
         db,
@@ -368,7 +368,43 @@ fn tables_and_indexes_match_sqlite3(db: &Db) {
     );
 }
 
+/// Review findings, each against sqlite3: a `.read` given as an argument runs its whole
+/// script (only SQL arguments stop at their first failure); a `.parameter` argument does not
+/// change that; `.changes on` says nothing for arguments; `-separator X -quote` is quote's.
+fn arguments_keep_sqlite3s_rules(db: &Db) {
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("r.sql");
+    std::fs::write(&script, "SELECT 1;\nSELECT nosuch;\nSELECT 3;\n").unwrap();
+    let read = format!(".read {}", script.display());
+    let out = shell().arg(db.target()).args([&read, "SELECT 4"]).run();
+    out.fails(1, "nosuch");
+    assert_eq!(out.stdout, "1\n3\n");
+    let out = shell()
+        .arg(db.target())
+        .args([
+            ".param set :a 1",
+            "CREATE TABLE IF NOT EXISTS pa(x); INSERT INTO nosuch VALUES (1); INSERT INTO pa VALUES (3)",
+        ])
+        .run();
+    out.fails(1, "nosuch");
+    assert_eq!(
+        db.query_strings("SELECT count(*) FROM pa"),
+        vec!["Integer(0)"]
+    );
+    let out = shell()
+        .arg(db.target())
+        .args([
+            ".changes on",
+            "CREATE TABLE IF NOT EXISTS ch(x)",
+            "SELECT 1",
+        ])
+        .run();
+    assert_eq!(out.ok(), "1\n");
+    crate::sqlite3::same_as_sqlite3(db, &["-separator", ";", "-quote"], "SELECT 1, 'a';\n");
+}
+
 on_every_transport!(
+    arguments_keep_sqlite3s_rules,
     tables_and_indexes_match_sqlite3,
     dump_data_only_matches_sqlite3,
     schema_matches_sqlite3,

@@ -347,7 +347,24 @@ fn text_that_is_not_utf8_keeps_its_bytes() {
             out.stdout
         );
     }
+    // Schema text that is not UTF-8 (a Latin-1 DEFAULT) is never a reason to leave a table
+    // out of a dump (it was dropped silently).
+    let latin1: String = b"CREATE TABLE u(x DEFAULT '\xe9', y)"
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    raw.sql(&format!(
+        "CREATE TABLE u(x DEFAULT 'e', y); INSERT INTO u(y) VALUES (1);
+         PRAGMA writable_schema = ON;
+         UPDATE sqlite_schema SET sql = CAST(X'{latin1}' AS TEXT) WHERE name = 'u';
+         PRAGMA writable_schema = OFF;"
+    ));
     let dumped = ours(&raw, &[".dump"], "");
+    assert!(
+        dumped.stdout.contains("CREATE TABLE u("),
+        "{}",
+        dumped.stdout
+    );
     let back = Db::new(Backend::Local);
     let (status, _) = sqlite3(back.path(), &[], dumped.ok());
     assert_eq!(status, 0, "{}", dumped.stdout);

@@ -120,11 +120,10 @@ impl Shell {
         if self.session.pending_count() > 0 {
             self.with_output(false, |s, out| s.send_all(out))?;
         }
+        let mode = self.session.mode();
         self.session.set_mode(ErrorMode::KeepGoing);
         let rows = self.query(&first.sql, Vec::new());
-        if self.settings.bail {
-            self.session.set_mode(ErrorMode::Stop);
-        }
+        self.session.set_mode(mode);
         Ok(match rows {
             Ok(mut rows) if rows.len() == 1 && rows[0].len() == 2 => rows[0].pop().unwrap_or(text),
             _ => text,

@@ -79,10 +79,11 @@ impl Shell {
     /// sqlite3's `shell_add_schema`: the database before the object's name when it is not
     /// `main`, and after a view or virtual table a comment with its columns.
     fn add_schema(&mut self, sql: &str, db: &str, name: &str) -> Result<String> {
-        let Some(prefix) = PREFIXES
-            .iter()
-            .find(|p| sql.len() >= p.len() && sql[..p.len()].eq_ignore_ascii_case(p))
-        else {
+        let Some(prefix) = PREFIXES.iter().find(|p| {
+            sql.as_bytes()
+                .get(..p.len())
+                .is_some_and(|head| head.eq_ignore_ascii_case(p.as_bytes()))
+        }) else {
             return Ok(sql.to_string());
         };
         let mut out = sql.to_string();

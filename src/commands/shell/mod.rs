@@ -134,12 +134,17 @@ pub fn run(
         }
     } else {
         // As sqlite3: the first statement that fails ends the arguments (the rest of its
-        // own argument included), and the shell exits 1.
-        shell.session.set_mode(ErrorMode::Stop);
+        // own argument included), and the shell exits 1. A dot-command argument (`.read
+        // FILE`) runs under the shell's own mode: a script it reads goes on after errors.
         let mut r = Ok(());
         for (i, a) in sql_args.iter().enumerate() {
             let failed_before = shell.failures();
+            let mode = shell.session.mode();
+            if !a.trim_start().starts_with('.') {
+                shell.session.set_mode(ErrorMode::Stop);
+            }
             r = shell.run_arg(i + 1, a);
+            shell.session.set_mode(mode);
             if r.is_err() || shell.done() || shell.failures() > failed_before {
                 break;
             }

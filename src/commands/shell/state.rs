@@ -449,13 +449,10 @@ impl Shell {
         }
         let name = SourceName::Argument(n);
         let multiline = text.trim_end().contains('\n');
-        let (failures, mut chunk) = (self.failures, false);
+        // sqlite3 prints `.changes` lines for input it reads line by line, not for
+        // command-line arguments.
         for piece in sql::split(text) {
-            chunk = true;
             self.submit(piece, &name, multiline)?;
-        }
-        if chunk && self.settings.changes {
-            self.end_chunk(failures)?;
         }
         self.sync()
     }
