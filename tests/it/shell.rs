@@ -403,7 +403,20 @@ fn arguments_keep_sqlite3s_rules(db: &Db) {
     crate::sqlite3::same_as_sqlite3(db, &["-separator", ";", "-quote"], "SELECT 1, 'a';\n");
 }
 
+/// `-echo` writes the input as sqlite3 does: each line as read (comments and blank lines
+/// too), a statement's lines together once it is complete; arguments are not echoed.
+fn echo_matches_sqlite3(db: &Db) {
+    crate::sqlite3::same_as_sqlite3(
+        db,
+        &["-echo"],
+        "-- a comment\nselect 1; select 2;\n\nselect\n  3;\n.print hi\n   \n\
+         select 4; -- trailing\nselect 5 -- c\n;\n",
+    );
+    crate::sqlite3::same_as_sqlite3(db, &["-echo", "select 1; select 2", ".print x"], "");
+}
+
 on_every_transport!(
+    echo_matches_sqlite3,
     arguments_keep_sqlite3s_rules,
     tables_and_indexes_match_sqlite3,
     dump_data_only_matches_sqlite3,

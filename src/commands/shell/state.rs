@@ -133,6 +133,9 @@ pub struct Shell {
     pub schema_dirty: bool,
     /// `.changes`: the counts of a remote database, and the input chunk's statements.
     pub(super) counts: ChangeCounts,
+    /// `.echo on`: the input lines read since the last complete chunk, echoed as sqlite3
+    /// echoes them (the raw text, once what was read is complete).
+    echo_lines: String,
 }
 
 pub(super) fn open_session(
@@ -177,6 +180,7 @@ impl Shell {
             trace: None,
             testcase: None,
             counts: ChangeCounts::default(),
+            echo_lines: String::new(),
         })
     }
 
@@ -309,9 +313,6 @@ impl Shell {
         if self.done() {
             return Ok(());
         }
-        if self.settings.echo {
-            writeln!(io::stdout(), "{}", piece.sql)?;
-        }
         if self.settings.changes {
             self.counts.chunk_sql.push(piece.sql.clone());
         }
@@ -381,7 +382,17 @@ impl Shell {
             return self.dot_line(line.trim());
         }
         let (failures, mut chunk) = (self.failures, false);
-        for piece in splitter.push(line) {
+        let pieces = splitter.push(line);
+        if self.settings.echo {
+            // sqlite3 echoes its input as read, comments and blank lines included: the lines
+            // of a statement together, once the statement is complete.
+            self.echo_lines.push_str(line);
+            if !splitter.has_pending() {
+                let text = std::mem::take(&mut self.echo_lines);
+                writeln!(io::stdout(), "{}", text.trim_end_matches(['\n', '\r']))?;
+            }
+        }
+        for piece in pieces {
             chunk = true;
             self.submit(piece, source, true)?;
             let once = self.once && !self.settings.changes;
