@@ -415,7 +415,30 @@ fn echo_matches_sqlite3(db: &Db) {
     crate::sqlite3::same_as_sqlite3(db, &["-echo", "select 1; select 2", ".print x"], "");
 }
 
+/// After a failing statement sqlite3 skips the rest of that line (the other statements it
+/// completes) and goes on with the next line; inside a transaction that leaves the COMMIT
+/// unrun, so the rows are not committed until a later line commits them.
+fn the_rest_of_a_line_is_skipped_after_an_error(db: &Db) {
+    let script = "CREATE TABLE IF NOT EXISTS sk(x UNIQUE);\n\
+                  SELECT 1; SELECT * FROM nope; SELECT 3;\nSELECT 4;\n\
+                  BEGIN; INSERT INTO sk VALUES (1); INSERT INTO sk VALUES (1); INSERT INTO sk VALUES (2); COMMIT;\n\
+                  SELECT count(*) FROM sk;\nCOMMIT;\nSELECT count(*) FROM sk;\n";
+    let (code, want) = crate::sqlite3::sqlite3(db.path(), &[], script);
+    // sqlite3 ran it on the file: start again from an empty table for ours.
+    db.sql("DELETE FROM sk");
+    assert_eq!(code, 1);
+    let out = run_script(db, script);
+    assert_eq!(
+        (out.code, out.stdout.as_str()),
+        (1, want.as_str()),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(want, "1\n4\n1\n1\n");
+}
+
 on_every_transport!(
+    the_rest_of_a_line_is_skipped_after_an_error,
     echo_matches_sqlite3,
     arguments_keep_sqlite3s_rules,
     tables_and_indexes_match_sqlite3,

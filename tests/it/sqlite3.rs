@@ -23,7 +23,7 @@ nl'), (-3, '<&>'), (9223372036854775807, 'naïve ☃ 日本'), (0, 'tab	here'), 
     CREATE VIEW v AS SELECT i FROM t;";
 
 /// sqlite3 on `db` with `args`, `stdin` piped in: (exit code, stdout).
-fn sqlite3(db: &Path, args: &[&str], stdin: &str) -> (i32, String) {
+pub(crate) fn sqlite3(db: &Path, args: &[&str], stdin: &str) -> (i32, String) {
     let (code, stdout, _) = sqlite3_with_stderr(db, args, stdin);
     (code, stdout)
 }

@@ -392,11 +392,28 @@ impl Shell {
                 writeln!(io::stdout(), "{}", text.trim_end_matches(['\n', '\r']))?;
             }
         }
+        // sqlite3 runs the statements a line completes one by one and skips the rest of
+        // the line after one fails. With several on a line, each is sent at once (buffered
+        // writes too), so a failure is known before the next is submitted.
+        let one_by_one = pieces.len() > 1 && self.session.mode() == ErrorMode::KeepGoing;
+        let mut failed = false;
         for piece in pieces {
+            if failed {
+                continue;
+            }
             chunk = true;
+            let failures_before = self.failures;
             self.submit(piece, source, true)?;
             let once = self.once && !self.settings.changes;
-            if once || self.settings.timer || self.settings.echo || self.trace.is_some() {
+            if one_by_one {
+                if self.session.pending_count() > 0 {
+                    self.with_output(true, |s, out| s.send_all(out))?;
+                }
+                if once {
+                    self.end_once();
+                }
+                failed = self.failures > failures_before;
+            } else if once || self.settings.timer || self.settings.echo || self.trace.is_some() {
                 // `.once` captures exactly the next statement's output (with `.changes`, the
                 // chunk's, and its line); `.timer` times each statement on its own, and
                 // `.echo` and `.trace` lines precede each one's results, as in sqlite3.
