@@ -1,5 +1,5 @@
 //! The batch a group of statements is sent as: each step conditioned on the previous one
-//! (in stop mode), steps inside a transaction guarded by `not(is_autocommit)` where the
+//! (in stop mode, or for a statement chained to the one before it), steps inside a transaction guarded by `not(is_autocommit)` where the
 //! server can evaluate it, and a ROLLBACK after each COMMIT that runs when the COMMIT did
 //! not succeed (skipped or failed), so a failure never leaves half a transaction behind.
 
@@ -20,7 +20,7 @@ pub fn build(
     let mut prev_user: Option<usize> = None;
     for (k, item) in items.iter().enumerate() {
         let mut conds = Vec::new();
-        if stop_on_error {
+        if stop_on_error || item.chained {
             if let Some(p) = prev_user {
                 conds.push(Cond::Ok(p));
             }

@@ -14,4 +14,7 @@ pub struct Item {
     pub in_tx: bool,
     /// Inside a transaction after it ran.
     pub in_tx_after: bool,
+    /// Runs only if the statement submitted before it succeeded, when both go in one
+    /// request (the shell's statements of one input line, as sqlite3 runs them).
+    pub chained: bool,
 }

@@ -205,6 +205,7 @@ mod tests {
                     kind,
                     in_tx: before,
                     in_tx_after: in_tx,
+                    chained: false,
                 }
             })
             .collect()

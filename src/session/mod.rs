@@ -79,6 +79,9 @@ pub struct Session<'t> {
     live: bool,
     failures: usize,
     stopped: bool,
+    /// The statements submitted next run only if the one before them succeeded
+    /// ([`Session::chain_next`]).
+    chain_next: bool,
 }
 
 impl<'t> Session<'t> {
@@ -99,6 +102,7 @@ impl<'t> Session<'t> {
             live: false,
             failures: 0,
             stopped: false,
+            chain_next: false,
         }
     }
 
@@ -128,6 +132,13 @@ impl<'t> Session<'t> {
 
     pub fn mode(&self) -> ErrorMode {
         self.mode
+    }
+
+    /// Whether the statements submitted from now on run only if the statement submitted
+    /// before each succeeded (where both go in one request), as sqlite3 runs the statements
+    /// of one input line; in stop mode every statement already does.
+    pub fn chain_next(&mut self, on: bool) {
+        self.chain_next = on;
     }
 
     /// Statements failed so far.
@@ -247,6 +258,7 @@ impl<'t> Session<'t> {
             kind,
             in_tx: was_in_tx,
             in_tx_after: self.in_tx,
+            chained: self.chain_next,
         });
         if self.pending_bytes >= MAX_REQUEST_BYTES || self.pending.len() >= MAX_REQUEST_STMTS {
             let n = self.pending.len();
@@ -400,6 +412,7 @@ impl<'t> Session<'t> {
                 return self.send_items(rest, out);
             };
             let mut tail = rest.split_off(k);
+            let failures_before = self.failures;
             if !rest.is_empty() {
                 self.send_items(rest, out)?;
             }
@@ -407,15 +420,22 @@ impl<'t> Session<'t> {
                 return Ok(());
             }
             let item = tail.remove(0);
-            let err = SqlError {
-                message,
-                code: Some("SQLITE_ERROR".into()),
-            };
-            self.failures += 1;
-            out.error(&item.origin, &item.stmt.sql, &err)?;
+            // A statement chained to one that just failed does not run, nor do the ones
+            // chained after it (the rest of an input line, as sqlite3 skips it).
+            if !(item.chained && self.failures > failures_before) {
+                let err = SqlError {
+                    message,
+                    code: Some("SQLITE_ERROR".into()),
+                };
+                self.failures += 1;
+                out.error(&item.origin, &item.stmt.sql, &err)?;
+            }
             if self.mode == ErrorMode::Stop {
                 self.stopped = true;
                 return Ok(());
+            }
+            while tail.first().is_some_and(|i| i.chained) {
+                tail.remove(0);
             }
             if tail.is_empty() {
                 return Ok(());

@@ -422,7 +422,10 @@ fn the_rest_of_a_line_is_skipped_after_an_error(db: &Db) {
     let script = "CREATE TABLE IF NOT EXISTS sk(x UNIQUE);\n\
                   SELECT 1; SELECT * FROM nope; SELECT 3;\nSELECT 4;\n\
                   BEGIN; INSERT INTO sk VALUES (1); INSERT INTO sk VALUES (1); INSERT INTO sk VALUES (2); COMMIT;\n\
-                  SELECT count(*) FROM sk;\nCOMMIT;\nSELECT count(*) FROM sk;\n";
+                  SELECT count(*) FROM sk;\nCOMMIT;\nSELECT count(*) FROM sk;\n\
+                  SELECT 5; SELEC 6; SELECT 7;\n\
+                  SELECT 8; INSERT INTO sk VALUES (9); SELECT * FROM nope; INSERT INTO sk VALUES (10);\n\
+                  SELECT count(*) FROM sk;\n";
     let (code, want) = crate::sqlite3::sqlite3(db.path(), &[], script);
     // sqlite3 ran it on the file: start again from an empty table for ours.
     db.sql("DELETE FROM sk");
@@ -434,7 +437,7 @@ fn the_rest_of_a_line_is_skipped_after_an_error(db: &Db) {
         "{}",
         out.stderr
     );
-    assert_eq!(want, "1\n4\n1\n1\n");
+    assert_eq!(want, "1\n4\n1\n1\n5\n8\n2\n");
 }
 
 on_every_transport!(
@@ -511,5 +514,14 @@ fn remote_prompt_transaction_costs_one_request() {
     server.reset_counters();
     let out = shell().arg(db.target()).stdin(".tables\n").run();
     assert_eq!(out.ok(), "t\n");
+    assert_eq!(server.requests(), 1);
+    // A line of several statements goes as one request, each chained to the one before
+    // (sqlite3 skips the rest of a line after a failure).
+    server.reset_counters();
+    let out = shell()
+        .arg(db.target())
+        .stdin("INSERT INTO t VALUES (3); SELECT count(*) FROM t; SELECT 9;\n")
+        .run();
+    assert_eq!(out.ok(), "3\n9\n");
     assert_eq!(server.requests(), 1);
 }

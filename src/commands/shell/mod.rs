@@ -12,6 +12,7 @@ mod dot_files;
 mod dot_hash;
 mod dot_info;
 mod dot_schema;
+mod input;
 mod outputs;
 mod repl;
 mod state;

@@ -4,7 +4,7 @@
 
 use std::cell::RefCell;
 use std::fs::File;
-use std::io::{self, BufReader, IsTerminal, Read, Write};
+use std::io::{self, IsTerminal, Write};
 use std::time::Instant;
 
 use anyhow::Result;
@@ -14,12 +14,12 @@ use super::outputs::{ChangeCounts, Crlf, Rows, Shared, ShellOutput};
 use super::timer;
 use crate::connect::{self, ConnArgs};
 use crate::error::usage;
-use crate::feed::{self, Feeder};
+use crate::feed::Feeder;
 use crate::params::Params;
 use crate::render::{self, Format, RenderOptions};
 use crate::results::{self, OutputArgs, ResultOutput};
 use crate::session::{ErrorMode, Origin, Output, Session, SourceName};
-use crate::sql::{self, Piece, Splitter};
+use crate::sql::{self, Piece};
 use crate::transport::Stmt;
 use crate::value::Value;
 
@@ -135,7 +135,7 @@ pub struct Shell {
     pub(super) counts: ChangeCounts,
     /// `.echo on`: the input lines read since the last complete chunk, echoed as sqlite3
     /// echoes them (the raw text, once what was read is complete).
-    echo_lines: String,
+    pub(super) echo_lines: String,
 }
 
 pub(super) fn open_session(
@@ -361,112 +361,6 @@ impl Shell {
             self.out = Out::Stdout;
             self.open_viewer();
         }
-    }
-
-    /// Feed one line of input (interactive or script). Dot-commands are recognised at the
-    /// start of a statement, as in sqlite3.
-    pub fn feed_line(
-        &mut self,
-        splitter: &mut Splitter,
-        line: &str,
-        source: &SourceName,
-    ) -> Result<()> {
-        if !splitter.has_pending() && line.trim_start().starts_with('.') {
-            splitter.push("\n");
-            splitter.clear();
-            self.sync()?;
-            if self.settings.echo {
-                // sqlite3 echoes dot-commands too.
-                writeln!(io::stdout(), "{}", line.trim_end_matches(['\n', '\r']))?;
-            }
-            return self.dot_line(line.trim());
-        }
-        let (failures, mut chunk) = (self.failures, false);
-        let pieces = splitter.push(line);
-        if self.settings.echo {
-            // sqlite3 echoes its input as read, comments and blank lines included: the lines
-            // of a statement together, once the statement is complete.
-            self.echo_lines.push_str(line);
-            if !splitter.has_pending() {
-                let text = std::mem::take(&mut self.echo_lines);
-                writeln!(io::stdout(), "{}", text.trim_end_matches(['\n', '\r']))?;
-            }
-        }
-        // sqlite3 runs the statements a line completes one by one and skips the rest of
-        // the line after one fails. With several on a line, each is sent at once (buffered
-        // writes too), so a failure is known before the next is submitted.
-        let one_by_one = pieces.len() > 1 && self.session.mode() == ErrorMode::KeepGoing;
-        let mut failed = false;
-        for piece in pieces {
-            if failed {
-                continue;
-            }
-            chunk = true;
-            let failures_before = self.failures;
-            self.submit(piece, source, true)?;
-            let once = self.once && !self.settings.changes;
-            if one_by_one {
-                if self.session.pending_count() > 0 {
-                    self.with_output(true, |s, out| s.send_all(out))?;
-                }
-                if once {
-                    self.end_once();
-                }
-                failed = self.failures > failures_before;
-            } else if once || self.settings.timer || self.settings.echo || self.trace.is_some() {
-                // `.once` captures exactly the next statement's output (with `.changes`, the
-                // chunk's, and its line); `.timer` times each statement on its own, and
-                // `.echo` and `.trace` lines precede each one's results, as in sqlite3.
-                self.sync()?;
-            }
-        }
-        if chunk && self.settings.changes {
-            self.end_chunk(failures)?;
-        }
-        Ok(())
-    }
-
-    /// Run a whole script (`< file`, `.read`): continue after errors unless `.bail on`.
-    /// `from_pipe`: the input may wait for its writer (a pipe, a coprocess), so what was read
-    /// is sent before waiting for more: complete statements never wait for later input, and
-    /// what arrives together is still sent together.
-    pub fn run_script<R: Read>(
-        &mut self,
-        mut reader: BufReader<R>,
-        source: &SourceName,
-        from_pipe: bool,
-    ) -> Result<()> {
-        let mut splitter = Splitter::new();
-        let mut line = String::new();
-        let mut lineno = 0;
-        loop {
-            if from_pipe && reader.buffer().is_empty() {
-                self.sync()?;
-            }
-            lineno += 1;
-            if !feed::read_line(&mut reader, &mut line, source, lineno)? {
-                break;
-            }
-            line.push('\n');
-            self.feed_line(&mut splitter, &line, source)?;
-            if splitter.pending_len() > feed::MAX_STATEMENT_BYTES {
-                return Err(anyhow::anyhow!(
-                    "{source}:{lineno}: a statement longer than SQLite's limit ({} bytes)",
-                    feed::MAX_STATEMENT_BYTES
-                ));
-            }
-            if self.done() {
-                return Ok(());
-            }
-        }
-        if let Some(piece) = splitter.finish() {
-            let failures = self.failures;
-            self.submit(piece, source, true)?;
-            if self.settings.changes {
-                self.end_chunk(failures)?;
-            }
-        }
-        self.sync()
     }
 
     /// Run one command-line argument: a dot-command or SQL text.
