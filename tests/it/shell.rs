@@ -413,6 +413,21 @@ fn echo_matches_sqlite3(db: &Db) {
          select 4; -- trailing\nselect 5 -- c\n;\n",
     );
     crate::sqlite3::same_as_sqlite3(db, &["-echo", "select 1; select 2", ".print x"], "");
+    // Into the current output, as sqlite3 writes it.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("echoed.txt");
+    let out = shell()
+        .args(["-echo", &db.target()])
+        .stdin(format!(
+            ".output {}\nselect 2;\n-- c\n.output stdout\n",
+            file.display()
+        ))
+        .run();
+    assert_eq!(out.ok(), format!(".output {}\n", file.display()));
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        "select 2;\n2\n-- c\n.output stdout\n"
+    );
 }
 
 /// After a failing statement sqlite3 skips the rest of that line (the other statements it

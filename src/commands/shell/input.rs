@@ -4,7 +4,7 @@
 //! when the line opens or ends a transaction), and whole scripts read from a file or a pipe
 //! without waiting for more input than a complete statement needs.
 
-use std::io::{self, BufReader, Read, Write};
+use std::io::{BufReader, Read};
 
 use anyhow::Result;
 
@@ -28,7 +28,7 @@ impl Shell {
             self.sync()?;
             if self.settings.echo {
                 // sqlite3 echoes dot-commands too.
-                writeln!(io::stdout(), "{}", line.trim_end_matches(['\n', '\r']))?;
+                self.print(&format!("{}\n", line.trim_end_matches(['\n', '\r'])))?;
             }
             return self.dot_line(line.trim());
         }
@@ -40,7 +40,7 @@ impl Shell {
             self.echo_lines.push_str(line);
             if !splitter.has_pending() {
                 let text = std::mem::take(&mut self.echo_lines);
-                writeln!(io::stdout(), "{}", text.trim_end_matches(['\n', '\r']))?;
+                self.print(&format!("{}\n", text.trim_end_matches(['\n', '\r'])))?;
             }
         }
         // sqlite3 runs the statements a line completes one by one and skips the rest of
