@@ -540,3 +540,27 @@ fn remote_prompt_transaction_costs_one_request() {
     assert_eq!(out.ok(), "3\n9\n");
     assert_eq!(server.requests(), 1);
 }
+
+/// `.open --new FILE` starts FILE empty, as sqlite3's does; a remote target is refused.
+#[test]
+fn open_new_starts_a_file_empty() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("old.db");
+    rusqlite::Connection::open(&file)
+        .unwrap()
+        .execute_batch("CREATE TABLE old(x);")
+        .unwrap();
+    let out = shell()
+        .arg(":memory:")
+        .stdin(format!(
+            ".open --new {}\n.tables\nCREATE TABLE fresh(y);\n.tables\n",
+            file.display()
+        ))
+        .run();
+    assert_eq!(out.ok(), "fresh\n");
+    let out = shell()
+        .arg(":memory:")
+        .stdin(".open --new http://127.0.0.1:1\n")
+        .run();
+    out.fails(1, "--new starts a local file empty");
+}

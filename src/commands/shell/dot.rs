@@ -206,7 +206,12 @@ pub enum Dot {
     },
     /// Close this database and open another (a file; or any target, like .connect).
     #[command(name = ".open")]
-    Open { target: Option<String> },
+    Open {
+        target: Option<String>,
+        /// Start FILE as an empty database (an existing file is deleted first).
+        #[arg(long)]
+        new: bool,
+    },
     /// Connect to another database: a file, libsql://, https://, wss://, ...
     #[command(name = ".connect")]
     Connect { target: String },

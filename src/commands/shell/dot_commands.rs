@@ -130,8 +130,10 @@ impl Shell {
             Dot::Echo { state } => self.settings.echo = flag(&state),
             Dot::Output { file, rest } => self.set_output(output_target(file, rest)?, false)?,
             Dot::Once { file, rest } => self.set_output(output_target(Some(file), rest)?, true)?,
-            Dot::Open { target } => self.connect(target.as_deref().unwrap_or(":memory:"))?,
-            Dot::Connect { target } => self.connect(&target)?,
+            Dot::Open { target, new } => {
+                self.connect(target.as_deref().unwrap_or(":memory:"), new)?
+            }
+            Dot::Connect { target } => self.connect(&target, false)?,
             Dot::Show => {
                 let text = self.show_text();
                 self.print(&text)?;
@@ -329,8 +331,28 @@ impl Shell {
         Ok(())
     }
 
-    fn connect(&mut self, target: &str) -> Result<()> {
+    /// `.open`/`.connect`: the current database is finished (an open transaction rolled
+    /// back, as sqlite3 closes it), then `target` opened; `new`: a local file is deleted
+    /// first, so it starts empty (sqlite3's `.open --new`).
+    fn connect(&mut self, target: &str, new: bool) -> Result<()> {
+        let local_file =
+            !target.contains("://") && !target.starts_with('@') && target != ":memory:";
+        if new && !local_file {
+            return Err(usage(format!(
+                "--new starts a local file empty; {} is not one",
+                crate::target::excerpt(target)
+            )));
+        }
         self.with_output(false, |s, out| s.finish(out))?;
+        if new {
+            for suffix in ["", "-journal", "-wal", "-shm"] {
+                let path = format!("{target}{suffix}");
+                if std::path::Path::new(&path).is_file() {
+                    std::fs::remove_file(&path)
+                        .map_err(|e| usage(format!("cannot delete {path}: {e}")))?;
+                }
+            }
+        }
         let mode = if self.settings.bail {
             ErrorMode::Stop
         } else {
