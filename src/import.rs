@@ -328,11 +328,15 @@ impl<'a> Importer<'a> {
             builder.terminator(csv::Terminator::Any(t));
         }
         let mut reader = builder.from_reader(check);
-        let mut record = csv::StringRecord::new();
+        // Fields are read as bytes: the shell's `.import` into a local database keeps text
+        // that is not UTF-8 (a Latin-1 file) as it is, as sqlite3 does; a remote database
+        // takes text as UTF-8 only, and the `import` command refuses it everywhere alike.
+        let raw_text_ok = self.opts.sqlite3 && !session.transport().capabilities().encoded_values;
+        let mut record = csv::ByteRecord::new();
         let mut last_line = 1;
         for _ in 0..self.opts.skip {
             if !reader
-                .read_record(&mut record)
+                .read_byte_record(&mut record)
                 .map_err(|e| self.csv_error(e, last_line))?
             {
                 break;
@@ -350,7 +354,7 @@ impl<'a> Importer<'a> {
             }
             _ => {
                 if !reader
-                    .read_record(&mut record)
+                    .read_byte_record(&mut record)
                     .map_err(|e| self.csv_error(e, last_line))?
                 {
                     if self.opts.sqlite3 {
@@ -359,14 +363,18 @@ impl<'a> Importer<'a> {
                     return Err(self.malformed(last_line, "no header row: the input is empty"));
                 }
                 let line = record.position().map(|p| p.line()).unwrap_or(1);
-                let names: Vec<&str> = record
+                let owned: Vec<String> = record
+                    .iter()
+                    .map(|f| String::from_utf8_lossy(f).into_owned())
+                    .collect();
+                let names: Vec<&str> = owned
                     .iter()
                     .enumerate()
                     .map(|(i, f)| {
                         if i == 0 {
                             f.trim_start_matches('\u{feff}')
                         } else {
-                            f
+                            f.as_str()
                         }
                     })
                     .collect();
@@ -386,14 +394,21 @@ impl<'a> Importer<'a> {
             if session.stopped() {
                 return Err(anyhow::Error::new(ImportError::Failed));
             }
-            match reader.read_record(&mut record) {
+            match reader.read_byte_record(&mut record) {
                 Ok(true) => {}
                 Ok(false) => break,
                 Err(e) => return Err(self.csv_error(e, last_line)),
             }
             let line = record.position().map(|p| p.line()).unwrap_or(last_line + 1);
             last_line = line;
-            let mut args: Vec<Value> = record.iter().map(|f| Value::Text(f.to_string())).collect();
+            let mut args: Vec<Value> = Vec::with_capacity(record.len());
+            for field in record.iter() {
+                args.push(match std::str::from_utf8(field) {
+                    Ok(s) => Value::Text(s.to_string()),
+                    Err(_) if raw_text_ok => Value::RawText(field.to_vec()),
+                    Err(_) => return Err(self.malformed(line, "invalid UTF-8")),
+                });
+            }
             match width {
                 Some(n) => self.fit(&mut args, n, line),
                 None if args.len() != self.header_fields => {

@@ -564,3 +564,21 @@ fn open_new_starts_a_file_empty() {
         .run();
     out.fails(1, "--new starts a local file empty");
 }
+
+/// The shell's `.import` of a Latin-1 file into a local database keeps its bytes, as
+/// sqlite3's does (the `import` command refuses text that is not UTF-8 on every transport).
+#[test]
+fn dot_import_keeps_latin1_bytes_locally() {
+    let db = Db::new(Backend::Local);
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("lat.csv");
+    std::fs::write(&csv, b"a,b\n1,caf\xe9\n2,ok\n").unwrap();
+    let script = format!(
+        ".import --csv {} t\nSELECT a, hex(b), typeof(b) FROM t;\n",
+        csv.display()
+    );
+    let (code, want) = crate::sqlite3::sqlite3(db.path(), &[], &script);
+    assert_eq!((code, want.as_str()), (0, "1|636166E9|text\n2|6F6B|text\n"));
+    db.sql("DROP TABLE t");
+    assert_eq!(run_script(&db, &script).ok(), want);
+}
