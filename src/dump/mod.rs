@@ -61,7 +61,9 @@ pub fn dump(t: &mut dyn Transport, opts: &DumpOptions, out: &mut dyn Write) -> R
         stats: DumpStats::default(),
         notices: Vec::new(),
     };
-    let result = d.run(out);
+    let mut counted = Counted { out, bytes: 0 };
+    let result = d.run(&mut counted);
+    let (out, written) = (counted.out, counted.bytes);
     let notices = std::mem::take(&mut d.notices);
     for n in notices {
         crate::error::print_note(&n);
@@ -73,12 +75,32 @@ pub fn dump(t: &mut dyn Transport, opts: &DumpOptions, out: &mut dyn Write) -> R
             Ok(d.stats)
         }
         Err(e) => {
-            let reason = crate::error::one_line(&e).replace(['\n', '\r'], " ");
-            let _ = writeln!(out, "ROLLBACK; -- dump incomplete: {reason}");
+            // Nothing written (the server was never reached): nothing to mark.
+            if written > 0 {
+                let reason = crate::error::one_line(&e).replace(['\n', '\r'], " ");
+                let _ = writeln!(out, "ROLLBACK; -- dump incomplete: {reason}");
+            }
             let _ = out.flush();
             let _ = d.t.close();
             Err(e)
         }
+    }
+}
+
+/// The output, counting what was written to it.
+struct Counted<'a> {
+    out: &'a mut dyn Write,
+    bytes: u64,
+}
+
+impl Write for Counted<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.out.write(buf)?;
+        self.bytes += n as u64;
+        Ok(n)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.out.flush()
     }
 }
 

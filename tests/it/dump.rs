@@ -564,3 +564,15 @@ fn missing_database_file_is_an_error() {
         .fails(2, "no such database file");
     assert!(!missing.exists());
 }
+
+/// A server that cannot be reached at all: nothing on standard output (no incomplete marker
+/// for a dump that never started), one line, exit 2 — the same over HTTP and WebSocket.
+#[test]
+fn an_unreachable_server_writes_nothing() {
+    for url in ["http://127.0.0.1:1", "ws://127.0.0.1:1"] {
+        let out = shell().args(["dump", url]).run();
+        let stderr = out.fails(2, "cannot connect to 127.0.0.1:1");
+        assert_eq!(stderr.lines().count(), 1, "{url}: {stderr}");
+        assert_eq!(out.stdout, "", "{url}");
+    }
+}
