@@ -53,7 +53,7 @@ tabs\t'sqlite3\'s `tabs`: `list` with a tab between fields, never quoted'
 column\t'sqlite3\'s `column`: aligned columns under a line of dashes'
 qbox\t'sqlite3 3.47\'s `qbox`: `box` with values quoted as SQL literals and `--wrap 60`'"
 complete -c libsql-shell -n "__fish_libsql_shell_needs_command" -l null -d 'Text shown for NULL in text formats' -r
-complete -c libsql-shell -n "__fish_libsql_shell_needs_command" -l separator -d 'Column separator for the list, tabs, ascii, quote and tcl formats' -r
+complete -c libsql-shell -n "__fish_libsql_shell_needs_command" -l separator -d 'Column separator for the list, csv, tabs, ascii, quote and tcl formats' -r
 complete -c libsql-shell -n "__fish_libsql_shell_needs_command" -l newline -d 'Row separator for the list, tabs, ascii, quote, tcl and csv formats (sqlite3\'s -newline)' -r
 complete -c libsql-shell -n "__fish_libsql_shell_needs_command" -l insert-table -d 'Table name used by the insert format' -r
 complete -c libsql-shell -n "__fish_libsql_shell_needs_command" -l color -d 'When to colour error messages (auto: on a terminal, unless NO_COLOR is set)' -r -f -a "auto\t'Colour when stderr is a terminal and NO_COLOR is not set'
@@ -112,7 +112,7 @@ tabs\t'sqlite3\'s `tabs`: `list` with a tab between fields, never quoted'
 column\t'sqlite3\'s `column`: aligned columns under a line of dashes'
 qbox\t'sqlite3 3.47\'s `qbox`: `box` with values quoted as SQL literals and `--wrap 60`'"
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand exec" -l null -d 'Text shown for NULL in text formats' -r
-complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand exec" -l separator -d 'Column separator for the list, tabs, ascii, quote and tcl formats' -r
+complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand exec" -l separator -d 'Column separator for the list, csv, tabs, ascii, quote and tcl formats' -r
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand exec" -l newline -d 'Row separator for the list, tabs, ascii, quote, tcl and csv formats (sqlite3\'s -newline)' -r
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand exec" -l insert-table -d 'Table name used by the insert format' -r
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand exec" -l auth-token -d 'Auth token for remote databases (else LIBSQL_AUTH_TOKEN, else TURSO_AUTH_TOKEN)' -r
@@ -165,7 +165,7 @@ tabs\t'sqlite3\'s `tabs`: `list` with a tab between fields, never quoted'
 column\t'sqlite3\'s `column`: aligned columns under a line of dashes'
 qbox\t'sqlite3 3.47\'s `qbox`: `box` with values quoted as SQL literals and `--wrap 60`'"
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand batch" -l null -d 'Text shown for NULL in text formats' -r
-complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand batch" -l separator -d 'Column separator for the list, tabs, ascii, quote and tcl formats' -r
+complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand batch" -l separator -d 'Column separator for the list, csv, tabs, ascii, quote and tcl formats' -r
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand batch" -l newline -d 'Row separator for the list, tabs, ascii, quote, tcl and csv formats (sqlite3\'s -newline)' -r
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand batch" -l insert-table -d 'Table name used by the insert format' -r
 complete -c libsql-shell -n "__fish_libsql_shell_using_subcommand batch" -l auth-token -d 'Auth token for remote databases (else LIBSQL_AUTH_TOKEN, else TURSO_AUTH_TOKEN)' -r

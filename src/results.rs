@@ -43,7 +43,7 @@ pub struct OutputArgs {
     )]
     pub null_text: String,
 
-    /// Column separator for the list, tabs, ascii, quote and tcl formats.
+    /// Column separator for the list, csv, tabs, ascii, quote and tcl formats.
     #[arg(long, value_name = "SEP")]
     pub separator: Option<String>,
 
