@@ -400,6 +400,11 @@ fn arguments_keep_sqlite3s_rules(db: &Db) {
         ])
         .run();
     assert_eq!(out.ok(), "1\n");
+    let out = shell()
+        .arg(db.target())
+        .args([".timer on", "SELECT 1"])
+        .run();
+    assert_eq!(out.ok(), "1\n");
     crate::sqlite3::same_as_sqlite3(db, &["-separator", ";", "-quote"], "SELECT 1, 'a';\n");
 }
 

@@ -371,12 +371,16 @@ impl Shell {
         }
         let name = SourceName::Argument(n);
         let multiline = text.trim_end().contains('\n');
-        // sqlite3 prints `.changes` lines for input it reads line by line, not for
-        // command-line arguments.
+        // sqlite3 prints `.changes` and `.timer` lines for input it reads line by line, not
+        // for command-line arguments.
         for piece in sql::split(text) {
             self.submit(piece, &name, multiline)?;
         }
-        self.sync()
+        if self.session.pending_count() > 0 {
+            self.with_output(false, |s, out| s.sync(out))?;
+        }
+        self.end_once();
+        Ok(())
     }
 
     /// Announce a transaction whose stream was lost while idle (before each prompt).
