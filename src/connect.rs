@@ -342,27 +342,25 @@ pub fn open(spec: &ConnectSpec) -> Result<Box<dyn Transport>> {
              through a read-only token",
         ));
     }
+    // Where a remote database is, with the credentials and TLS (for https:// and wss://).
+    let endpoint = |url: &str, host: &str, port: u16| -> Result<Endpoint> {
+        let secure = url.starts_with("https:") || url.starts_with("wss:");
+        let tls = if secure {
+            Some(tls::client_config()?)
+        } else {
+            None
+        };
+        Ok(Endpoint::new(url, host, port, spec.timeout)
+            .with_access(spec.access())
+            .with_tls(tls))
+    };
     match &spec.target {
         Target::Local { path } => Ok(Box::new(LocalTransport::open(path, spec.local.clone())?)),
         Target::Http { url, host, port } => {
-            let tls = match url.starts_with("https:") {
-                true => Some(tls::client_config()?),
-                false => None,
-            };
-            let endpoint = Endpoint::new(url, host, *port, spec.timeout)
-                .with_access(spec.access())
-                .with_tls(tls);
-            Ok(Box::new(HttpTransport::new(&endpoint)))
+            Ok(Box::new(HttpTransport::new(&endpoint(url, host, *port)?)))
         }
         Target::Ws { url, host, port } => {
-            let tls = match url.starts_with("wss:") {
-                true => Some(tls::client_config()?),
-                false => None,
-            };
-            let endpoint = Endpoint::new(url, host, *port, spec.timeout)
-                .with_access(spec.access())
-                .with_tls(tls);
-            Ok(Box::new(WsTransport::connect(endpoint)?))
+            Ok(Box::new(WsTransport::connect(endpoint(url, host, *port)?)?))
         }
     }
 }
