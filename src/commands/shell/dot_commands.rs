@@ -7,10 +7,11 @@ use anyhow::Result;
 
 use super::dot::{self, Dot, OnOff};
 use super::outputs::Piped;
-use super::state::{open_session, Out, Shell};
+use super::state::{open_resolved, Out, Shell};
 use crate::error::usage;
 use crate::render::Format;
 use crate::session::{ErrorMode, SourceName};
+use crate::target::Target;
 
 /// How deep `.read` files may read others (sqlite3's limit too).
 const MAX_READ_NESTING: usize = 25;
@@ -335,30 +336,31 @@ impl Shell {
     /// back, as sqlite3 closes it), then `target` opened; `new`: a local file is deleted
     /// first, so it starts empty (sqlite3's `.open --new`).
     fn connect(&mut self, target: &str, new: bool) -> Result<()> {
-        let local_file =
-            !target.contains("://") && !target.starts_with('@') && target != ":memory:";
-        if new && !local_file {
+        // Resolved as every target is (a named connection, a URL, a file).
+        let spec = crate::connect::resolve(Some(target), &self.conn)?;
+        let file = match &spec.target {
+            Target::Local { path } if path != ":memory:" && !path.starts_with("file:") => {
+                Some(path.clone())
+            }
+            _ => None,
+        };
+        if new && file.is_none() {
             return Err(usage(format!(
                 "--new starts a local file empty; {} is not one",
                 crate::target::excerpt(target)
             )));
         }
         self.with_output(false, |s, out| s.finish(out))?;
-        if new {
+        if let Some(file) = file.filter(|_| new) {
             for suffix in ["", "-journal", "-wal", "-shm"] {
-                let path = format!("{target}{suffix}");
+                let path = format!("{file}{suffix}");
                 if std::path::Path::new(&path).is_file() {
                     std::fs::remove_file(&path)
                         .map_err(|e| usage(format!("cannot delete {path}: {e}")))?;
                 }
             }
         }
-        let mode = if self.settings.bail {
-            ErrorMode::Stop
-        } else {
-            ErrorMode::KeepGoing
-        };
-        let (session, name) = open_session(Some(target), &self.conn, mode)?;
+        let (session, name) = open_resolved(&spec, self.session.mode())?;
         self.session = session;
         self.name = name;
         self.schema_dirty = true;

@@ -143,9 +143,16 @@ pub(super) fn open_session(
     conn: &ConnArgs,
     mode: ErrorMode,
 ) -> Result<(Session<'static>, String)> {
-    let spec = connect::resolve(db, conn)?;
+    open_resolved(&connect::resolve(db, conn)?, mode)
+}
+
+/// [`open_session`] for a target already resolved.
+pub(super) fn open_resolved(
+    spec: &connect::ConnectSpec,
+    mode: ErrorMode,
+) -> Result<(Session<'static>, String)> {
     let name = spec.target.display_name().to_string();
-    let transport = connect::open(&spec)?;
+    let transport = connect::open(spec)?;
     Ok((Session::owned(transport, mode), name))
 }
 
